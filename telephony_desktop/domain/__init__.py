@@ -1,0 +1,1 @@
+"""Plain data and pure helpers. Imports nothing from the layers above."""

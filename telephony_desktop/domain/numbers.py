@@ -1,0 +1,175 @@
+"""Phone numbers: normalise what people type or paste to E.164, and format for display.
+
+Pure functions over ``phonenumbers``; no I/O.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+from telephony_desktop.domain.errors import InputError
+
+_EXT_WORDS = re.compile(r"(?i)\s*(?:ext\.?|extension|x|poste|p\.|#)\s*(\d{1,6})\s*$")
+_MAX_INPUT = 64
+
+
+@dataclass(frozen=True, slots=True)
+class PhoneNumber:
+    """A valid number: ``e164`` (``+15145551234``), optional ``extension``, and its region."""
+
+    e164: str
+    region: str | None
+    extension: str = ""
+
+    @property
+    def is_nanp(self) -> bool:
+        return self.e164.startswith("+1") and len(self.e164) == 12
+
+    def nanp_10(self) -> str:
+        """The 10-digit form North American providers (VoiceMeUp) expect."""
+        if not self.is_nanp:
+            raise InputError(
+                f"{self.e164} is not a North American number; this provider only takes "
+                "10-digit North American numbers here.",
+                f"{self.e164} n'est pas un numéro nord-américain; ce fournisseur n'accepte ici "
+                "que des numéros nord-américains à 10 chiffres.",
+                field="number",
+            )
+        return self.e164[2:]
+
+
+def normalise(text: str, region: str = "CA") -> PhoneNumber:
+    """Parse what a person typed or pasted; raise ``InputError`` saying what is wrong.
+
+    Accepts ``(514) 555-1234``, ``+33 1 23 45 67 89``, ``514.555.1234 ext 5``, ``tel:`` URIs.
+    """
+    raw = (text or "").strip()
+    if not raw:
+        raise InputError("Enter a phone number.", "Entrez un numéro de téléphone.", field="number")
+    if len(raw) > _MAX_INPUT:
+        raise InputError(
+            "That is too long to be a phone number.",
+            "C'est trop long pour être un numéro de téléphone.",
+            field="number",
+        )
+    for scheme in ("tel:", "callto:", "sip:"):
+        if raw.lower().startswith(scheme):
+            raw = raw[len(scheme) :].lstrip("/")
+            raw = raw.split(";", 1)[0].split("@", 1)[0]
+            break
+    extension = ""
+    match = _EXT_WORDS.search(raw)
+    if match:
+        extension = match.group(1)
+        raw = raw[: match.start()]
+    if raw.startswith("00"):
+        raw = "+" + raw[2:]
+    elif raw.startswith("011"):
+        raw = "+" + raw[3:]
+    if re.search(r"[A-Za-z]", raw.replace("+", "")):
+        raise InputError(
+            "A phone number can only contain digits, spaces and ( ) - . +",
+            "Un numéro ne peut contenir que des chiffres, des espaces et ( ) - . +",
+            field="number",
+        )
+    digits = re.sub(r"\D", "", raw)
+    if len(digits) < 3:
+        raise InputError("That number is too short.", "Ce numéro est trop court.", field="number")
+    try:
+        parsed = phonenumbers.parse(raw, region.upper() if region else None)
+    except NumberParseException as exc:
+        raise _parse_error(exc) from None
+    if not phonenumbers.is_possible_number(parsed):
+        reason = phonenumbers.is_possible_number_with_reason(parsed)
+        if reason == phonenumbers.ValidationResult.TOO_SHORT:
+            raise InputError(
+                "That number is too short.", "Ce numéro est trop court.", field="number"
+            )
+        if reason == phonenumbers.ValidationResult.TOO_LONG:
+            raise InputError("That number is too long.", "Ce numéro est trop long.", field="number")
+        raise InputError(
+            "That is not a possible phone number.",
+            "Ce n'est pas un numéro de téléphone possible.",
+            field="number",
+        )
+    if not phonenumbers.is_valid_number(parsed):
+        where = phonenumbers.region_code_for_number(parsed) or region
+        raise InputError(
+            f"That is not a valid number (checked as a {where} number). "
+            "Add the country code, e.g. +44, for a number abroad.",
+            f"Ce numéro n'est pas valide (vérifié comme numéro de {where}). "
+            "Ajoutez l'indicatif du pays, p. ex. +44, pour un numéro à l'étranger.",
+            field="number",
+        )
+    e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+    return PhoneNumber(e164, phonenumbers.region_code_for_number(parsed), extension)
+
+
+def _parse_error(exc: NumberParseException) -> InputError:
+    if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
+        return InputError(
+            "Unknown country code. Start international numbers with + and the country code.",
+            "Indicatif de pays inconnu. Commencez les numéros internationaux par + et l'indicatif.",
+            field="number",
+        )
+    if exc.error_type in (
+        NumberParseException.TOO_SHORT_NSN,
+        NumberParseException.TOO_SHORT_AFTER_IDD,
+    ):
+        return InputError("That number is too short.", "Ce numéro est trop court.", field="number")
+    if exc.error_type == NumberParseException.TOO_LONG:
+        return InputError("That number is too long.", "Ce numéro est trop long.", field="number")
+    return InputError(
+        "That is not a phone number.", "Ce n'est pas un numéro de téléphone.", field="number"
+    )
+
+
+def display(number: str, region: str = "CA") -> str:
+    """Format any stored number for people: national style at home, international abroad.
+
+    Unparseable input is returned unchanged (history holds whatever the provider logged).
+    """
+    if not number:
+        return ""
+    candidate = number
+    digits = re.sub(r"\D", "", number)
+    if not number.startswith("+") and len(digits) == 11 and digits.startswith("1"):
+        candidate = "+" + digits
+    try:
+        parsed = phonenumbers.parse(candidate, region.upper() if region else "CA")
+    except NumberParseException:
+        return number
+    if not phonenumbers.is_possible_number(parsed):
+        return number
+    same_region = phonenumbers.region_code_for_number(parsed) == region.upper() or (
+        parsed.country_code == 1 and phonenumbers.country_code_for_region(region.upper()) == 1
+    )
+    style = PhoneNumberFormat.NATIONAL if same_region else PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(parsed, style)
+
+
+def is_mobile(number: PhoneNumber) -> bool:
+    parsed = phonenumbers.parse(number.e164)
+    return phonenumbers.number_type(parsed) in (
+        PhoneNumberType.MOBILE,
+        PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    )
+
+
+class AsYouType:
+    """Formats digits as they are typed, for the dialer (``phonenumbers.AsYouTypeFormatter``)."""
+
+    def __init__(self, region: str = "CA") -> None:
+        self._formatter = phonenumbers.AsYouTypeFormatter(region.upper())
+
+    def format(self, text: str) -> str:
+        self._formatter.clear()
+        result = ""
+        for ch in text:
+            if ch.isdigit() or ch == "+":
+                result = self._formatter.input_digit(ch)
+        return result

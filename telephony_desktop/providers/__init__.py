@@ -1,0 +1,1 @@
+"""Provider adapters: HTTP plus XML/JSON into domain types. Nothing here knows Qt or SQLite."""

@@ -1,0 +1,307 @@
+"""HTTP plumbing shared by every adapter: client factory, error mapping, retry, redaction.
+
+Reads may be retried with bounded, jittered exponential backoff. Writes (placing a call, ordering a
+number, changing E911, deleting) are sent once: if the request may have reached the provider and no
+clear answer came back, the caller gets ``OutcomeUnknown`` instead of a blind retry.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import re
+import threading
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from typing import TypeVar
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+
+from telephony_desktop import __version__
+from telephony_desktop.domain.errors import (
+    ConnectionDropped,
+    ConnectionFailed,
+    OutcomeUnknown,
+    ProviderError,
+    ProviderTimeout,
+    ProviderUnavailable,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Query/header names whose values are secrets at some provider (VoiceMeUp, TrueCNAM, Verba, ...).
+SENSITIVE_NAMES = frozenset(
+    {"auth_token", "password", "secret", "api_key", "apikey", "token", "x-apikey", "authorization"}
+)
+_REDACTED = "***"
+
+# --- redaction ---------------------------------------------------------------------------
+
+_known_secrets: set[str] = set()
+_known_lock = threading.Lock()
+_QUERY_SECRET = re.compile(
+    r"(?i)\b(" + "|".join(re.escape(n) for n in sorted(SENSITIVE_NAMES)) + r")=([^&\s'\"<>]+)"
+)
+
+
+def register_secret(value: str) -> None:
+    """Remember a secret value so any text that would carry it is redacted."""
+    if value and len(value) >= 4:
+        with _known_lock:
+            _known_secrets.add(value)
+
+
+def redact_text(text: str) -> str:
+    """Strip secret query values and every registered secret from free text."""
+    text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}={_REDACTED}", text)
+    with _known_lock:
+        secrets = sorted(_known_secrets, key=len, reverse=True)
+    for secret in secrets:
+        if secret in text:
+            text = text.replace(secret, _REDACTED)
+    return text
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL with userinfo and sensitive query values replaced by ``***``."""
+    parts = urlsplit(str(url))
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    query = urlencode(
+        [
+            (k, _REDACTED if k.lower() in SENSITIVE_NAMES else v)
+            for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        ],
+        safe="*",
+    )
+    return redact_text(urlunsplit((parts.scheme, netloc, parts.path, query, "")))
+
+
+class RedactingFilter(logging.Filter):
+    """A logging filter that rewrites each record's message with secrets removed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken format string must not break logging
+            message = str(record.msg)
+        clean = redact_text(message)
+        if clean != message or record.args:
+            record.msg, record.args = clean, None
+        if record.exc_info and record.exc_info[1] is not None:
+            # Tracebacks are formatted later from exc_info: pre-format and redact them now.
+            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
+            record.exc_info = None
+        return True
+
+
+def install_redaction(logger: logging.Logger | None = None) -> None:
+    """Attach the redacting filter to the loggers that can see URLs and to the given logger."""
+    targets = [logging.getLogger(n) for n in ("httpx", "httpcore", "telephony_desktop")]
+    if logger is not None:
+        targets.append(logger)
+    for target in targets:
+        if not any(isinstance(f, RedactingFilter) for f in target.filters):
+            target.addFilter(RedactingFilter())
+        for handler in target.handlers:
+            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+                handler.addFilter(RedactingFilter())
+
+
+# --- client ------------------------------------------------------------------------------
+
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
+# A slow drip keeps a read alive forever; the whole exchange also has a deadline.
+DEFAULT_DEADLINE_S = 60.0
+
+
+def make_client(*, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
+    """An ``AsyncClient`` with TLS verification on and no redirects (a redirect could carry a
+    secret query string to another host)."""
+    return httpx.AsyncClient(
+        timeout=timeout,
+        follow_redirects=False,
+        headers={"User-Agent": f"TelephonyDesktop/{__version__}"},
+        trust_env=False,  # a proxy from the environment must not see secret query strings
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """Bounded exponential backoff with full jitter; ``Retry-After`` honoured up to ``cap_s``."""
+
+    attempts: int = 3
+    base_s: float = 0.5
+    cap_s: float = 8.0
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        backoff = random.uniform(0, min(self.cap_s, self.base_s * 2**attempt))
+        if retry_after is not None:
+            return min(self.cap_s, max(backoff, retry_after))
+        return backoff
+
+
+NO_RETRY = RetryPolicy(attempts=1)
+
+
+def _retry_after(headers: httpx.Headers) -> float | None:
+    value = headers.get("retry-after")
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        import datetime as _dt
+
+        when = parsedate_to_datetime(value)
+        return max(0.0, (when - _dt.datetime.now(when.tzinfo)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """A complete HTTP answer, body read under the size limit."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+async def send(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    provider: str,
+    params: Mapping[str, str] | None = None,
+    json: object | None = None,
+    content: bytes | None = None,
+    headers: Mapping[str, str] | None = None,
+    auth: httpx.Auth | tuple[str, str] | None = None,
+    deadline_s: float = DEFAULT_DEADLINE_S,
+    max_bytes: int = 64 * 1024 * 1024,
+) -> Reply:
+    """One exchange, with every transport failure mapped to the domain error tree.
+
+    5xx answers raise ``ProviderUnavailable``; other statuses are returned for the adapter to read
+    (VoiceMeUp sends its error envelope with 200 and 4xx alike). The body is read fully, up to
+    ``max_bytes``, and the whole exchange must end within ``deadline_s`` (a slow drip never
+    trips the per-read timeout).
+    """
+    name = provider
+    request = client.build_request(
+        method, url, params=params, json=json, content=content, headers=headers
+    )
+    try:
+        async with asyncio.timeout(deadline_s):
+            response = await client.send(request, auth=auth, stream=True)
+            try:
+                chunks: list[bytes] = []
+                size = 0
+                async for chunk in response.aiter_bytes():
+                    size += len(chunk)
+                    if size > max_bytes:
+                        raise ConnectionDropped(
+                            f"{name} sent an answer larger than {max_bytes // 1048576} MB; "
+                            "it was refused.",
+                            f"{name} a envoyé une réponse de plus de {max_bytes // 1048576} Mo; "
+                            "elle a été refusée.",
+                            provider=name,
+                        )
+                    chunks.append(chunk)
+            finally:
+                await response.aclose()
+    except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
+        log.debug("%s: connect failed (%s)", name, type(exc).__name__)
+        raise ConnectionFailed(
+            f"Could not reach {name}. Check your internet connection and try again.",
+            f"Impossible de joindre {name}. Vérifiez votre connexion Internet et réessayez.",
+            provider=name,
+        ) from None
+    except httpx.PoolTimeout:
+        raise ConnectionFailed(
+            f"Too many requests to {name} are waiting; nothing was sent. Try again.",
+            f"Trop de requêtes vers {name} sont en attente; rien n'a été envoyé. Réessayez.",
+            provider=name,
+        ) from None
+    except (httpx.TimeoutException, TimeoutError):
+        log.debug("%s: timed out", name)
+        raise ProviderTimeout(
+            f"{name} did not answer in time. Try again in a moment.",
+            f"{name} n'a pas répondu à temps. Réessayez dans un instant.",
+            provider=name,
+        ) from None
+    except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError) as exc:
+        log.debug("%s: connection dropped (%s)", name, type(exc).__name__)
+        raise ConnectionDropped(
+            f"The connection to {name} was interrupted before the answer arrived.",
+            f"La connexion avec {name} a été interrompue avant l'arrivée de la réponse.",
+            provider=name,
+        ) from None
+    except httpx.HTTPError as exc:  # anything else httpx can raise (decoding, ...)
+        log.debug("%s: HTTP error (%s)", name, type(exc).__name__)
+        raise ConnectionDropped(
+            f"The exchange with {name} failed.",
+            f"L'échange avec {name} a échoué.",
+            provider=name,
+        ) from None
+    if response.status_code >= 500:
+        raise ProviderUnavailable(
+            f"{name} is having trouble right now (error {response.status_code}). "
+            "Try again in a few minutes.",
+            f"{name} éprouve des difficultés en ce moment (erreur {response.status_code}). "
+            "Réessayez dans quelques minutes.",
+            provider=name,
+            status=response.status_code,
+            retry_after=_retry_after(response.headers),
+        )
+    return Reply(response.status_code, response.headers, b"".join(chunks))
+
+
+async def with_retry(
+    attempt: Callable[[], Awaitable[T]],
+    *,
+    policy: RetryPolicy,
+    what: str,
+    sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+) -> T:
+    """Run a *read* until it succeeds, a non-retryable error occurs, or attempts run out."""
+    for n in range(policy.attempts):
+        try:
+            return await attempt()
+        except ProviderError as exc:
+            if not exc.retryable or n + 1 >= policy.attempts:
+                raise
+            retry_after = getattr(exc, "retry_after", None)
+            delay = policy.delay(n, retry_after)
+            log.info("%s failed (%s); retry %d in %.2fs", what, type(exc).__name__, n + 1, delay)
+            await sleep(delay)
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def as_outcome_unknown(exc: ProviderError, *, action_en: str, action_fr: str) -> ProviderError:
+    """For a write: a failure after the request may have been delivered becomes OutcomeUnknown.
+
+    ``ConnectionFailed`` means nothing was sent, so it is returned unchanged; so are the
+    provider's own refusals (it answered clearly).
+    """
+    if isinstance(exc, ConnectionFailed):
+        return exc
+    from telephony_desktop.domain.errors import MalformedResponse, TransportError
+
+    if isinstance(exc, TransportError | MalformedResponse):
+        return OutcomeUnknown(
+            f"{action_en} may or may not have gone through: the answer from {exc.provider} was "
+            "lost. It was not retried; check before trying again.",
+            f"{action_fr} a peut-être été effectué ou non : la réponse de {exc.provider} a été "
+            "perdue. Rien n'a été renvoyé; vérifiez avant de réessayer.",
+            cause=exc,
+            provider=exc.provider,
+        )
+    return exc
