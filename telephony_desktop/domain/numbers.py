@@ -79,6 +79,13 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
     digits = re.sub(r"\D", "", raw)
     if len(digits) < 3:
         raise InputError("That number is too short.", "Ce numéro est trop court.", field="number")
+    home_is_nanp = bool(region) and phonenumbers.country_code_for_region(region.upper()) == 1
+    if home_is_nanp and not raw.startswith("+") and len(digits) == 7:
+        raise InputError(
+            "Include the area code: North American numbers have 10 digits.",
+            "Ajoutez l'indicatif régional : les numéros nord-américains ont 10 chiffres.",
+            field="number",
+        )
     try:
         parsed = phonenumbers.parse(raw, region.upper() if region else None)
     except NumberParseException as exc:
