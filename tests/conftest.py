@@ -1,16 +1,14 @@
-"""Suite-wide fixtures: isolation from the user's real config, data, logs and keyring; a sandbox."""
+"""Suite-wide fixtures: isolation from the user's real config, data, logs and keyring."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-
-from collections.abc import Iterator  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-import pytest  # noqa: E402
-
 
 
 @pytest.fixture(autouse=True)
@@ -27,22 +25,14 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def memory_keyring(request: pytest.FixtureRequest) -> Iterator[object | None]:
-    """Unless a test asks for the real Secret Service, secrets go to an in-memory keyring."""
+def memory_keyring(
+    request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[object | None]:
+    """Unless a test asks for the real Secret Service, secrets go to an in-memory keyring
+    (without probing the developer's own keyring)."""
     if request.node.get_closest_marker("secret_service"):
         yield None
         return
-    import keyring
+    from tests.helpers.memory_keyring import install_memory_keyring
 
-    try:
-        from tests.helpers.memory_keyring import MemoryKeyring
-    except ImportError:  # pragma: no cover - during bootstrap only
-        yield None
-        return
-    previous = keyring.get_keyring()
-    backend = MemoryKeyring()
-    keyring.set_keyring(backend)
-    try:
-        yield backend
-    finally:
-        keyring.set_keyring(previous)
+    yield install_memory_keyring(monkeypatch)

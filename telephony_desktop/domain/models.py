@@ -17,6 +17,10 @@ from types import MappingProxyType
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
+def _no_extra() -> Mapping[str, str]:
+    return _EMPTY  # one shared read-only empty mapping, not a dict per record
+
+
 class Direction(StrEnum):
     INBOUND = "inbound"
     OUTBOUND = "outbound"
@@ -54,7 +58,7 @@ class Call:
     district: str = ""
     normalized: str = ""
     meta_data: str = ""
-    extra: Mapping[str, str] = field(default=_EMPTY)
+    extra: Mapping[str, str] = field(default_factory=_no_extra, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,7 @@ class Voicemail:
     file_format: str = "wav"
     file_url: str = ""
     voicemail_hash: str | None = None
-    extra: Mapping[str, str] = field(default=_EMPTY)
+    extra: Mapping[str, str] = field(default_factory=_no_extra, hash=False)
 
     @property
     def is_new(self) -> bool:
@@ -89,7 +93,7 @@ class Recording:
     file_url: str = ""
     recording_hash: str | None = None
     call_hash: str | None = None
-    extra: Mapping[str, str] = field(default=_EMPTY)
+    extra: Mapping[str, str] = field(default_factory=_no_extra, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +111,7 @@ class Did:
     peer_timeout: str = ""
     dnis_rewrite: str = ""
     status: str = ""
-    extra: Mapping[str, str] = field(default=_EMPTY)
+    extra: Mapping[str, str] = field(default_factory=_no_extra, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,7 +243,7 @@ class AccountDetails:
     currency: str = ""
     account_balance: Decimal | None = None
     funds_left: Decimal | None = None
-    extra: Mapping[str, str] = field(default=_EMPTY)
+    extra: Mapping[str, str] = field(default_factory=_no_extra, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +251,7 @@ class FundingDetails:
     account_balance: Decimal | None
     funds_left: Decimal | None
     currency: str = ""
-    extra: Mapping[str, str] = field(default=_EMPTY)
+    extra: Mapping[str, str] = field(default_factory=_no_extra, hash=False)
 
 
 @dataclass(frozen=True, slots=True)

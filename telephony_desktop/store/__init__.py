@@ -1,0 +1,1 @@
+"""Local state: the SQLite cache, settings (platformdirs) and secrets (keyring)."""

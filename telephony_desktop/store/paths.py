@@ -1,0 +1,71 @@
+"""Where the app keeps its files: config, data (the cache) and logs.
+
+Each location comes from, in order: an explicit path (``--config``), an environment variable, then
+``platformdirs`` (``appauthor=False``). Nothing is ever relative to the working directory unless the
+user typed a relative path, which is made absolute at once.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+from telephony_desktop.domain.errors import ConfigError
+
+APP_NAME = "telephony-desktop"
+CONFIG_FILENAME = "config.toml"
+
+ENV_CONFIG = "TELEPHONY_DESKTOP_CONFIG"
+ENV_DATA_DIR = "TELEPHONY_DESKTOP_DATA_DIR"
+ENV_LOG_DIR = "TELEPHONY_DESKTOP_LOG_DIR"
+
+
+def _from_env(name: str) -> Path | None:
+    value = os.environ.get(name, "").strip()
+    return _absolute(Path(value)) if value else None
+
+
+def _absolute(path: Path) -> Path:
+    return path.expanduser().absolute()
+
+
+def config_path(explicit: Path | None = None) -> Path:
+    """The config file: ``explicit`` (``--config``), else ``$TELEPHONY_DESKTOP_CONFIG``, else the
+    platform's user config dir / ``config.toml``."""
+    if explicit is not None:
+        return _absolute(Path(explicit))
+    return _from_env(ENV_CONFIG) or (
+        platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_FILENAME
+    )
+
+
+def data_dir(explicit: Path | None = None) -> Path:
+    """The data dir (the SQLite cache lives here); ``$TELEPHONY_DESKTOP_DATA_DIR`` overrides."""
+    if explicit is not None:
+        return _absolute(Path(explicit))
+    return _from_env(ENV_DATA_DIR) or platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def log_dir(explicit: Path | None = None) -> Path:
+    """The log dir; ``$TELEPHONY_DESKTOP_LOG_DIR`` overrides."""
+    if explicit is not None:
+        return _absolute(Path(explicit))
+    return _from_env(ENV_LOG_DIR) or platformdirs.user_log_path(APP_NAME, appauthor=False)
+
+
+def ensure_dir(path: Path) -> Path:
+    """Create ``path`` (and parents) readable by the user only if missing; return it.
+
+    Raises ``ConfigError`` with the reason if it cannot be created.
+    """
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"Could not create the folder {path}: {reason}.",
+            f"Impossible de créer le dossier {path} : {reason}.",
+        ) from exc
+    return path

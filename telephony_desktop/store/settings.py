@@ -1,0 +1,900 @@
+"""Accounts and app preferences, kept in a TOML file (see ``store.paths.config_path``).
+
+The file holds no secret, ever: secrets live in the OS keyring (``store.secrets``). Keys that look
+like secrets are refused on input, on load and again on save.
+
+Layout::
+
+    version = 1
+    default_account = "office"
+
+    [preferences]
+    sync_interval_min = 15
+    poll_interval_s = 30
+    language = "en"
+    theme = "system"
+
+    [accounts.office]
+    provider = "voicemeup"
+    account_id = "80012345"
+    caller_id = "+15145551234"
+    region = "CA"
+    # base_url = "https://..."        the FULL endpoint URL, only to override the provider's
+    # allow_insecure_http = false
+    [accounts.office.settings]        free-form provider-specific, non-secret
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import ipaddress
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
+
+import phonenumbers
+import tomli_w
+
+from telephony_desktop.domain.errors import ConfigError, InputError
+from telephony_desktop.domain.numbers import normalise
+from telephony_desktop.store.paths import ensure_dir
+
+FORMAT_VERSION: Final = 1
+ADD_ACCOUNT_HINT: Final = (
+    "telephony-desktop account add NAME --provider voicemeup --account-id 80012345"
+)
+
+SettingValue = str | int | bool
+
+# --- providers ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """What an account of one provider needs. Secret field names are the provider's own
+    parameter names; they are the ``FIELD`` of ``account set-secret NAME FIELD``."""
+
+    name: str
+    label: str
+    secret_fields: tuple[str, ...]
+    # A full-match regex for ``Account.account_id``; None: this provider has no account id.
+    account_id_pattern: str | None = None
+    account_id_rule_en: str = ""
+    account_id_rule_fr: str = ""
+    # Non-secret provider-specific keys it takes in ``Account.settings`` (known ones) and those
+    # it cannot do without.
+    setting_fields: tuple[str, ...] = ()
+    required_settings: tuple[str, ...] = ()
+    # Self-hosted products have no public endpoint: the user must give ``base_url``.
+    base_url_required: bool = False
+    # False until its adapter exists: accounts naming it are refused.
+    available: bool = False
+
+    @property
+    def takes_account_id(self) -> bool:
+        return self.account_id_pattern is not None
+
+
+# Only VoiceMeUp has an adapter today. The entries for the others are provisional: whoever writes
+# an adapter confirms its non-secret fields and sets ``available=True``.
+PROVIDERS: Final[dict[str, ProviderSpec]] = {
+    "voicemeup": ProviderSpec(
+        name="voicemeup",
+        label="VoiceMeUp",
+        secret_fields=("auth_token",),
+        account_id_pattern=r"\d{8}",
+        account_id_rule_en="A VoiceMeUp account ID is exactly 8 digits, e.g. 80012345.",
+        account_id_rule_fr="Un numéro de compte VoiceMeUp compte exactement 8 chiffres, "
+        "p. ex. 80012345.",
+        # ring_first: the phone call_dispatch rings before the number dialed (number or peer:USER)
+        setting_fields=("ring_first",),
+        available=True,
+    ),
+    "telecmi": ProviderSpec(
+        name="telecmi",
+        label="TeleCMI",
+        secret_fields=("secret",),
+        account_id_pattern=r"\d{1,15}",
+        account_id_rule_en="A TeleCMI app ID is a number.",
+        account_id_rule_fr="Un identifiant d'application TeleCMI est un nombre.",
+    ),
+    "simotel": ProviderSpec(
+        name="simotel",
+        label="Simotel",
+        secret_fields=("api_key", "password"),
+        setting_fields=("username",),
+        required_settings=("username",),
+        base_url_required=True,
+    ),
+    "truecnam": ProviderSpec(
+        name="truecnam",
+        label="TrueCNAM",
+        secret_fields=("password",),
+        setting_fields=("username",),
+        required_settings=("username",),
+    ),
+    "verba": ProviderSpec(
+        name="verba",
+        label="Verba",
+        secret_fields=("api_key", "password"),
+        setting_fields=("username",),
+        base_url_required=True,
+    ),
+}
+
+# --- small rules -------------------------------------------------------------------------
+
+NAME_RE: Final = re.compile(r"[A-Za-z0-9_-]{1,32}")
+_SETTING_KEY_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,63}")
+_SECRET_WORDS: Final = re.compile(
+    r"(?:^|_)(?:auth_?token|token|secret|password|passwd|passphrase|pwd|api_?key|"
+    r"private_?key|credentials?)(?:$|_)",
+    re.IGNORECASE,
+)
+LANGUAGES: Final = ("en", "fr")
+THEMES: Final = ("system", "light", "dark")
+SYNC_INTERVAL_RANGE: Final = (1, 1440)
+POLL_INTERVAL_RANGE: Final = (5, 3600)
+
+
+def looks_secret(key: str) -> bool:
+    """True for keys such as ``auth_token``, ``password``, ``client_secret``, ``apiKey``."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", key)  # apiKey -> api_Key
+    return bool(_SECRET_WORDS.search(re.sub(r"[.\-\s]", "_", spaced)))
+
+
+def name_key(name: str) -> str:
+    """Names that compare equal here clash: case-insensitive, and ``-`` same as ``_`` because
+    both map to the same ``TELEPHONY_DESKTOP_SECRET_<ACCOUNT>_<FIELD>`` variable."""
+    return name.lower().replace("-", "_")
+
+
+def check_account_name(name: str) -> str:
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
+        raise InputError(
+            "An account name uses 1 to 32 letters, digits, - or _ (no spaces).",
+            "Un nom de compte compte de 1 à 32 lettres, chiffres, - ou _ (sans espaces).",
+            field="name",
+        )
+    return name
+
+
+def check_base_url(url: str, *, allow_insecure_http: bool) -> str:
+    """Accept a provider endpoint URL or raise ``InputError`` saying why and what to do.
+
+    https is always fine; plain http only to this computer (127.0.0.0/8, ::1, localhost: the
+    sandbox) unless the account opted in with ``allow_insecure_http``. No other scheme, no
+    ``user:pass@``, no query or fragment. Returns the URL tidied (scheme lower-cased).
+    """
+    raw = url.strip() if isinstance(url, str) else ""
+    if not raw:
+        raise InputError(
+            "Enter the full endpoint URL, starting with https://.",
+            "Entrez l'URL complète du point d'accès, commençant par https://.",
+            field="base_url",
+        )
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
+        raise InputError(
+            "The URL must not contain spaces or control characters.",
+            "L'URL ne doit contenir ni espaces ni caractères de contrôle.",
+            field="base_url",
+        )
+    try:
+        parts = urlsplit(raw)
+        _ = parts.port  # raises ValueError for a bad port
+    except ValueError:
+        raise InputError(
+            "That URL is not valid (check the host name and the port).",
+            "Cette URL n'est pas valide (vérifiez le nom d'hôte et le port).",
+            field="base_url",
+        ) from None
+    scheme = parts.scheme.lower()
+    if scheme not in ("https", "http"):
+        raise InputError(
+            "The URL must start with https:// (or http:// for a server on this computer).",
+            "L'URL doit commencer par https:// (ou http:// pour un serveur sur cet ordinateur).",
+            field="base_url",
+        )
+    if "@" in parts.netloc:
+        raise InputError(
+            "The URL contains a user name or password (user:pass@host). Secrets never go in the "
+            "configuration: remove them from the URL and store the secret with "
+            "'telephony-desktop account set-secret NAME FIELD'.",
+            "L'URL contient un nom d'utilisateur ou un mot de passe (user:pass@hôte). Les secrets "
+            "ne vont jamais dans la configuration : retirez-les de l'URL et enregistrez le secret "
+            "avec « telephony-desktop account set-secret NOM CHAMP ».",
+            field="base_url",
+        )
+    host = parts.hostname or ""
+    if not host:
+        raise InputError(
+            "The URL has no host name.", "L'URL n'a pas de nom d'hôte.", field="base_url"
+        )
+    if parts.query or parts.fragment or raw.endswith(("?", "#")):
+        raise InputError(
+            "Give the endpoint URL without ?query or #fragment; the app adds the parameters.",
+            "Donnez l'URL du point d'accès sans ?requête ni #fragment; l'application ajoute "
+            "les paramètres.",
+            field="base_url",
+        )
+    if scheme == "http" and not allow_insecure_http and not is_loopback_host(host):
+        raise InputError(
+            f"Plain http:// to {host} is refused: your credentials would cross the network "
+            "unencrypted. Use https://, or, only if you trust every network in between, opt in "
+            "for this account with allow_insecure_http = true (--allow-insecure-http).",
+            f"Le http:// simple vers {host} est refusé : vos identifiants traverseraient le "
+            "réseau sans chiffrement. Utilisez https://, ou, seulement si vous faites confiance "
+            "à tout le réseau, autorisez-le pour ce compte avec allow_insecure_http = true "
+            "(--allow-insecure-http).",
+            field="base_url",
+        )
+    return urlunsplit((scheme, parts.netloc, parts.path, "", ""))
+
+
+def is_loopback_host(host: str) -> bool:
+    """127.0.0.0/8, ::1 and ``localhost`` (exactly): traffic that never leaves this computer."""
+    host = host.strip("[]").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+# --- accounts ----------------------------------------------------------------------------
+
+
+def _bad(field_: str, en: str, fr: str) -> InputError:
+    return InputError(en, fr, field=field_)
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """One provider account's non-secret settings. Invalid values raise ``InputError`` (with
+    ``field`` naming the config key) at construction, so an ``Account`` is always usable."""
+
+    name: str
+    provider: str
+    account_id: str = ""
+    caller_id: str = ""  # E.164 once validated; "" = provider default
+    region: str = "CA"  # default region for parsing numbers typed without a country code
+    base_url: str | None = None  # the FULL endpoint URL, overriding the provider's
+    allow_insecure_http: bool = False
+    settings: Mapping[str, SettingValue] = field(default_factory=dict, hash=False)
+
+    def __post_init__(self) -> None:
+        check_account_name(self.name)
+        spec = _provider_spec(self.provider)
+        set_ = object.__setattr__
+        set_(self, "provider", spec.name)
+        self._check_account_id(spec)
+        self._check_region()
+        self._check_caller_id()
+        if not isinstance(self.allow_insecure_http, bool):
+            raise _bad(
+                "allow_insecure_http",
+                "allow_insecure_http must be true or false.",
+                "allow_insecure_http doit valoir true ou false.",
+            )
+        if self.base_url is not None:
+            url = check_base_url(self.base_url, allow_insecure_http=self.allow_insecure_http)
+            set_(self, "base_url", url)
+        elif spec.base_url_required:
+            raise _bad(
+                "base_url",
+                f"A {spec.label} account needs base_url: the full URL of your server's API.",
+                f"Un compte {spec.label} exige base_url : l'URL complète de l'API de votre "
+                "serveur.",
+            )
+        set_(self, "settings", _check_settings(self.settings, spec, self.name))
+
+    def _check_account_id(self, spec: ProviderSpec) -> None:
+        account_id = self.account_id
+        if isinstance(account_id, int) and not isinstance(account_id, bool):
+            account_id = str(account_id)
+        if not isinstance(account_id, str):
+            raise _bad(
+                "account_id", "The account ID must be text.", "Le compte doit être du texte."
+            )
+        account_id = account_id.strip()
+        object.__setattr__(self, "account_id", account_id)
+        if spec.account_id_pattern is None:
+            if account_id:
+                raise _bad(
+                    "account_id",
+                    f"{spec.label} accounts take no account ID.",
+                    f"Les comptes {spec.label} n'ont pas de numéro de compte.",
+                )
+        elif not re.fullmatch(spec.account_id_pattern, account_id):
+            raise _bad("account_id", spec.account_id_rule_en, spec.account_id_rule_fr)
+
+    def _check_region(self) -> None:
+        region = self.region.strip().upper() if isinstance(self.region, str) else ""
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise _bad(
+                "region",
+                "The region must be a 2-letter country code such as CA, US or FR.",
+                "La région doit être un code de pays à 2 lettres comme CA, US ou FR.",
+            )
+        object.__setattr__(self, "region", region)
+
+    def _check_caller_id(self) -> None:
+        if not isinstance(self.caller_id, str):
+            raise _bad(
+                "caller_id",
+                "The caller ID must be a phone number in quotes.",
+                "L'identifiant d'appelant doit être un numéro entre guillemets.",
+            )
+        text = self.caller_id.strip()
+        if text:
+            try:
+                number = normalise(text, self.region)
+            except InputError as exc:
+                raise _bad(
+                    "caller_id",
+                    f"Caller ID: {exc.message_en}",
+                    f"Identifiant d'appelant : {exc.message_fr}",
+                ) from None
+            if number.extension:
+                raise _bad(
+                    "caller_id",
+                    "A caller ID cannot have an extension.",
+                    "Un identifiant d'appelant ne peut pas avoir de poste.",
+                )
+            text = number.e164
+        object.__setattr__(self, "caller_id", text)
+
+    @property
+    def spec(self) -> ProviderSpec:
+        return PROVIDERS[self.provider]
+
+    @property
+    def secret_fields(self) -> tuple[str, ...]:
+        return self.spec.secret_fields
+
+
+def _provider_spec(provider: str) -> ProviderSpec:
+    key = provider.strip().lower() if isinstance(provider, str) else ""
+    spec = PROVIDERS.get(key)
+    usable = ", ".join(n for n, s in PROVIDERS.items() if s.available)
+    if spec is None:
+        raise _bad(
+            "provider",
+            f"Unknown provider. Choose one of: {usable}.",
+            f"Fournisseur inconnu. Choisissez parmi : {usable}.",
+        )
+    if not spec.available:
+        raise _bad(
+            "provider",
+            f"{spec.label} is not supported by this version yet. Available: {usable}.",
+            f"{spec.label} n'est pas encore pris en charge par cette version. "
+            f"Disponibles : {usable}.",
+        )
+    return spec
+
+
+def _secret_key_error(field_: str, spec: ProviderSpec, account: str = "NAME") -> InputError:
+    key = field_.rsplit(".", 1)[-1]
+    if key in spec.secret_fields or len(spec.secret_fields) == 1:
+        which = key if key in spec.secret_fields else spec.secret_fields[0]
+        command = f"telephony-desktop account set-secret {account} {which}"
+    else:
+        command = (
+            f"telephony-desktop account set-secret {account} FIELD "
+            f"(FIELD: {', '.join(spec.secret_fields)})"
+        )
+    return _bad(
+        field_,
+        "Secrets never go in the configuration file. Remove this key and store the secret in "
+        f"the system keyring with: {command}",
+        "Les secrets ne vont jamais dans le fichier de configuration. Retirez cette clé et "
+        f"enregistrez le secret dans le trousseau du système avec : {command}",
+    )
+
+
+def _check_settings(settings: object, spec: ProviderSpec, account: str) -> dict[str, SettingValue]:
+    if not isinstance(settings, Mapping):
+        raise _bad(
+            "settings",
+            "settings must be a table of name = value.",
+            "settings doit être une table nom = valeur.",
+        )
+    clean: dict[str, SettingValue] = {}
+    for key, value in settings.items():
+        if not isinstance(key, str) or not _SETTING_KEY_RE.fullmatch(key):
+            raise _bad(
+                "settings",
+                "Setting names start with a letter and use letters, digits and _ only.",
+                "Les noms de réglage commencent par une lettre et n'ont que lettres, chiffres "
+                "et _.",
+            )
+        where = f"settings.{key}"
+        if looks_secret(key) or key in spec.secret_fields:
+            raise _secret_key_error(where, spec, account)
+        if not isinstance(value, str | int | bool):
+            raise _bad(
+                where,
+                "A setting's value must be text, a whole number, or true/false.",
+                "La valeur d'un réglage doit être du texte, un entier ou true/false.",
+            )
+        clean[key] = value
+    for key in spec.required_settings:
+        if clean.get(key) in (None, ""):
+            raise _bad(
+                f"settings.{key}",
+                f"A {spec.label} account needs the setting {key}.",
+                f"Un compte {spec.label} exige le réglage {key}.",
+            )
+    return clean
+
+
+def check_secret_field(account: Account, field_: str) -> str:
+    """The secret field name if this account's provider has it, else ``InputError`` listing
+    the ones it has (for ``account set-secret NAME FIELD``)."""
+    fields = account.secret_fields
+    if field_ not in fields:
+        names = ", ".join(fields)
+        raise _bad(
+            "field",
+            f"{account.spec.label} accounts have these secrets: {names}.",
+            f"Les comptes {account.spec.label} ont ces secrets : {names}.",
+        )
+    return field_
+
+
+# --- config ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    """Everything in the config file. Build new ones with ``add_account`` & co."""
+
+    accounts: tuple[Account, ...] = ()
+    default_account: str | None = None
+    sync_interval_min: int = 15
+    poll_interval_s: int = 30
+    language: str = "en"
+    theme: str = "system"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "accounts", tuple(self.accounts))
+        seen: dict[str, str] = {}
+        for account in self.accounts:
+            if not isinstance(account, Account):
+                raise TypeError("Config.accounts holds Account objects")
+            other = seen.get(name_key(account.name))
+            if other is not None:
+                raise _duplicate_error(account.name, other)
+            seen[name_key(account.name)] = account.name
+        if self.default_account is not None:
+            found = seen.get(name_key(self.default_account)) if self.default_account else None
+            if found is None:
+                raise _bad(
+                    "default_account",
+                    "default_account names no configured account.",
+                    "default_account ne désigne aucun compte configuré.",
+                )
+            object.__setattr__(self, "default_account", found)
+        _check_int("sync_interval_min", self.sync_interval_min, SYNC_INTERVAL_RANGE)
+        _check_int("poll_interval_s", self.poll_interval_s, POLL_INTERVAL_RANGE)
+        _check_choice("language", self.language, LANGUAGES)
+        _check_choice("theme", self.theme, THEMES)
+
+    def find(self, name: str) -> Account | None:
+        key = name_key(name)
+        return next((a for a in self.accounts if name_key(a.name) == key), None)
+
+
+def _duplicate_error(name: str, existing: str) -> InputError:
+    if name.lower() == existing.lower():
+        return _bad(
+            f"accounts.{name}",
+            f"An account named {existing} already exists (names ignore upper/lower case).",
+            f"Un compte nommé {existing} existe déjà (les noms ignorent la casse).",
+        )
+    return _bad(
+        f"accounts.{name}",
+        f"The name {name} is too close to the existing account {existing}: both would use the "
+        "same TELEPHONY_DESKTOP_SECRET_... environment variables. Choose another name.",
+        f"Le nom {name} est trop proche du compte existant {existing} : les deux utiliseraient "
+        "les mêmes variables d'environnement TELEPHONY_DESKTOP_SECRET_... Choisissez un autre nom.",
+    )
+
+
+def _check_int(name: str, value: object, bounds: tuple[int, int]) -> None:
+    low, high = bounds
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise _bad(
+            name,
+            f"{name} must be a whole number from {low} to {high}.",
+            f"{name} doit être un entier de {low} à {high}.",
+        )
+
+
+def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        listed = ", ".join(choices)
+        raise _bad(name, f"{name} must be one of: {listed}.", f"{name} doit valoir : {listed}.")
+
+
+def add_account(config: Config, account: Account, *, make_default: bool = False) -> Config:
+    """A new config with ``account`` added; ``ConfigError`` if the name is taken."""
+    existing = config.find(account.name)
+    if existing is not None:
+        exc = _duplicate_error(account.name, existing.name)
+        raise ConfigError(exc.message_en, exc.message_fr)
+    default = account.name if make_default else config.default_account
+    return dataclasses.replace(
+        config, accounts=(*config.accounts, account), default_account=default
+    )
+
+
+def remove_account(config: Config, name: str) -> Config:
+    """A new config without the named account (it stops being the default). Its secrets stay
+    in the keyring: the caller deletes them (``SecretStore.delete_all``)."""
+    account = get_account(config, name)
+    default = config.default_account
+    if default is not None and name_key(default) == name_key(account.name):
+        default = None
+    return dataclasses.replace(
+        config,
+        accounts=tuple(a for a in config.accounts if a is not account),
+        default_account=default,
+    )
+
+
+def set_default_account(config: Config, name: str | None) -> Config:
+    """A new config whose default is the named account (None: no default)."""
+    default = None if name is None else get_account(config, name).name
+    return dataclasses.replace(config, default_account=default)
+
+
+def get_account(config: Config, name: str | None = None) -> Account:
+    """The named account (case-insensitive); with None the default, or the only one.
+
+    ``ConfigError`` says what to do when there is none or the choice is ambiguous.
+    """
+    if name is not None:
+        account = config.find(name)
+        if account is None:
+            listed = ", ".join(a.name for a in config.accounts)
+            known_en = f" Configured: {listed}." if listed else " No account is configured yet."
+            known_fr = f" Configurés : {listed}." if listed else " Aucun compte n'est configuré."
+            raise ConfigError(
+                f"There is no account named {name}.{known_en}",
+                f"Il n'y a pas de compte nommé {name}.{known_fr}",
+            )
+        return account
+    if config.default_account is not None:
+        return get_account(config, config.default_account)
+    if len(config.accounts) == 1:
+        return config.accounts[0]
+    if not config.accounts:
+        raise ConfigError(
+            f"No account is configured yet. Add one with: {ADD_ACCOUNT_HINT}",
+            f"Aucun compte n'est configuré. Ajoutez-en un avec : {ADD_ACCOUNT_HINT}",
+        )
+    listed = ", ".join(a.name for a in config.accounts)
+    raise ConfigError(
+        f"Several accounts are configured ({listed}) and none is the default: say which one "
+        "to use (--account NAME), or set default_account in the configuration file.",
+        f"Plusieurs comptes sont configurés ({listed}) et aucun n'est celui par défaut : "
+        "indiquez lequel utiliser (--account NOM), ou définissez default_account dans le "
+        "fichier de configuration.",
+    )
+
+
+# --- TOML <-> Config ---------------------------------------------------------------------
+
+
+class ConfigFileError(ConfigError):
+    """A config file problem, with where it is: ``path``, ``line`` (if known), ``key``."""
+
+    def __init__(
+        self,
+        message_en: str,
+        message_fr: str,
+        *,
+        path: Path,
+        line: int | None = None,
+        key: str = "",
+    ) -> None:
+        super().__init__(message_en, message_fr)
+        self.path = path
+        self.line = line
+        self.key = key
+
+
+class _Problem(Exception):
+    def __init__(self, key: tuple[str, ...], en: str, fr: str) -> None:
+        super().__init__(en)
+        self.key, self.en, self.fr = key, en, fr
+
+
+_TOP_KEYS: Final = ("version", "default_account", "preferences", "accounts")
+_PREF_KEYS: Final = ("sync_interval_min", "poll_interval_s", "language", "theme")
+_ACCOUNT_KEYS: Final = (
+    "provider",
+    "account_id",
+    "caller_id",
+    "region",
+    "base_url",
+    "allow_insecure_http",
+    "settings",
+)
+
+
+def _unknown(key: tuple[str, ...], known: tuple[str, ...], spec: ProviderSpec | None) -> _Problem:
+    if looks_secret(key[-1]) or (spec is not None and key[-1] in spec.secret_fields):
+        account = key[1] if len(key) > 2 and key[0] == "accounts" else "NAME"
+        exc = _secret_key_error(key[-1], spec or PROVIDERS["voicemeup"], account)
+        return _Problem(key, exc.message_en, exc.message_fr)
+    listed = ", ".join(known)
+    return _Problem(
+        key, f"Unknown key. Known keys here: {listed}.", f"Clé inconnue. Clés connues : {listed}."
+    )
+
+
+def _table(value: object, key: tuple[str, ...]) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise _Problem(key, "This must be a table.", "Ceci doit être une table.")
+    return value
+
+
+def _config_from_dict(data: Mapping[str, Any]) -> Config:
+    """Build a ``Config`` from parsed TOML; raises ``_Problem`` (internal) naming the key."""
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise _unknown((key,), _TOP_KEYS, None)
+    version = data.get("version", FORMAT_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _Problem(("version",), "version must be 1.", "version doit valoir 1.")
+    if version > FORMAT_VERSION:
+        raise _Problem(
+            ("version",),
+            "This file was written by a newer version of Telephony Desktop; update the app.",
+            "Ce fichier a été écrit par une version plus récente de Telephony Desktop; mettez "
+            "l'application à jour.",
+        )
+    prefs = _table(data.get("preferences", {}), ("preferences",))
+    for key in prefs:
+        if key not in _PREF_KEYS:
+            raise _unknown(("preferences", key), _PREF_KEYS, None)
+    accounts = [
+        _account_from_dict(name, _table(value, ("accounts", name)))
+        for name, value in _table(data.get("accounts", {}), ("accounts",)).items()
+    ]
+    default = data.get("default_account")
+    if default is not None and not isinstance(default, str):
+        raise _Problem(
+            ("default_account",),
+            "default_account must be an account name in quotes.",
+            "default_account doit être un nom de compte entre guillemets.",
+        )
+    try:
+        return Config(accounts=tuple(accounts), default_account=default, **prefs)
+    except InputError as exc:
+        where = exc.field.split(".")
+        if exc.field in _PREF_KEYS:
+            where = ["preferences", exc.field]
+        raise _Problem(tuple(where), exc.message_en, exc.message_fr) from None
+
+
+def _account_from_dict(name: str, table: Mapping[str, Any]) -> Account:
+    spec = PROVIDERS.get(str(table.get("provider", "")).strip().lower())
+    for key in table:
+        if key not in _ACCOUNT_KEYS:
+            raise _unknown(("accounts", name, key), _ACCOUNT_KEYS, spec)
+    if "provider" not in table:
+        raise _Problem(
+            ("accounts", name, "provider"),
+            'This account names no provider (provider = "voicemeup").',
+            'Ce compte n\'indique pas de fournisseur (provider = "voicemeup").',
+        )
+    for key, kind, en, fr in (
+        ("provider", str, "text in quotes", "du texte entre guillemets"),
+        ("caller_id", str, "a phone number in quotes", "un numéro entre guillemets"),
+        ("region", str, "a country code in quotes", "un code de pays entre guillemets"),
+        ("base_url", str, "a URL in quotes", "une URL entre guillemets"),
+        ("allow_insecure_http", bool, "true or false", "true ou false"),
+    ):
+        if key in table and not isinstance(table[key], kind):
+            raise _Problem(
+                ("accounts", name, key), f"{key} must be {en}.", f"{key} doit être {fr}."
+            )
+    try:
+        return Account(name=name, **table)
+    except InputError as exc:
+        raise _Problem(
+            ("accounts", name, *(exc.field.split(".") if exc.field != "name" else ())),
+            exc.message_en,
+            exc.message_fr,
+        ) from None
+
+
+def config_to_dict(config: Config) -> dict[str, Any]:
+    """The TOML document for ``config`` (defaults and empty values left out)."""
+    data: dict[str, Any] = {"version": FORMAT_VERSION}
+    if config.default_account is not None:
+        data["default_account"] = config.default_account
+    data["preferences"] = {
+        "sync_interval_min": config.sync_interval_min,
+        "poll_interval_s": config.poll_interval_s,
+        "language": config.language,
+        "theme": config.theme,
+    }
+    accounts: dict[str, Any] = {}
+    for account in config.accounts:
+        table: dict[str, Any] = {"provider": account.provider}
+        if account.account_id:
+            table["account_id"] = account.account_id
+        if account.caller_id:
+            table["caller_id"] = account.caller_id
+        table["region"] = account.region
+        if account.base_url is not None:
+            table["base_url"] = account.base_url
+        if account.allow_insecure_http:
+            table["allow_insecure_http"] = True
+        if account.settings:
+            table["settings"] = dict(account.settings)
+        accounts[account.name] = table
+    if accounts:
+        data["accounts"] = accounts
+    return data
+
+
+def _walk_keys(data: Mapping[str, Any], prefix: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    for key, value in data.items():
+        yield (*prefix, key)
+        if isinstance(value, Mapping):
+            yield from _walk_keys(value, (*prefix, key))
+
+
+# --- file I/O ----------------------------------------------------------------------------
+
+_HEADER: Final = (
+    "# Telephony Desktop configuration.\n"
+    "# No secrets here: they live in the system keyring "
+    "(telephony-desktop account set-secret NAME FIELD).\n\n"
+)
+
+
+def load_config(path: Path) -> Config:
+    """Read the config file; a missing file is an empty config. Any problem is a
+    ``ConfigFileError`` naming the file, the line when known, and the key."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigFileError(
+            f"Could not read the configuration file {path}: {reason}.",
+            f"Impossible de lire le fichier de configuration {path} : {reason}.",
+            path=path,
+        ) from None
+    try:
+        text = raw.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        raise ConfigFileError(
+            f"The configuration file {path} is not UTF-8 text. Fix the file and try again.",
+            f"Le fichier de configuration {path} n'est pas du texte UTF-8. Corrigez-le et "
+            "réessayez.",
+            path=path,
+        ) from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        found = re.search(r"\(at line (\d+), column \d+\)", message)
+        what = message[: found.start()].strip() if found else message
+        line = int(found.group(1)) if found else None
+        at = f" at line {line}" if line else ""
+        at_fr = f" à la ligne {line}" if line else ""
+        raise ConfigFileError(
+            f"The configuration file {path} is not valid TOML{at}: {what}. Fix the file and try "
+            "again.",
+            f"Le fichier de configuration {path} n'est pas du TOML valide{at_fr} : {what}. "
+            "Corrigez-le et réessayez.",
+            path=path,
+            line=line,
+        ) from None
+    try:
+        return _config_from_dict(data)
+    except _Problem as problem:
+        key = ".".join(problem.key)
+        line = _locate(text, problem.key)
+        at = f", line {line}" if line else ""
+        at_fr = f", ligne {line}" if line else ""
+        raise ConfigFileError(
+            f"Problem in the configuration file {path}{at}, key {key}: {problem.en}",
+            f"Problème dans le fichier de configuration {path}{at_fr}, clé {key} : {problem.fr}",
+            path=path,
+            line=line,
+            key=key,
+        ) from None
+
+
+def save_config(path: Path, config: Config) -> None:
+    """Write ``config`` atomically (temp file + ``os.replace``), mode 0600, parents created."""
+    data = config_to_dict(config)
+    for key in _walk_keys(data):
+        if looks_secret(key[-1]):  # Account refuses these; never let one through regardless
+            raise ConfigError(
+                f"Refusing to write {'.'.join(key)} to the configuration: it looks like a secret.",
+                f"Refus d'écrire {'.'.join(key)} dans la configuration : cela ressemble à un "
+                "secret.",
+            )
+    text = _HEADER + tomli_w.dumps(data)
+    parent = ensure_dir(path.parent)
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=parent)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            os.chmod(tmp, 0o600)
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        tmp = None
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"Could not save the configuration to {path}: {reason}.",
+            f"Impossible d'enregistrer la configuration dans {path} : {reason}.",
+        ) from exc
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    _fsync_dir(parent)
+
+
+def _fsync_dir(directory: Path) -> None:
+    if os.name != "posix":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(directory, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+_HEADER_RE: Final = re.compile(r"^\s*\[\[?\s*(.+?)\s*\]\]?\s*(?:#.*)?$")
+_KEY_PART: Final = r"(?:[A-Za-z0-9_\-]+|\"[^\"]*\"|'[^']*')"
+_ASSIGN_RE: Final = re.compile(rf"^\s*({_KEY_PART}(?:\s*\.\s*{_KEY_PART})*)\s*=")
+_KEY_PART_RE: Final = re.compile(r"\"[^\"]*\"|'[^']*'|[^.\s]+")
+
+
+def _split_key(text: str) -> tuple[str, ...]:
+    return tuple(part.strip("\"'") for part in _KEY_PART_RE.findall(text))
+
+
+def _locate(text: str, key: tuple[str, ...]) -> int | None:
+    """Best effort: the line defining ``key``, else the closest enclosing table or key."""
+    table: tuple[str, ...] = ()
+    best: tuple[int, int] | None = None  # (matched parts, line)
+    for lineno, line in enumerate(text.splitlines(), 1):
+        header = _HEADER_RE.match(line)
+        if header:
+            table = _split_key(header.group(1))
+            full = table
+        else:
+            assign = _ASSIGN_RE.match(line)
+            if not assign:
+                continue
+            full = table + _split_key(assign.group(1))
+        if full == key:
+            return lineno
+        if key[: len(full)] == full and (best is None or len(full) > best[0]):
+            best = (len(full), lineno)
+    return best[1] if best else None
