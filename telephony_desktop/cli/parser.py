@@ -1,0 +1,125 @@
+"""The command line: ``telephony-desktop [global options] COMMAND ...``."""
+
+from __future__ import annotations
+
+import argparse
+
+from telephony_desktop import __version__
+
+EPILOG = """\
+exit status: 0 success; 2 bad input or usage; 3 configuration or keyring problem;
+4 provider unreachable or answer unreadable; 5 provider refused the request;
+6 outcome unknown (a write may have gone through: check before retrying); 130 interrupted.
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="telephony-desktop",
+        description="Desktop softphone companion: dialer, call history, voicemail, DIDs, E911.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--config", metavar="FILE", help="accounts file (default: user config dir)")
+    p.add_argument("--account", metavar="NAME", help="account to use (default: the default one)")
+    p.add_argument(
+        "--demo", action="store_true", help="run against the built-in sandbox with demo data"
+    )
+    p.add_argument("--debug", action="store_true", help="verbose logs in the log file")
+    p.add_argument("--lang", choices=("en", "fr"), help="language of messages")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    # account
+    acc = sub.add_parser("account", help="add, list, remove accounts; store their secrets")
+    acc_sub = acc.add_subparsers(dest="action", metavar="ACTION", required=True)
+    add = acc_sub.add_parser("add", help="add an account")
+    add.add_argument("name")
+    add.add_argument("--provider", required=True, help="voicemeup")
+    add.add_argument("--account-id", help="the provider's account id (VoiceMeUp: 8 digits)")
+    add.add_argument("--base-url", help="full endpoint URL (self-hosted servers, tests)")
+    add.add_argument(
+        "--allow-insecure-http",
+        action="store_true",
+        help="accept a plain http base URL that is not on this machine",
+    )
+    add.add_argument("--region", default="CA", help="default region for numbers (default CA)")
+    add.add_argument("--caller-id", help="default caller ID shown to the people you call")
+    add.add_argument(
+        "--ring", metavar="PHONE", help="phone to ring first for click-to-call: number or peer:USER"
+    )
+    add.add_argument("--default", action="store_true", help="make it the default account")
+    lst = acc_sub.add_parser("list", help="list accounts")
+    lst.add_argument("--json", action="store_true")
+    rm = acc_sub.add_parser("remove", help="remove an account and its stored secrets")
+    rm.add_argument("name")
+    ss = acc_sub.add_parser("set-secret", help="store a secret in the OS keyring")
+    ss.add_argument("name")
+    ss.add_argument("field", nargs="?", help="secret name (default: the provider's first one)")
+    ss.add_argument("--stdin", action="store_true", help="read the secret from standard input")
+
+    # history
+    hist = sub.add_parser("history", help="call history")
+    hist_sub = hist.add_subparsers(dest="action", metavar="ACTION", required=True)
+    hist_sub.add_parser("sync", help="fetch new calls into the local cache")
+    hl = hist_sub.add_parser("list", help="list cached calls, newest first")
+    hl.add_argument("--since", metavar="DATE", help="YYYY-MM-DD")
+    hl.add_argument("--until", metavar="DATE", help="YYYY-MM-DD (inclusive)")
+    hl.add_argument("--direction", choices=("inbound", "outbound"))
+    hl.add_argument("--status", help="e.g. answered, no_answer, busy")
+    hl.add_argument("--search", metavar="TEXT", help="name or number")
+    hl.add_argument("--limit", type=int, default=50, help="rows to show (0 = all; default 50)")
+    hl.add_argument("--json", action="store_true")
+
+    # voicemail
+    vm = sub.add_parser("voicemail", help="voicemail")
+    vm_sub = vm.add_subparsers(dest="action", metavar="ACTION", required=True)
+    vl = vm_sub.add_parser("list", help="list voicemails (refreshed; cached copy when offline)")
+    vl.add_argument("--json", action="store_true")
+    vd = vm_sub.add_parser("download", help="save a voicemail's audio")
+    vd.add_argument("id")
+    vd.add_argument("-o", "--output", required=True, metavar="FILE")
+    vx = vm_sub.add_parser("delete", help="delete a voicemail at the provider and locally")
+    vx.add_argument("id")
+
+    # dids
+    dids = sub.add_parser("dids", help="the account's phone numbers")
+    dids_sub = dids.add_subparsers(dest="action", metavar="ACTION", required=True)
+    dl = dids_sub.add_parser("list", help="list numbers and their routing")
+    dl.add_argument("--json", action="store_true")
+
+    # e911
+    e911 = sub.add_parser("e911", help="emergency (911) addresses")
+    e_sub = e911.add_subparsers(dest="action", metavar="ACTION", required=True)
+    es = e_sub.add_parser("show", help="the emergency address of a number")
+    es.add_argument("number")
+    es.add_argument("--json", action="store_true")
+    ev = e_sub.add_parser("validate", help="check an address with the provider")
+    ev.add_argument("number", help="the DID the address is for")
+    ev.add_argument("--civic", required=True, help="civic (street) number")
+    ev.add_argument("--street", required=True)
+    ev.add_argument("--city", required=True)
+    ev.add_argument("--state", required=True, help="2-letter province/state code")
+    ev.add_argument("--country", default="CA", help="CA or US (default CA)")
+    ev.add_argument("--postal", required=True, help="postal or ZIP code")
+    ev.add_argument("--unit-type", help="apartment, suite, unit, ...")
+    ev.add_argument("--unit", help="unit number")
+    ev.add_argument("--json", action="store_true")
+
+    # call
+    call = sub.add_parser("call", help="place a call (the provider rings you, then the number)")
+    call.add_argument("number")
+    call.add_argument("--from", dest="caller_id", metavar="CALLER_ID", help="caller ID to show")
+    call.add_argument("--ring", metavar="PHONE", help="phone to ring first: number or peer:USER")
+    call.add_argument("--json", action="store_true")
+
+    # sandbox
+    sb = sub.add_parser("sandbox", help="run the provider sandbox on loopback")
+    sb.add_argument("--port", type=int, default=8765)
+    sb.add_argument("--host", default="127.0.0.1", help="loopback address to listen on")
+    sb.add_argument("--seed", type=int, default=1234)
+    sb.add_argument("--calls", type=int, default=2400, help="calls to seed (default 2400)")
+    sb.add_argument(
+        "--live", type=float, default=0.0, metavar="SECONDS", help="add a new call every N s"
+    )
+    return p

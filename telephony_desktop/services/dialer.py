@@ -1,0 +1,123 @@
+"""Click-to-call: turn what the user typed into a call the provider bridges.
+
+Everything is checked before the request leaves: the number, the caller ID, the phone to ring first.
+Placing a call is never retried (see ``providers.http.as_outcome_unknown``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+from telephony_desktop.domain.errors import InputError
+from telephony_desktop.domain.models import DispatchResult
+from telephony_desktop.domain.numbers import PhoneNumber, display, normalise
+
+
+class CallPlacer(Protocol):
+    async def call_dispatch(
+        self,
+        *,
+        source: str,
+        destination: str,
+        source_type: str = "number",
+        destination_type: str = "number",
+        callerid_name: str | None = None,
+        callerid_number: str | None = None,
+        enable_recording: bool | None = None,
+        wait_time: int | None = None,
+        meta_data: str | None = None,
+    ) -> DispatchResult: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedCall:
+    """A call ready to place: every value already in the provider's form."""
+
+    destination: PhoneNumber
+    destination_param: str
+    source_type: str
+    source: str
+    callerid_number: str | None
+    notes: tuple[str, ...] = ()
+
+    def describe(self, region: str) -> str:
+        return display(self.destination.e164, region)
+
+
+def provider_number(number: PhoneNumber) -> str:
+    """VoiceMeUp's dialable form: 10 digits in North America, 011 + digits elsewhere."""
+    return number.nanp_10() if number.is_nanp else "011" + number.e164[1:]
+
+
+def parse_ring_first(spec: str, region: str) -> tuple[str, str]:
+    """``peer:alice01`` (a SIP device of the account) or a phone number to ring first."""
+    spec = spec.strip()
+    if spec.lower().startswith("peer:"):
+        username = spec[5:].strip()
+        if not re.fullmatch(r"[A-Za-z0-9]{6,16}", username):
+            raise InputError(
+                "The device to ring first must be a peer username of 6 to 16 letters or digits.",
+                "L'appareil à faire sonner d'abord doit être un nom d'utilisateur de 6 à 16 "
+                "lettres ou chiffres.",
+                field="ring_first",
+            )
+        return "peer", username
+    if not spec:
+        raise InputError(
+            "Choose the phone to ring first (your desk phone, mobile or SIP device) in the "
+            "account settings, or pass --ring.",
+            "Choisissez le téléphone à faire sonner d'abord (poste, cellulaire ou appareil SIP) "
+            "dans les réglages du compte, ou utilisez --ring.",
+            field="ring_first",
+        )
+    try:
+        return "number", provider_number(normalise(spec, region))
+    except InputError as exc:
+        raise InputError(
+            f"The phone to ring first is not usable: {exc.message_en}",
+            f"Le téléphone à faire sonner d'abord n'est pas utilisable : {exc.message_fr}",
+            field="ring_first",
+        ) from None
+
+
+def prepare_call(
+    number: str, *, region: str, ring_first: str, caller_id: str | None = None
+) -> PreparedCall:
+    """Validate and convert; raises ``InputError`` with the reason. No I/O."""
+    destination = normalise(number, region)
+    source_type, source = parse_ring_first(ring_first, region)
+    callerid: str | None = None
+    if caller_id:
+        try:
+            callerid = normalise(caller_id, region).nanp_10()
+        except InputError as exc:
+            raise InputError(
+                f"The caller ID is not usable: {exc.message_en}",
+                f"L'afficheur n'est pas utilisable : {exc.message_fr}",
+                field="caller_id",
+            ) from None
+    notes: tuple[str, ...] = ()
+    if destination.extension:
+        notes = (f"Dial extension {destination.extension} when the call is answered.",)
+    return PreparedCall(
+        destination=destination,
+        destination_param=provider_number(destination),
+        source_type=source_type,
+        source=source,
+        callerid_number=callerid,
+        notes=notes,
+    )
+
+
+async def place_call(placer: CallPlacer, call: PreparedCall) -> DispatchResult:
+    """Send the call once. ``OutcomeUnknown`` means: look at the history before trying again."""
+    return await placer.call_dispatch(
+        source_type=call.source_type,
+        source=call.source,
+        destination_type="number",
+        destination=call.destination_param,
+        callerid_number=call.callerid_number,
+        meta_data="telephony-desktop",
+    )

@@ -1,0 +1,268 @@
+"""Incremental call-history sync into the cache, resumable after any interruption.
+
+The algorithm is the contract's "Incremental history" (``docs/providers/voicemeup.md``):
+
+1. The first sync pages a date window ``[today - window_days, today]`` by offset until a page comes
+   back short.
+2. The newest call seen (latest time; for equal times, the later one in the answers) becomes the
+   cursor; later syncs page ``unique_id=<cursor>`` the same way, then move the cursor on.
+3. Each page's calls and the progress that follows them (phase, window or cursor, next offset,
+   the newest call so far) are committed in one SQLite transaction. A sync killed at any point
+   (even ``SIGKILL``) resumes at the page it was on; calls are upserted by ``unique_id``, so a page
+   fetched twice never duplicates anything.
+4. If the provider rejects the cursor (``unique_id_invalid``), the sync falls back to a window
+   starting one day before the newest cached call.
+
+A window that yields no call at all leaves no cursor; the next sync windows again from the old
+``date_to`` minus one day. Only one page is held in memory at a time.
+
+The stored progress (``sync_state`` key ``"history"``) is one of::
+
+    {"phase": "window", "date_from": "2024-01-01", "date_to": "2024-03-31", "offset": 2000,
+     "newest": {"unique_id": "...", "started_at": "2024-03-30T17:02:11"} | null}
+    {"phase": "cursor", "cursor": "<unique_id>", "offset": 1000, "newest": {...} | null}
+    {"phase": "idle", "cursor": "<unique_id>" | null, "resume_from": "2024-03-30" | null}
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from telephony_desktop.domain.errors import InvalidRequest
+from telephony_desktop.domain.models import Call
+from telephony_desktop.providers.base import PAGE_SIZE, CallHistorySource
+from telephony_desktop.store.calls import newest_call, upsert_calls
+from telephony_desktop.store.db import Database, transaction
+from telephony_desktop.store.state import get_sync_state, set_meta, set_sync_state
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "history"
+LAST_SYNC_META = "last_sync.calls"
+CURSOR_REJECTED = "unique_id_invalid"
+
+PHASE_WINDOW = "window"
+PHASE_CURSOR = "cursor"
+PHASE_IDLE = "idle"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncProgress:
+    """Reported after each committed page."""
+
+    phase: str  # "window" or "cursor": what the page was asked by
+    pages_done: int
+    calls_fetched: int
+    calls_new: int
+    offset: int  # offset reached in the phase (after this page)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    pages: int
+    calls_fetched: int
+    calls_new: int
+    cursor: str | None  # where the next sync starts (None: it windows again)
+    resumed: bool  # this run continued an interrupted one
+    fell_back: bool  # the provider rejected the cursor and a window was used instead
+    finished_at: str  # ISO time, UTC, also stored as meta "last_sync.calls"
+
+
+class SyncAlreadyRunning(RuntimeError):
+    """``run`` was called on a ``HistorySync`` that is already running."""
+
+
+def _newest_key(newest: dict[str, Any] | None) -> datetime | None:
+    if newest is None or newest.get("started_at") is None:
+        return None
+    return datetime.fromisoformat(newest["started_at"])
+
+
+def newest_of(newest: dict[str, Any] | None, page: Sequence[Call]) -> dict[str, Any] | None:
+    """Fold a page (in answer order) into the newest call seen so far.
+
+    Latest ``started_at`` wins; for equal times the later call in the answers wins. Calls with no
+    time only count while no timed call has been seen.
+    """
+    best_id = None if newest is None else newest["unique_id"]
+    best_at = _newest_key(newest)
+    for call in page:
+        at = call.started_at
+        if at is None:
+            if best_at is None:
+                best_id = call.unique_id
+            continue
+        if best_at is None or at >= best_at:
+            best_id, best_at = call.unique_id, at
+    if best_id is None:
+        return None
+    started = None if best_at is None else best_at.isoformat(timespec="seconds")
+    return {"unique_id": best_id, "started_at": started}
+
+
+def _rejects_cursor(exc: InvalidRequest) -> bool:
+    return exc.code == CURSOR_REJECTED or CURSOR_REJECTED in exc.codes
+
+
+def _commit_page(
+    conn: sqlite3.Connection, calls: Sequence[Call], state: dict[str, Any], finished_at: str | None
+) -> int:
+    with transaction(conn):
+        new = upsert_calls(conn, calls)
+        set_sync_state(conn, STATE_KEY, state)
+        if finished_at is not None:
+            set_meta(conn, LAST_SYNC_META, finished_at)
+    return new
+
+
+def _commit_state(conn: sqlite3.Connection, state: dict[str, Any]) -> None:
+    with transaction(conn):
+        set_sync_state(conn, STATE_KEY, state)
+
+
+class HistorySync:
+    """Brings the cached call history up to date from a :class:`CallHistorySource`."""
+
+    def __init__(
+        self,
+        db: Database,
+        source: CallHistorySource,
+        *,
+        window_days: int = 90,
+        today: Callable[[], date] = date.today,
+        page_size: int = PAGE_SIZE,
+    ) -> None:
+        if window_days < 0:
+            raise ValueError("window_days must be >= 0")
+        if not 1 <= page_size <= PAGE_SIZE:
+            raise ValueError(f"page_size must be within 1..{PAGE_SIZE}")
+        self._db = db
+        self._source = source
+        self._window_days = window_days
+        self._today = today
+        self._page_size = page_size
+        self._running = False
+
+    @property
+    def running(self) -> bool:
+        return self._running
+
+    async def run(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+        """Sync until the provider has nothing newer; report what was done.
+
+        Provider errors propagate after the last good page is committed; ``CancelledError`` leaves
+        the cache at the previous page. Either way the next ``run`` resumes where this one stopped.
+        """
+        if self._running:
+            raise SyncAlreadyRunning("the call history sync is already running")
+        self._running = True
+        try:
+            return await self._run(progress)
+        finally:
+            self._running = False
+
+    # the state machine
+
+    @staticmethod
+    def _window(date_from: date, today: date) -> dict[str, Any]:
+        return {
+            "phase": PHASE_WINDOW,
+            "date_from": min(date_from, today).isoformat(),
+            "date_to": today.isoformat(),
+            "offset": 0,
+            "newest": None,
+        }
+
+    def _begin(self, stored: dict[str, Any] | None) -> dict[str, Any]:
+        """The active state to continue from (an interrupted phase) or to start with."""
+        if stored is not None and stored.get("phase") in (PHASE_WINDOW, PHASE_CURSOR):
+            return stored
+        cursor = None if stored is None else stored.get("cursor")
+        if cursor:
+            return {"phase": PHASE_CURSOR, "cursor": cursor, "offset": 0, "newest": None}
+        today = self._today()
+        resume_from = None if stored is None else stored.get("resume_from")
+        if resume_from:
+            return self._window(date.fromisoformat(resume_from), today)
+        return self._window(today - timedelta(days=self._window_days), today)
+
+    def _after_page(self, state: dict[str, Any], page: Sequence[Call]) -> dict[str, Any]:
+        newest = newest_of(state.get("newest"), page)
+        if len(page) >= self._page_size:
+            return {**state, "offset": int(state["offset"]) + len(page), "newest": newest}
+        # The phase is exhausted: the newest call seen becomes the cursor.
+        if newest is not None:
+            return {"phase": PHASE_IDLE, "cursor": newest["unique_id"], "resume_from": None}
+        if state["phase"] == PHASE_CURSOR:  # nothing new since the cursor
+            return {"phase": PHASE_IDLE, "cursor": state["cursor"], "resume_from": None}
+        resume = date.fromisoformat(state["date_to"]) - timedelta(days=1)
+        return {"phase": PHASE_IDLE, "cursor": None, "resume_from": resume.isoformat()}
+
+    def _fallback(self, conn: sqlite3.Connection, today: date) -> dict[str, Any]:
+        newest = newest_call(conn)
+        if newest is not None and newest.started_at is not None:
+            start = newest.started_at.date() - timedelta(days=1)
+        else:
+            start = today - timedelta(days=self._window_days)
+        state = self._window(start, today)
+        _commit_state(conn, state)
+        return state
+
+    async def _fetch(self, state: dict[str, Any]) -> Sequence[Call]:
+        if state["phase"] == PHASE_CURSOR:
+            return await self._source.get_calls(
+                unique_id=state["cursor"],
+                result_limit=self._page_size,
+                result_offset=int(state["offset"]),
+            )
+        return await self._source.get_calls(
+            date_from=date.fromisoformat(state["date_from"]),
+            date_to=date.fromisoformat(state["date_to"]),
+            result_limit=self._page_size,
+            result_offset=int(state["offset"]),
+        )
+
+    async def _run(self, progress: Callable[[SyncProgress], None] | None) -> SyncReport:
+        stored = await self._db.run(get_sync_state, STATE_KEY)
+        resumed = stored is not None and stored.get("phase") in (PHASE_WINDOW, PHASE_CURSOR)
+        state = self._begin(stored)
+        if resumed:
+            log.info("history sync: resuming %s at offset %s", state["phase"], state["offset"])
+        pages = fetched = new = 0
+        fell_back = False
+        while True:
+            try:
+                page = await self._fetch(state)
+            except InvalidRequest as exc:
+                if state["phase"] != PHASE_CURSOR or fell_back or not _rejects_cursor(exc):
+                    raise
+                log.warning("history sync: cursor %s rejected; windowing instead", state["cursor"])
+                state = await self._db.run(self._fallback, self._today())
+                fell_back = True
+                continue
+            phase, offset = state["phase"], int(state["offset"]) + len(page)
+            next_state = self._after_page(state, page)
+            done = next_state["phase"] == PHASE_IDLE
+            finished_at = datetime.now(UTC).isoformat(timespec="seconds") if done else None
+            new += await self._db.run(_commit_page, page, next_state, finished_at)
+            pages += 1
+            fetched += len(page)
+            state = next_state
+            if progress is not None:
+                progress(SyncProgress(phase, pages, fetched, new, offset))
+            if finished_at is not None:
+                log.info("history sync: %d pages, %d calls, %d new", pages, fetched, new)
+                return SyncReport(
+                    pages=pages,
+                    calls_fetched=fetched,
+                    calls_new=new,
+                    cursor=state["cursor"],
+                    resumed=resumed,
+                    fell_back=fell_back,
+                    finished_at=finished_at,
+                )
