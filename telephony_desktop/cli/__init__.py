@@ -74,6 +74,8 @@ async def _dispatch(ctx: commands.Context) -> int:
     command = ctx.args.command
     if command is None:
         return await commands.demo_tour(ctx)
+    if ctx.args.demo and command == "history" and ctx.args.action == "list":
+        await commands.quiet_sync(ctx)  # each demo starts with an empty cache
     return await handlers[command](ctx)
 
 

@@ -118,14 +118,13 @@ async def account_cmd(ctx: Context) -> int:
         return 0
     if a.action == "list":
         config = ctx.config()
-        entries = []
+        entries: list[dict[str, Any]] = []
         for acc in config.accounts:
             secrets: dict[str, str] = {}
             for name in acc.secret_fields:
                 try:
-                    secrets[name] = await asyncio.to_thread(ctx.secrets.source, acc.name, name) or (
-                        "missing"
-                    )
+                    where = await asyncio.to_thread(ctx.secrets.source, acc.name, name)
+                    secrets[name] = where or "missing"
                 except SecretStoreError:
                     secrets[name] = "unavailable"
             entries.append(
@@ -452,6 +451,11 @@ async def call_cmd(ctx: Context) -> int:
         for warning in result.warnings:
             ctx.warn(warning.message(ctx.lang))
     return 0
+
+
+async def quiet_sync(ctx: Context) -> None:
+    async with ctx.session() as s:
+        await HistorySync(s.db, s.client).run()
 
 
 # --- demo tour ----------------------------------------------------------------------------------

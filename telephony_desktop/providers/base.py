@@ -38,7 +38,9 @@ class VoicemailSource(Protocol):
 
 
 class RecordingSource(Protocol):
-    async def get_recordings(self, *, status: Sequence[str] | None = None) -> Sequence[Recording]: ...
+    async def get_recordings(
+        self, *, status: Sequence[str] | None = None
+    ) -> Sequence[Recording]: ...
 
     async def fetch_audio(self, file_url: str) -> bytes: ...
 

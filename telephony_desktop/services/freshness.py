@@ -26,11 +26,14 @@ class Fresh(Generic[T]):
 async def refreshed_or_cached(
     refresh: Callable[[], Awaitable[T]], cached: Callable[[], Awaitable[T]]
 ) -> Fresh[T]:
-    """Try the provider; on a provider failure keep showing what the cache holds.
+    """Try the provider; when it cannot be reached or read, keep showing what the cache holds.
 
-    Input and configuration errors are not provider failures and propagate.
+    A clear refusal (authentication, invalid request) propagates: the cached copy would hide a
+    problem the user must fix. Input and configuration errors propagate too.
     """
     try:
         return Fresh(await refresh())
     except ProviderError as exc:
+        if not exc.retryable:
+            raise
         return Fresh(await cached(), exc)

@@ -51,8 +51,10 @@ class VoicemailService:
             cached = await self._s.db.run(media.get_voicemail, voicemail_id)
             if cached is None:
                 raise _unknown(voicemail_id)
-        if cached.audio_path and await asyncio.to_thread(Path(cached.audio_path).is_file):
-            return Path(cached.audio_path)
+        if cached.audio_path:
+            existing = Path(cached.audio_path)
+            if await asyncio.to_thread(existing.is_file):
+                return existing
         vm = cached.voicemail
         data = await self._s.client.fetch_audio(vm.file_url)
         path = self._s.audio.voicemail_path(vm.voicemail_id, vm.file_format)

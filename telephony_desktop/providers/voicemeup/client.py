@@ -12,8 +12,6 @@ from datetime import date
 from urllib.parse import urlsplit
 
 import httpx
-from telephony_desktop.providers.voicemeup.names import DEFAULT_ENDPOINT
-from telephony_desktop.providers.voicemeup.parse import Envelope
 
 from telephony_desktop.domain.errors import MalformedResponse, ProviderError
 from telephony_desktop.domain.models import (
@@ -37,6 +35,8 @@ from telephony_desktop.domain.models import (
 from telephony_desktop.providers import http
 from telephony_desktop.providers.base import PAGE_SIZE
 from telephony_desktop.providers.voicemeup import params, parse
+from telephony_desktop.providers.voicemeup.names import DEFAULT_ENDPOINT
+from telephony_desktop.providers.voicemeup.parse import Envelope
 
 log = logging.getLogger(__name__)
 PROVIDER = "VoiceMeUp"
@@ -57,6 +57,7 @@ class VoiceMeUpClient:
         currency: str | None = None,
         client: httpx.AsyncClient | None = None,
         retry: http.RetryPolicy | None = None,
+        deadline_s: float = http.DEFAULT_DEADLINE_S,
     ) -> None:
         http.register_secret(auth_token)
         self._credentials = params.credentials(
@@ -68,6 +69,7 @@ class VoiceMeUpClient:
         self._client = client or http.make_client()
         self._owns_client = client is None
         self._retry = retry or http.RetryPolicy()
+        self._deadline_s = deadline_s
 
     def __repr__(self) -> str:  # never the token
         return f"VoiceMeUpClient(account_id={self.account_id!r}, endpoint={self.endpoint!r})"
@@ -86,7 +88,14 @@ class VoiceMeUpClient:
 
     async def _exchange(self, request_type: str, query: dict[str, str]) -> tuple[Envelope, int]:
         full = {**self._credentials, "request_type": request_type, **query}
-        reply = await http.send(self._client, "GET", self.endpoint, provider=PROVIDER, params=full)
+        reply = await http.send(
+            self._client,
+            "GET",
+            self.endpoint,
+            provider=PROVIDER,
+            params=full,
+            deadline_s=self._deadline_s,
+        )
         return parse.read_envelope(reply.body), reply.status
 
     async def _read(self, request_type: str, query: dict[str, str]) -> Envelope:

@@ -1,0 +1,1 @@
+"""VoiceMeUp XML Engine adapter: client, parameter checks, parser, error table."""
