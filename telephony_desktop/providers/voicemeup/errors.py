@@ -550,8 +550,9 @@ def is_warning(code: str) -> bool:
 
 
 def _clean(text: str) -> str:
-    text = re.sub(r"[\x00-\x1f\x7f]+", " ", text or "").strip()
-    return text[:200]
+    """Provider text fit for a message: one line, no control characters, at most 200 chars."""
+    text = " ".join(re.sub(r"[\x00-\x1f\x7f]+", " ", text or "").split())
+    return text if len(text) <= 200 else text[:199] + "…"
 
 
 def warning_for(code: str, text: str) -> ProviderWarning:

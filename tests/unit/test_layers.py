@@ -1,0 +1,32 @@
+"""The layers that must not know Qt do not import it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+QT_FREE = [
+    "telephony_desktop.domain.models",
+    "telephony_desktop.domain.numbers",
+    "telephony_desktop.providers.voicemeup.client",
+    "telephony_desktop.store.db",
+    "telephony_desktop.store.settings",
+    "telephony_desktop.store.secrets",
+    "telephony_desktop.services.sync",
+    "telephony_desktop.services.session",
+    "telephony_desktop.sandbox",
+    "telephony_desktop.cli",
+]
+
+
+def test_nothing_below_the_ui_imports_qt() -> None:
+    code = (
+        "import importlib, sys\n"
+        f"for name in {QT_FREE!r}: importlib.import_module(name)\n"
+        "bad = sorted(m for m in sys.modules if m.startswith('PySide6'))\n"
+        "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == ""

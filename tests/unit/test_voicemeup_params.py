@@ -1,0 +1,191 @@
+"""Parameters are checked against the vendor tables before anything is sent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from telephony_desktop.domain.errors import InputError
+from telephony_desktop.domain.models import DidUpdate, E911Address
+from telephony_desktop.providers.voicemeup import params
+
+TOKEN = "4d695127fbeedd39d423b5f9c47eabcd"
+ADDRESS = E911Address(
+    first_name="Hélène",
+    last_name="Gagnon",
+    civic_number="1200",
+    street="Rue Sainte-Catherine Ouest",
+    city="Montréal",
+    state_code="qc",
+    country_code="ca",
+    postal_code="h3b1k9",
+)
+
+
+def test_credentials() -> None:
+    assert params.credentials(account_id="80012345", auth_token=TOKEN, language="fr") == {
+        "client_account_id": "80012345",
+        "auth_token": TOKEN,
+        "language": "fr",
+    }
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"account_id": "8001234", "auth_token": TOKEN}, "client_account_id"),
+        (
+            {"account_id": "80012345", "auth_token": "secret-but-not-hex-zzzzzzzzzzzzz"},
+            "auth_token",
+        ),
+        ({"account_id": "80012345", "auth_token": TOKEN, "currency": "GBP"}, "currency"),
+    ],
+)
+def test_bad_credentials(kwargs: dict[str, str], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        params.credentials(**kwargs)
+    assert info.value.field == field
+    assert "secret-but-not-hex" not in str(info.value)
+
+
+def test_get_calls_window_and_cursor() -> None:
+    assert params.get_calls(date_from=date(2026, 8, 24), date_to="2026-11-22") == {
+        "date_from": "2026-08-24",
+        "date_to": "2026-11-22",
+        "result_limit": "1000",
+    }
+    assert params.get_calls(unique_id="a" * 32, result_offset=2000, direction="inbound") == {
+        "unique_id": "a" * 32,
+        "direction": "inbound",
+        "result_limit": "1000",
+        "result_offset": "2000",
+    }
+
+
+BAD: list[tuple[Callable[[], object], str]] = [
+    (lambda: params.get_calls(date_from="2026-01-01"), "date_to"),
+    (lambda: params.get_calls(date_from="2026-13-01", date_to="2026-12-01"), "date_from"),
+    (lambda: params.get_calls(date_from="2026-02-01", date_to="2026-01-01"), "date_from"),
+    (lambda: params.get_calls(unique_id="short"), "unique_id"),
+    (lambda: params.get_calls(unique_id="a" * 32, date_from="2026-01-01", date_to="2026-01-02"),
+     "unique_id"),
+    (lambda: params.get_calls(), "date_from"),
+    (lambda: params.get_calls(unique_id="a" * 32, result_limit=0), "result_limit"),
+    (lambda: params.get_calls(unique_id="a" * 32, result_limit=1001), "result_limit"),
+    (lambda: params.get_calls(unique_id="a" * 32, result_offset=-1), "result_offset"),
+    (lambda: params.get_calls(unique_id="a" * 32, direction="both"), "direction"),
+    (lambda: params.get_recordings(status=["lost"]), "status"),
+    (lambda: params.get_recordings(call_hash="x"), "call_hash"),
+    (lambda: params.delete_voicemail(voicemail_id="12; DROP"), "call_voicemail_id"),
+    (lambda: params.get_dids(phone_number="555-0100"), "phone_number"),
+    (lambda: params.set_did("31001", DidUpdate()), "did"),
+    (lambda: params.set_did("31001", DidUpdate(friendly_name="x")), "friendly_name"),
+    (lambda: params.set_did("31001", DidUpdate(forward_timeout="7")), "forward_timeout"),
+    (lambda: params.set_did("31001", DidUpdate(options=("enable_magic",))), "options"),
+    (lambda: params.set_did("31001", DidUpdate(peer_ids=tuple("123456"))), "client_peer_ids"),
+    (lambda: params.set_did("31001", DidUpdate(status="paused")), "status"),
+    (lambda: params.set_did("31001", DidUpdate(forward_number="12")), "forward_number"),
+    (lambda: params.get_did_inventory(npa="51"), "npa"),
+    (lambda: params.get_did_inventory(type="tollfree", npa="514"), "npa"),
+    (lambda: params.get_did_inventory(type="premium"), "type"),
+    (lambda: params.order_did(), "did_id"),
+    (lambda: params.order_did(phone_number="123"), "phone_number"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="fax", destination="5145550199"),
+     "destination_type"),
+    (lambda: params.call_dispatch(source_type="peer", source="ab", destination_type="number",
+                                  destination="5145550199"), "source"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  callerid_number="8885550100"), "callerid_number"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  callerid_name="X"), "callerid_name"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  wait_time=4), "wait_time"),
+    (lambda: params.get_network_status(limit=0), "limit"),
+    (lambda: params.delete_e911_address(), "phone_number"),
+    (lambda: params.e911_peer(peer_id="5501", associate=True), "phone_number"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("call", "field"), BAD)
+def test_each_rule_names_its_field(call: Callable[[], object], field: str) -> None:
+    with pytest.raises(InputError) as info:
+        call()
+    assert info.value.field == field
+    assert info.value.message_fr and info.value.message_fr != info.value.message_en
+
+
+def test_set_did_sends_only_changes() -> None:
+    update = DidUpdate(
+        friendly_name=" Réception ",
+        options=("enable_forwarding", "enable_recording"),
+        forward_number="+1 (514) 555-0142",
+        forward_timeout="20",
+        peer_ids=("5501", "5502"),
+    )
+    assert params.set_did("31001", update) == {
+        "client_did_id": "31001",
+        "friendly_name": "Réception",
+        "options": "enable_forwarding,enable_recording",
+        "forward_number": "15145550142",
+        "forward_timeout": "20",
+        "client_peer_ids": "5501,5502",
+    }
+
+
+def test_e911_address_is_normalised() -> None:
+    out = params.set_e911_address("(514) 555-0101", ADDRESS)
+    assert out["phone_number"] == "5145550101"
+    assert out["postal_code"] == "H3B 1K9"
+    assert (out["state_code"], out["country_code"]) == ("QC", "CA")
+    assert out["first_name"] == "Hélène"
+    assert "first_name" not in params.validate_e911_address("5145550101", ADDRESS)
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"civic_number": "12B"}, "civic_number"),
+        ({"street": "   "}, "street"),
+        ({"state_code": "Quebec"}, "state_code"),
+        ({"country_code": "FR"}, "country_code"),
+        ({"postal_code": "12345"}, "postal_code"),
+        ({"country_code": "US", "postal_code": "H3B 1K9"}, "postal_code"),
+        ({"address_type": "castle", "address_type_number": "1"}, "address_type"),
+        ({"address_type_number": "200"}, "address_type"),
+        ({"address_type": "suite"}, "address_type_number"),
+        ({"first_name": ""}, "first_name"),
+        ({"language": "de"}, "language"),
+    ],
+)
+def test_e911_address_rules(change: dict[str, str], field: str) -> None:
+    from dataclasses import replace
+
+    with pytest.raises(InputError) as info:
+        params.set_e911_address("5145550101", replace(ADDRESS, **change))
+    assert info.value.field == field
+
+
+def test_call_dispatch() -> None:
+    assert params.call_dispatch(
+        source_type="peer",
+        source="office01",
+        destination_type="number",
+        destination="011 33 1 23 45 67 89",
+        callerid_number="(514) 555-0100",
+        enable_recording=True,
+        wait_time=20,
+    ) == {
+        "source_type": "peer",
+        "source": "office01",
+        "destination_type": "number",
+        "destination": "01133123456789",
+        "callerid_number": "5145550100",
+        "enable_recording": "1",
+        "wait_time": "20",
+    }
