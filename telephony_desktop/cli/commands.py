@@ -30,7 +30,7 @@ from telephony_desktop.services.voicemail import VoicemailService
 from telephony_desktop.store import calls as calls_store
 from telephony_desktop.store import paths, settings
 from telephony_desktop.store.audio import write_atomic
-from telephony_desktop.store.secrets import SecretStore
+from telephony_desktop.store.secrets import SecretStore, secret_env_var
 from telephony_desktop.store.state import get_meta
 
 log = logging.getLogger(__name__)
@@ -520,10 +520,12 @@ def sandbox_cmd(ctx: Context) -> int:
     try:
         ctx.say(f"Sandbox listening: {server.base_url}")
         ctx.say(f"  account id {server.account_id}; auth token {server.auth_token} (sandbox only)")
+        ctx.say("To use it from another terminal:")
         ctx.say(
             f"  telephony-desktop account add sandbox --provider voicemeup --account-id "
             f"{server.account_id} --base-url {server.base_url}"
         )
+        ctx.say(f"  export {secret_env_var('sandbox', 'auth_token')}={server.auth_token}")
         if a.live > 0:
             server.start_live(interval_s=a.live)
         ctx.say("Press Ctrl+C to stop.")

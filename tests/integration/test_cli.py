@@ -208,3 +208,21 @@ def test_remove_account_deletes_its_secret(cli: Cli, memory_keyring: object) -> 
     assert cli("account", "remove", "office") == 0
     assert cli("account", "list", "--json") == 0
     assert cli.json() == []
+
+
+def test_no_usable_keyring_names_the_fix(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    keyring.set_keyring(fail.Keyring())
+    run = Cli(capsys)
+    assert run("account", "add", "home", "--provider", "voicemeup", "--account-id", "80012345") == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO("0123456789abcdef0123456789abcdef\n"))
+    assert run("account", "set-secret", "home", "--stdin") == 3
+    assert (
+        "gnome-keyring" in run.err.lower() and "TELEPHONY_DESKTOP_SECRET_HOME_AUTH_TOKEN" in run.err
+    )
+    assert run.err.count("\n") == 1
+    assert run("history", "list") == 0  # the cache needs no secret
