@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
 from telephony_desktop.cli import commands
 from telephony_desktop.cli.parser import build_parser
@@ -72,7 +73,7 @@ async def _dispatch(ctx: commands.Context) -> int:
         "call": commands.call_cmd,
     }
     command = ctx.args.command
-    if command is None:
+    if command == "overview":
         return await commands.demo_tour(ctx)
     if ctx.args.demo and command == "history" and ctx.args.action == "list":
         await commands.quiet_sync(ctx)  # each demo starts with an empty cache
@@ -94,9 +95,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = _language(args.lang)
-    if args.command is None and not args.demo:
-        parser.print_help()
-        return EXIT_OK
+    if args.command is None:
+        from telephony_desktop.ui.app import run_gui  # Qt loads only for the window
+
+        setup_logging(paths.log_dir(), debug=args.debug)
+        config = paths.config_path(Path(args.config) if args.config else None)
+        return run_gui(config_path=config, account=args.account, lang=lang, demo=args.demo)
     if args.demo:  # the demo brings its own throw-away config and account
         args.config, args.account = None, DEMO_ACCOUNT
     try:

@@ -462,9 +462,10 @@ async def quiet_sync(ctx: Context) -> None:
 
 
 async def demo_tour(ctx: Context) -> int:
-    """What ``--demo`` shows until the window exists: a sync and a look at each feature."""
+    """``overview``: a sync and a look at each feature, in the terminal."""
     async with ctx.session() as s:
-        ctx.say(f"Demo account {s.account.name} on the built-in sandbox ({s.account.base_url}).")
+        where = "the built-in sandbox" if ctx.args.demo else "the provider"
+        ctx.say(f"Account {s.account.name} on {where} ({s.account.base_url or 'default URL'}).")
         report = await HistorySync(s.db, s.client).run(_progress_printer(ctx))
         if sys.stderr.isatty():
             print(file=sys.stderr)

@@ -16,7 +16,8 @@ exit status: 0 success; 2 bad input or usage; 3 configuration or keyring problem
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="telephony-desktop",
-        description="Desktop softphone companion: dialer, call history, voicemail, DIDs, E911.",
+        description="Desktop softphone companion: dialer, call history, voicemail, DIDs, E911. "
+        "With no command, opens the window.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -112,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--from", dest="caller_id", metavar="CALLER_ID", help="caller ID to show")
     call.add_argument("--ring", metavar="PHONE", help="phone to ring first: number or peer:USER")
     call.add_argument("--json", action="store_true")
+
+    sub.add_parser("overview", help="print a summary of the account (sync, voicemail, numbers)")
 
     # sandbox
     sb = sub.add_parser("sandbox", help="run the provider sandbox on loopback")

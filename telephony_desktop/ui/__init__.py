@@ -1,0 +1,1 @@
+"""Qt widgets and models. Presents; never parses XML, never opens sockets."""

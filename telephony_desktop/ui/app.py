@@ -1,0 +1,108 @@
+"""The desktop app: QApplication on a qasync loop, the main window, an orderly shutdown."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sys
+from pathlib import Path
+
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QApplication
+
+from telephony_desktop import __version__
+from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.services.session import open_session
+from telephony_desktop.store import paths, settings
+from telephony_desktop.store.secrets import SecretStore
+from telephony_desktop.ui.context import AppContext, UiState
+from telephony_desktop.ui.errors import describe, install_loop_handler
+
+log = logging.getLogger(__name__)
+
+
+def apply_theme(app: QApplication, theme: str) -> None:
+    """ "system" follows the desktop (dark mode included); "light"/"dark" force one."""
+    hints = QGuiApplication.styleHints()
+    scheme = {
+        "light": Qt.ColorScheme.Light,
+        "dark": Qt.ColorScheme.Dark,
+    }.get(theme, Qt.ColorScheme.Unknown)
+    hints.setColorScheme(scheme)
+    app.setStyle("Fusion")  # renders the chosen scheme the same on every platform
+
+
+def make_application() -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setApplicationName("Telephony Desktop")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("telephony-desktop")
+    return app
+
+
+async def build_context(
+    *, config_path: Path, account: str | None, lang: str, demo: bool
+) -> AppContext:
+    """Load the config and open the account (or none: the first-run screen will show)."""
+    config = await asyncio.to_thread(settings.load_config, config_path)
+    secrets = SecretStore()
+    ui_state = UiState(paths.config_path().parent / "ui-state.ini")
+    ctx = AppContext(
+        config_path, config, secrets, ui_state, lang=lang or config.language, demo=demo
+    )
+    if config.accounts:
+        chosen = settings.get_account(config, account)
+        ctx.session = await open_session(chosen, secrets, language=ctx.lang)
+    return ctx
+
+
+async def _run_window(config_path: Path, account: str | None, lang: str, demo: bool) -> int:
+    from telephony_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    ctx = await build_context(config_path=config_path, account=account, lang=lang, demo=demo)
+    apply_theme(app, ctx.config.theme)
+    window = MainWindow(ctx)
+    install_loop_handler(asyncio.get_running_loop(), window.show_unexpected, ctx.lang)
+    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def on_closed() -> None:
+        if not closed.done():
+            closed.set_result(None)
+
+    window.closed.connect(on_closed)
+    window.show()
+    try:
+        await closed
+    finally:
+        await ctx.tasks.cancel_all()
+        if ctx.session is not None:
+            await ctx.session.aclose()
+    return 0
+
+
+def run_gui(*, config_path: Path, account: str | None, lang: str, demo: bool) -> int:
+    """Run the window until it is closed. Returns the process exit status."""
+    app = make_application()
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    stack = contextlib.ExitStack()
+    try:
+        if demo:
+            from telephony_desktop.demo import demo_environment
+
+            stack.enter_context(demo_environment())
+            config_path = paths.config_path()
+        with loop:
+            status: int = loop.run_until_complete(_run_window(config_path, account, lang, demo))
+            return status
+    except TelephonyError as exc:
+        print(f"telephony-desktop: {describe(exc, lang)}", file=sys.stderr)
+        return 3
+    finally:
+        stack.close()

@@ -1,0 +1,116 @@
+"""The main window: one tab per job, geometry and last tab remembered, errors shown in place."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+
+from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.tabs.base import Tab
+from telephony_desktop.ui.tabs.dialer import DialerTab
+from telephony_desktop.ui.tabs.dids import DidsTab
+from telephony_desktop.ui.tabs.e911 import E911Tab
+from telephony_desktop.ui.tabs.history import HistoryTab
+from telephony_desktop.ui.tabs.recordings import RecordingsTab
+from telephony_desktop.ui.tabs.settings import SettingsTab
+from telephony_desktop.ui.tabs.voicemail import VoicemailTab
+from telephony_desktop.ui.widgets.banner import Banner
+
+log = logging.getLogger(__name__)
+
+TAB_CLASSES: tuple[type[Tab], ...] = (
+    DialerTab,
+    HistoryTab,
+    VoicemailTab,
+    RecordingsTab,
+    DidsTab,
+    E911Tab,
+    SettingsTab,
+)
+
+
+class MainWindow(QMainWindow):
+    closed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("main-window")
+        account = ctx.session.account.name if ctx.session else ""
+        suffix = " (demo)" if ctx.demo else (f" — {account}" if account else "")
+        self.setWindowTitle(f"Telephony Desktop{suffix}")
+        self.setMinimumSize(760, 520)
+        self.banner = Banner(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[str, Tab] = {}
+        for cls in TAB_CLASSES:
+            page = cls(ctx, self.tabs)
+            self.pages[cls.key] = page
+            self.tabs.addTab(page, cls.title)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self._status = QLabel(self)
+        self.statusBar().addPermanentWidget(self._status)
+        self._status.setText(self._account_line())
+        for index in range(self.tabs.count()):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
+        self._restore()
+
+    def _account_line(self) -> str:
+        s = self.ctx.session
+        if s is None:
+            return "No account"
+        return f"{s.account.name} · {s.account.provider} {s.account.account_id}"
+
+    def page(self, key: str) -> Tab:
+        return self.pages[key]
+
+    def show_tab(self, key: str) -> Tab:
+        page = self.pages[key]
+        self.tabs.setCurrentWidget(page)
+        return page
+
+    def show_unexpected(self, text: str) -> None:
+        self.banner.error(text)
+
+    # --- persistence -------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        state = self.ctx.ui_state
+        geometry = state.get_bytes("window/geometry")
+        if geometry is None or not self.restoreGeometry(geometry):
+            self.resize(1180, 760)
+        window_state = state.get_bytes("window/state")
+        if window_state is not None:
+            self.restoreState(window_state)
+        last = state.get_str("window/last_tab", "dialer")
+        if last in self.pages:
+            self.tabs.setCurrentWidget(self.pages[last])
+        for page in self.pages.values():
+            page.restore_state(state)
+
+    def save(self) -> None:
+        state = self.ctx.ui_state
+        state.set_bytes("window/geometry", QByteArray(self.saveGeometry()))
+        state.set_bytes("window/state", QByteArray(self.saveState()))
+        current = self.tabs.currentWidget()
+        if isinstance(current, Tab):
+            state.set_str("window/last_tab", current.key)
+        for page in self.pages.values():
+            page.save_state(state)
+        state.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save()
+        super().closeEvent(event)
+        self.closed.emit()

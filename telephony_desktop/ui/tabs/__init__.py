@@ -1,0 +1,1 @@
+"""One package per tab: its widgets and Qt models."""

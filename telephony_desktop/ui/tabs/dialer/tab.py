@@ -1,0 +1,15 @@
+"""The Dialer tab (placeholder until built)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+from telephony_desktop.ui.tabs.base import Tab
+
+
+class DialerTab(Tab):
+    title = "Dialer"
+    key = "dialer"
+
+    def first_shown(self) -> None:
+        self.body.addWidget(QLabel("Dialer"))

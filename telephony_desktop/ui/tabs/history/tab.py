@@ -1,0 +1,15 @@
+"""The History tab (placeholder until built)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+from telephony_desktop.ui.tabs.base import Tab
+
+
+class HistoryTab(Tab):
+    title = "History"
+    key = "history"
+
+    def first_shown(self) -> None:
+        self.body.addWidget(QLabel("History"))

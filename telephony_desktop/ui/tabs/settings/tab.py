@@ -1,0 +1,15 @@
+"""The Settings tab (placeholder until built)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QLabel
+
+from telephony_desktop.ui.tabs.base import Tab
+
+
+class SettingsTab(Tab):
+    title = "Settings"
+    key = "settings"
+
+    def first_shown(self) -> None:
+        self.body.addWidget(QLabel("Settings"))

@@ -1,0 +1,5 @@
+"""The Voicemail tab."""
+
+from telephony_desktop.ui.tabs.voicemail.tab import VoicemailTab
+
+__all__ = ["VoicemailTab"]

@@ -1,0 +1,80 @@
+"""A message shown in place, above the content it is about: never a modal box."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+
+
+class Level(Enum):
+    INFO = "info"
+    SUCCESS = "success"
+    WARNING = "warning"
+    ERROR = "error"
+
+
+_COLOURS = {  # background, border (work on light and dark palettes: text stays readable)
+    Level.INFO: ("rgba(52, 120, 246, 0.14)", "rgba(52, 120, 246, 0.55)"),
+    Level.SUCCESS: ("rgba(40, 167, 69, 0.14)", "rgba(40, 167, 69, 0.55)"),
+    Level.WARNING: ("rgba(240, 173, 0, 0.18)", "rgba(240, 173, 0, 0.70)"),
+    Level.ERROR: ("rgba(220, 53, 69, 0.14)", "rgba(220, 53, 69, 0.60)"),
+}
+
+
+class Banner(QFrame):
+    """One line (wrapping if needed) of status, warning or error, with an optional action."""
+
+    action_clicked = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self._label = QLabel(self)
+        self._label.setWordWrap(True)
+        self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._action = QPushButton(self)
+        self._action.setVisible(False)
+        self._action.clicked.connect(self.action_clicked)
+        close = QPushButton("✕", self)
+        close.setFlat(True)
+        close.setFixedWidth(28)
+        close.setToolTip("Dismiss")
+        close.setAccessibleName("Dismiss message")
+        close.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 6, 6, 6)
+        layout.addWidget(self._label, 1)
+        layout.addWidget(self._action)
+        layout.addWidget(close)
+        self.level = Level.INFO
+        self.hide()
+
+    @property
+    def text(self) -> str:
+        return self._label.text()
+
+    def show_message(self, text: str, level: Level = Level.INFO, action: str = "") -> None:
+        self.level = level
+        background, border = _COLOURS[level]
+        self.setStyleSheet(
+            f"QFrame#banner {{ background: {background}; border: 1px solid {border};"
+            " border-radius: 6px; }"
+        )
+        self._label.setText(text)
+        self._action.setText(action)
+        self._action.setVisible(bool(action))
+        self.show()
+
+    def info(self, text: str) -> None:
+        self.show_message(text, Level.INFO)
+
+    def success(self, text: str) -> None:
+        self.show_message(text, Level.SUCCESS)
+
+    def warning(self, text: str, action: str = "") -> None:
+        self.show_message(text, Level.WARNING, action)
+
+    def error(self, text: str, action: str = "") -> None:
+        self.show_message(text, Level.ERROR, action)

@@ -1,0 +1,28 @@
+"""The main window: every tab present, geometry and last tab remembered across restarts."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.main_window import MainWindow
+from tests.gui.conftest import Runner
+
+
+def test_tabs_and_persistence(qtbot: QtBot, ctx: AppContext, run: Runner) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Dialer", "History", "Voicemail", "Recordings", "Numbers", "E911", "Settings",
+    ]  # fmt: skip
+    window.resize(790, 580)
+    window.show_tab("voicemail")
+    run.pump()
+    window.close()
+
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    assert again.tabs.currentWidget() is again.page("voicemail")
+    assert (again.width(), again.height()) == (790, 580)
+    again.close()
