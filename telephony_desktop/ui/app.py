@@ -41,6 +41,9 @@ def make_application() -> QApplication:
     app.setApplicationName("Telephony Desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("telephony-desktop")
+    # Closing the window must not stop the loop before the orderly shutdown (tasks cancelled,
+    # cache closed) has run; run_gui ends when its coroutine returns.
+    app.setQuitOnLastWindowClosed(False)
     return app
 
 

@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         s = self.ctx.session
         if s is None:
             return "No account"
-        return f"{s.account.name} · {s.account.provider} {s.account.account_id}"
+        return f"{s.account.name} · {s.account.spec.label} {s.account.account_id}"
 
     def page(self, key: str) -> Tab:
         return self.pages[key]
