@@ -17,13 +17,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import qasync  # noqa: E402
+import qasync
 
-from telephony_desktop.demo import demo_environment  # noqa: E402
-from telephony_desktop.store import paths  # noqa: E402
-from telephony_desktop.ui.app import apply_theme, build_context, make_application  # noqa: E402
-from telephony_desktop.ui.main_window import MainWindow  # noqa: E402
-from telephony_desktop.ui.tabs.base import Tab  # noqa: E402
+from telephony_desktop.demo import demo_environment
+from telephony_desktop.store import paths
+from telephony_desktop.ui.app import apply_theme, build_context, make_application
+from telephony_desktop.ui.main_window import MainWindow
+from telephony_desktop.ui.tabs.base import Tab
 
 SIZE = (1180, 760)
 
