@@ -67,6 +67,11 @@ def test_each_code_has_a_class_and_two_sentences(code: str) -> None:
         ("credit_card_number_invalid", PaymentError),
         ("request_type_not_implemented", UnsupportedRequest),
         ("internal_error-database_error", ProviderInternalError),
+        ("internal_error-invalid_argument", ProviderInternalError),
+        ("password_invalid", InvalidRequest),  # a device's password, not the account's
+        ("auth_username_required", InvalidRequest),
+        ("billing_contact_not_found", PaymentError),
+        ("forward_number_used_by_did", Conflict),
         ("socket_error", ProviderInternalError),
         ("could_not_send", ProviderInternalError),
     ],
@@ -99,3 +104,90 @@ def test_warnings() -> None:
     assert is_warning("last_endpoint_was_deleted") and not is_warning("street_not_found")
     fee = warning_for("last_endpoint_was_deleted", "")
     assert "fee" in fee.message("en") and "frais" in fee.message("fr")
+
+
+_PAYMENT = ("amount_", "bank_", "billing_", "credit_card_", "currency_", "minimum_", "payment_")
+_CONFLICT = ("_dependency", "_limit_reached", "_already_in_use", "_used_by_did")
+_ADDRESS = frozenset(
+    {
+        "alternate_address_provided", "civic_number_not_found", "street_not_found",
+        "city_not_found", "state_not_found", "country_not_found", "first_name_not_found",
+        "last_name_not_found", "postal_code_not_found",
+    }
+)  # fmt: skip
+
+
+def _expected_family(code: str) -> type[ProviderRejected]:
+    """The contract's "Failures" rules, restated independently of the implementation."""
+    if code in {"authentication_failed", "authentication_token_required"} or code.startswith(
+        "client_account_id_"
+    ):
+        return AuthenticationError
+    if code in {"request_type_invalid", "request_type_not_implemented"}:
+        return UnsupportedRequest
+    if code.startswith("internal_error-") or code in {"socket_error", "could_not_send"}:
+        return ProviderInternalError
+    if code.startswith(_PAYMENT):
+        return PaymentError
+    if code.endswith(_CONFLICT) or code in {"peer_exist", "entry_is_default_endpoint"}:
+        return Conflict
+    if code in _ADDRESS:
+        return E911AddressRejected
+    if code == "no_e911_endpoint_found" or (
+        code.endswith("_not_found") and code != "required_parameter_not_found"
+    ):
+        return NotFound
+    return InvalidRequest
+
+
+@pytest.mark.parametrize("code", [c for c in DOCUMENTED if not is_warning(c)])
+def test_every_code_is_in_its_contract_family(code: str) -> None:
+    spec = spec_for(code)
+    assert spec is not None and spec.cls is _expected_family(code), code
+
+
+def test_every_warning_code_is_documented_and_has_sentences() -> None:
+    for code in (
+        "last_endpoint_was_deleted",
+        "callerid_rejection_notice",
+        "peer_excluded_from_sync",
+    ):
+        assert code in ALL_DOCUMENTED_CODES and is_warning(code)
+        warning = warning_for(code, "vendor text")
+        assert warning.message("en") and warning.message("fr")
+        assert warning.message("en") != warning.message("fr")
+
+
+def test_vendor_typos_are_not_copied() -> None:
+    for code in DOCUMENTED:
+        spec = spec_for(code)
+        assert spec is not None
+        for typo in ("Foudn", "occured", "provisionned", "retreive", "simultanious"):
+            assert typo not in spec.en, code
+
+
+def test_french_sentences_look_french() -> None:
+    for code in DOCUMENTED:
+        spec = spec_for(code)
+        assert spec is not None
+        assert " is not valid" not in spec.fr and " needs the " not in spec.fr, code
+        assert "  " not in spec.en and "  " not in spec.fr, code
+
+
+def test_unknown_warning_code_keeps_the_provider_text() -> None:
+    warning = warning_for("new_notice", "Avis\x07 important")
+    assert warning.message("fr") == "VoiceMeUp : Avis important"
+
+
+def test_e911_errors_carry_alternates() -> None:
+    from telephony_desktop.domain.models import AlternateAddress
+
+    alt = AlternateAddress("1200", "Rue Sainte-Catherine O", "Montréal", "QC", "CA", "H3B 1K9")
+    error = error_for([("alternate_address_provided", "")], alternates=[alt], status=200)
+    assert isinstance(error, E911AddressRejected) and error.alternates == (alt,)
+    assert error.status == 200 and error.provider == "VoiceMeUp"
+
+
+def test_an_empty_error_list_is_still_an_error() -> None:
+    error = error_for([])
+    assert type(error) is ProviderRejected and error.codes == ("unknown_error",)

@@ -107,6 +107,51 @@ BAD: list[tuple[Callable[[], object], str]] = [
                                   destination_type="number", destination="5145550199",
                                   wait_time=4), "wait_time"),
     (lambda: params.get_network_status(limit=0), "limit"),
+    (lambda: params.get_network_status(offset=-1), "offset"),
+    (lambda: params.get_voicemails(result_limit=5000), "result_limit"),
+    (lambda: params.get_voicemails(date_from="2026-02-01", date_to="2026-01-01"), "date_from"),
+    (lambda: params.get_voicemails(date_to="yesterday"), "date_to"),
+    (lambda: params.get_voicemails(voicemail_id="abc"), "call_voicemail_id"),
+    (lambda: params.delete_recording("١٢"), "call_recording_id"),  # non-ASCII digits
+    (lambda: params.get_recordings(recording_id="x1"), "call_recording_id"),
+    (lambda: params.get_dids(did_id="-1"), "client_did_id"),
+    (lambda: params.get_dids(phone_number="1234567890"), "phone_number"),  # area code 123
+    (lambda: params.set_did("abc", DidUpdate(status="enabled")), "client_did_id"),
+    (lambda: params.set_did("31001", DidUpdate(friendly_name="Ligne <script>")), "friendly_name"),
+    (lambda: params.set_did("31001", DidUpdate(friendly_name="x" * 33)), "friendly_name"),
+    (lambda: params.set_did("31001", DidUpdate(peer_timeout="60")), "peer_timeout"),
+    (lambda: params.set_did("31001", DidUpdate(peer_ids=("55a",))), "client_peer_ids"),
+    (lambda: params.set_did("31001", DidUpdate(mailbox_id="box")), "client_mailbox_id"),
+    (lambda: params.set_did("31001", DidUpdate(dnis_rewrite="12345")), "dnis_rewrite"),
+    (lambda: params.get_did_inventory(nxx="55a"), "nxx"),
+    (lambda: params.get_did_inventory(ratecenter_id="12345"), "ratecenter_id"),
+    (lambda: params.order_did(did_id="1", phone_number="5145550100"), "did_id"),
+    (lambda: params.order_did(phone_number="1234567890123456"), "phone_number"),
+    (lambda: params.get_e911_endpoints(endpoint_id="e1"), "client_endpoint_id"),
+    (lambda: params.e911_peer(peer_id="x", associate=False), "client_peer_id"),
+    (lambda: params.call_dispatch(source_type="number", source="555-0100",
+                                  destination_type="number", destination="5145550199"), "source"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="peer", destination="bob"), "destination"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  callerid_number="+1 800 555 0100"), "callerid_number"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  callerid_number="514555010"), "callerid_number"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  callerid_name="Bureau #1"), "callerid_name"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  callerid_name="A very long caller name"), "callerid_name"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  wait_time=61), "wait_time"),
+    (lambda: params.call_dispatch(source_type="number", source="5145550100",
+                                  destination_type="number", destination="5145550199",
+                                  meta_data="x" * 1001), "meta_data"),
+    (lambda: params.credentials("80012345", "4d695127fbeedd39d423b5f9c47eabcd", "de"), "language"),
     (lambda: params.delete_e911_address(), "phone_number"),
     (lambda: params.e911_peer(peer_id="5501", associate=True), "phone_number"),
 ]  # fmt: skip
@@ -118,6 +163,101 @@ def test_each_rule_names_its_field(call: Callable[[], object], field: str) -> No
         call()
     assert info.value.field == field
     assert info.value.message_fr and info.value.message_fr != info.value.message_en
+
+
+def test_messages_name_the_rule_and_the_value() -> None:
+    with pytest.raises(InputError) as info:
+        params.get_calls(unique_id="a" * 32, result_limit=5000)
+    assert str(info.value) == "Result limit must be between 1 and 1000 (got 5000)."
+    assert info.value.user_message("fr") == (
+        "La limite de résultats doit se situer entre 1 et 1000 (valeur reçue : 5000)."
+    )
+    with pytest.raises(InputError) as info:
+        params.set_did("31001", DidUpdate(peer_ids=tuple(str(5500 + i) for i in range(6))))
+    assert "at most 5 devices" in str(info.value) and "(got 6)" in str(info.value)
+    assert "au plus 5 appareils" in info.value.user_message("fr")
+
+
+def test_the_token_is_never_quoted() -> None:
+    token = "ZZ" + TOKEN[2:]
+    with pytest.raises(InputError) as info:
+        params.credentials("80012345", token)
+    assert info.value.field == "auth_token"
+    for text in (str(info.value), info.value.user_message("fr"), repr(info.value)):
+        assert token not in text and TOKEN[2:] not in text
+
+
+def test_positional_credentials_and_options() -> None:
+    assert params.credentials(" 80012345 ", TOKEN, None, "USD") == {
+        "client_account_id": "80012345",
+        "auth_token": TOKEN,
+        "currency": "USD",
+    }
+
+
+def test_optional_parameters_are_left_out() -> None:
+    assert params.get_voicemails() == {"result_limit": "1000"}
+    assert params.get_voicemails(result_limit=50, result_offset=100, date_from="2026-11-01") == {
+        "result_limit": "50",
+        "result_offset": "100",
+        "date_from": "2026-11-01",
+    }
+    assert params.get_voicemails(voicemail_id=" 48201 ") == {
+        "result_limit": "1000",
+        "call_voicemail_id": "48201",
+    }
+    assert params.delete_voicemail("48201") == {"call_voicemail_id": "48201"}
+    assert params.delete_recording(recording_id="77001") == {"call_recording_id": "77001"}
+    assert params.get_recordings() == {}
+    assert params.get_recordings(status=["verified", "unverified", "verified"]) == {
+        "status": "verified,unverified"
+    }
+    assert params.get_recordings(call_hash="c" * 32, recording_id="7") == {
+        "call_hash": "c" * 32,
+        "call_recording_id": "7",
+    }
+    assert params.get_dids() == {}
+    assert params.get_dids(did_id="31001", phone_number="+1 514.555.0100") == {
+        "client_did_id": "31001",
+        "phone_number": "5145550100",
+    }
+    assert params.get_did_inventory() == {}
+    assert params.get_did_inventory(npa="514", nxx="555") == {"npa": "514", "nxx": "555"}
+    assert params.get_did_inventory(type="tollfree", ratecenter_id="123456") == {
+        "type": "tollfree",
+        "ratecenter_id": "123456",
+    }
+    assert params.get_network_status() == {"limit": "5", "offset": "0"}
+
+
+def test_ordering_and_e911_targets() -> None:
+    assert params.order_did(did_id="9001") == {"did_id": "9001"}
+    assert params.order_did(phone_number="+1 (438) 555-0123") == {"phone_number": "4385550123"}
+    assert params.order_did(phone_number="+44 20 7946 0958") == {"phone_number": "442079460958"}
+    assert params.get_e911_endpoints() == {}
+    assert params.delete_e911_address(endpoint_id="12") == {"client_endpoint_id": "12"}
+    assert params.e911_peer(peer_id="5501", associate=True, phone_number="5145550100") == {
+        "client_peer_id": "5501",
+        "phone_number": "5145550100",
+    }
+    assert params.e911_peer(peer_id="5501", associate=False) == {"client_peer_id": "5501"}
+
+
+def test_set_did_clears_and_dedupes() -> None:
+    assert params.set_did(
+        "31001",
+        DidUpdate(forward_number="", dnis_rewrite="", peer_ids=("5501", "5501"), options=()),
+    ) == {
+        "client_did_id": "31001",
+        "options": "",
+        "forward_number": "",
+        "client_peer_ids": "5501",
+        "dnis_rewrite": "",
+    }
+    assert params.set_did("31001", DidUpdate(friendly_name="Ligne d'Émilie-2_b.")) == {
+        "client_did_id": "31001",
+        "friendly_name": "Ligne d'Émilie-2_b.",
+    }
 
 
 def test_set_did_sends_only_changes() -> None:
@@ -132,7 +272,7 @@ def test_set_did_sends_only_changes() -> None:
         "client_did_id": "31001",
         "friendly_name": "Réception",
         "options": "enable_forwarding,enable_recording",
-        "forward_number": "15145550142",
+        "forward_number": "5145550142",  # +1 dropped: the provider's 10-digit form
         "forward_timeout": "20",
         "client_peer_ids": "5501,5502",
     }
@@ -155,12 +295,18 @@ def test_e911_address_is_normalised() -> None:
         ({"state_code": "Quebec"}, "state_code"),
         ({"country_code": "FR"}, "country_code"),
         ({"postal_code": "12345"}, "postal_code"),
-        ({"country_code": "US", "postal_code": "H3B 1K9"}, "postal_code"),
+        ({"country_code": "US", "state_code": "NY", "postal_code": "H3B 1K9"}, "postal_code"),
         ({"address_type": "castle", "address_type_number": "1"}, "address_type"),
         ({"address_type_number": "200"}, "address_type"),
         ({"address_type": "suite"}, "address_type_number"),
         ({"first_name": ""}, "first_name"),
         ({"language": "de"}, "language"),
+        ({"state_code": "NY"}, "state_code"),  # not a province
+        ({"country_code": "US", "state_code": "QC", "postal_code": "10001"}, "state_code"),
+        ({"city": ""}, "city"),
+        ({"last_name": " "}, "last_name"),
+        ({"civic_number": ""}, "civic_number"),
+        ({"postal_code": "D3B 1K9"}, "postal_code"),  # D never starts a Canadian code
     ],
 )
 def test_e911_address_rules(change: dict[str, str], field: str) -> None:
@@ -169,6 +315,56 @@ def test_e911_address_rules(change: dict[str, str], field: str) -> None:
     with pytest.raises(InputError) as info:
         params.set_e911_address("5145550101", replace(ADDRESS, **change))
     assert info.value.field == field
+
+
+def test_us_addresses() -> None:
+    from dataclasses import replace
+
+    us = replace(
+        ADDRESS,
+        street="Broadway",
+        city="New York",
+        state_code="ny",
+        country_code="us",
+        postal_code="100011234",
+        address_type="Suite",
+        address_type_number=" 200 ",
+        language="",
+    )
+    out = params.validate_e911_address("+1 212 555 0100", us)
+    assert out == {
+        "phone_number": "2125550100",
+        "civic_number": "1200",
+        "street": "Broadway",
+        "city": "New York",
+        "state_code": "NY",
+        "country_code": "US",
+        "postal_code": "10001-1234",
+        "address_type": "suite",
+        "address_type_number": "200",
+    }
+
+
+def test_call_dispatch_numbers_are_normalised() -> None:
+    assert params.call_dispatch(
+        source_type="number",
+        source="+1 514-555-0100",
+        destination_type="number",
+        destination="1 (514) 555-0199",
+        callerid_name=" Bureau  Montréal ",
+        callerid_number="+1 514 555 0100",
+        enable_recording=False,
+        meta_data="ticket=42",
+    ) == {
+        "source_type": "number",
+        "source": "5145550100",
+        "destination_type": "number",
+        "destination": "5145550199",
+        "callerid_name": "Bureau Montréal",
+        "callerid_number": "5145550100",
+        "enable_recording": "0",
+        "meta_data": "ticket=42",
+    }
 
 
 def test_call_dispatch() -> None:

@@ -39,7 +39,10 @@ class ErrorSpec:
 
 # Field labels: (English, French with its article, French is plural).
 _LABELS: Final[dict[str, tuple[str, str]]] = {
-    "auth_username": ("authentication username", "le nom d'utilisateur d'authentification"),
+    "auth_username": (
+        "device authentication username",
+        "le nom d'utilisateur d'authentification de l'appareil",
+    ),
     "callerid_name": ("caller ID name", "le nom de l'afficheur"),
     "callerid_number": ("caller ID number", "le numéro de l'afficheur"),
     "callerid_mode": ("caller ID mode", "le mode d'afficheur"),
@@ -61,7 +64,7 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "mode": ("mode", "le mode"),
     "npa": ("area code (NPA)", "l'indicatif régional (NPA)"),
     "nxx": ("exchange (NXX)", "le central (NXX)"),
-    "password": ("password", "le mot de passe"),
+    "password": ("device password", "le mot de passe de l'appareil"),
     "peer": ("device (peer)", "l'appareil (peer)"),
     "peer_timeout": ("device ring time", "le délai de sonnerie des appareils"),
     "phone_number": ("phone number", "le numéro de téléphone"),
@@ -70,13 +73,13 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "result_offset": ("result offset", "le décalage des résultats"),
     "state_id": ("province or state", "la province ou l'État"),
     "status": ("status", "le statut"),
-    "username": ("username", "le nom d'utilisateur"),
+    "username": ("device username", "le nom d'utilisateur de l'appareil"),
     "destination": ("number to call", "le numéro à appeler"),
     "destination_type": ("destination type", "le type de destination"),
     "source": ("phone to ring first", "le téléphone à faire sonner d'abord"),
     "source_type": ("source type", "le type de source"),
     "enable_recording": ("recording choice", "le choix d'enregistrement"),
-    "max_retries": ("maximum retries", "le nombre maximal de tentatives"),
+    "max_retries": ("maximum number of retries", "le nombre maximal de tentatives"),
     "retry_delay": ("retry delay", "le délai entre tentatives"),
     "wait_time": ("wait time", "le temps d'attente"),
     "direction": ("call direction", "le sens de l'appel"),
@@ -188,10 +191,13 @@ _SPECIAL: Final[dict[str, ErrorSpec]] = {
         "VoiceMeUp had an internal database error. Try again in a few minutes.",
         "VoiceMeUp a eu une erreur interne de base de données. Réessayez dans quelques minutes.",
     ),
+    # The contract maps every internal_error-* code to ProviderInternalError (so reads retry).
     "internal_error-invalid_argument": ErrorSpec(
-        InvalidRequest,
-        "VoiceMeUp rejected one of the values sent (invalid argument).",
-        "VoiceMeUp a rejeté l'une des valeurs envoyées (argument invalide).",
+        ProviderInternalError,
+        "VoiceMeUp reported an internal error about one of the values sent (invalid argument). "
+        "The item may have been deleted: refresh the list and try again.",
+        "VoiceMeUp a signalé une erreur interne au sujet de l'une des valeurs envoyées (argument "
+        "invalide). L'élément a peut-être été supprimé : actualisez la liste et réessayez.",
     ),
     "socket_error": ErrorSpec(
         ProviderInternalError,
@@ -317,8 +323,11 @@ _SPECIAL: Final[dict[str, ErrorSpec]] = {
         "Give a prefix (NPA-NXX) or a rate centre.",
         "Donnez un préfixe (NPA-NXX) ou un centre de tarification.",
     ),
-    "type_invalid": ErrorSpec(
-        InvalidRequest, "The type is not one VoiceMeUp accepts.", "Ce type n'est pas accepté."
+    "type_invalid": ErrorSpec(  # documented twice: peer protocol, and local/international DID
+        InvalidRequest,
+        "VoiceMeUp did not accept the type given (the number type or the device protocol).",
+        "VoiceMeUp n'a pas accepté le type indiqué (le type de numéro ou le protocole de "
+        "l'appareil).",
     ),
     "quantity_invalid": ErrorSpec(
         InvalidRequest,
@@ -337,12 +346,36 @@ _SPECIAL: Final[dict[str, ErrorSpec]] = {
     ),
 }
 
-_AUTH_CODES: Final = frozenset(
+# Account authentication only: auth_username, username and password belong to devices (set_peer).
+_AUTH_CODES: Final = frozenset({"client_account_id_invalid", "client_account_id_required"})
+
+# Values the app itself chooses or copies from an earlier answer: the user cannot fix them.
+_APP_FIELDS: Final = frozenset(
     {
-        "auth_username_invalid", "auth_username_required", "client_account_id_invalid",
-        "client_account_id_required", "password_invalid", "username_invalid",
+        "request_type", "result_limit", "result_offset", "source_type", "destination_type",
+        "enable_recording", "max_retries", "retry_delay", "mode", "direction", "unique_id",
+        "call_hash", "call_recording_id", "recording_hash", "client_did_id", "client_extension_id",
+        "client_mailbox_id", "client_peer_id", "client_endpoint_id", "call_issue_id", "country_id",
+        "state_id", "code",
     }
 )  # fmt: skip
+_HINTS: Final[dict[str, tuple[str, str]]] = {
+    "app": (
+        " The app sent this value; if it keeps happening, please report it.",
+        " L'application a envoyé cette valeur; si cela se reproduit, veuillez le signaler.",
+    ),
+    "invalid": (" Correct it and try again.", " Corrigez cette valeur et réessayez."),
+    "required": (" Fill it in and try again.", " Indiquez cette valeur et réessayez."),
+    "not_found": (
+        " It may have been removed: refresh and try again.",
+        " L'élément a peut-être été supprimé : actualisez et réessayez.",
+    ),
+    "address": (
+        " Check the spelling (it must match exactly) or pick a suggested address.",
+        " Vérifiez l'orthographe (la correspondance doit être exacte) ou choisissez une adresse "
+        "suggérée.",
+    ),
+}
 
 # Every documented code (the vendor's tables, duplicates merged).
 ALL_DOCUMENTED_CODES: Final = frozenset(
@@ -520,6 +553,7 @@ def _from_pattern(code: str) -> ErrorSpec | None:
     field, kind = match.group("field"), match.group("kind")
     en_label, fr_label = _LABELS[field]
     plural = field in _PLURAL_FR
+    address = kind == "not_found" and field in _ADDRESS_FIELDS
     if kind == "invalid":
         en = f"VoiceMeUp says the {en_label} {'are' if plural else 'is'} not valid."
         verb = "ne sont pas valides" if plural else "n'est pas valide"
@@ -527,16 +561,20 @@ def _from_pattern(code: str) -> ErrorSpec | None:
     elif kind == "required":
         en = f"VoiceMeUp needs the {en_label}."
         fr = f"VoiceMeUp exige {fr_label}."
+    elif address:
+        en = f"The emergency service could not find the {en_label}."
+        fr = f"Le service d'urgence n'a pas trouvé {fr_label}."
     else:
         en = f"VoiceMeUp could not find the {en_label}."
         fr = f"VoiceMeUp n'a pas trouvé {fr_label}."
     if code in _AUTH_CODES:
         return ErrorSpec(AuthenticationError, en + _AUTH_HINT_EN, fr + _AUTH_HINT_FR)
+    hint = "address" if address else "app" if field in _APP_FIELDS and kind != "not_found" else kind
+    en, fr = en + _HINTS[hint][0], fr + _HINTS[hint][1]
     if field in _PAYMENT_FIELDS:
         return ErrorSpec(PaymentError, en, fr)
     if kind == "not_found":
-        cls: type[ProviderRejected] = E911AddressRejected if field in _ADDRESS_FIELDS else NotFound
-        return ErrorSpec(cls, en, fr)
+        return ErrorSpec(E911AddressRejected if address else NotFound, en, fr)
     return ErrorSpec(InvalidRequest, en, fr)
 
 

@@ -25,14 +25,15 @@ REQUEST_TYPES: Final = frozenset(
     }
 )  # fmt: skip
 
-# Envelope
+# Envelope (compared after lower-casing)
 STATUS: Final = "status"
 FAILURE_STATUSES: Final = frozenset({"failed", "failure", "error", "fail"})
 SUCCESS_STATUSES: Final = frozenset({"success", "ok", "succeeded"})
 ERROR: Final = "error"
 WARNING: Final = "warning"
-CODE: Final = "code"
-MESSAGE_CHILDREN: Final = ("description", "message", "text")
+CODE: Final = "code"  # attribute or child of <error>/<warning>
+MESSAGE_CHILDREN: Final = ("description", "message", "text")  # else the element's own text
+UNKNOWN_CODE: Final = "unknown_error"  # a failure that names no code
 
 # Records: element name -> identifier names (attribute or child)
 CALL: Final = "call_details"
@@ -49,8 +50,59 @@ FUNDING: Final = "funding_details"
 NETWORK_STATUS: Final = "network_status"
 DISPATCH: Final = "call_dispatch"
 
+# Identifiers, each read as an attribute or a child of its record.
+UNIQUE_ID: Final = "unique_id"
+CALL_HASH: Final = "call_hash"
+VOICEMAIL_ID: Final = "call_voicemail_id"
+VOICEMAIL_HASH: Final = "voicemail_hash"
+RECORDING_ID: Final = "call_recording_id"
+RECORDING_HASH: Final = "recording_hash"
+DID_ID: Final = "client_did_id"
+INVENTORY_ID: Final = "did_id"
+PEER_ID: Final = "client_peer_id"
+MAILBOX_ID: Final = "client_mailbox_id"
+ENDPOINT_ID: Final = "client_endpoint_id"
+ACCOUNT_ID: Final = "client_account_id"
+NETWORK_STATUS_ID: Final = "network_status_id"
+
+RECORD_IDS: Final = {
+    CALL: (UNIQUE_ID, CALL_HASH),
+    VOICEMAIL: (VOICEMAIL_ID, VOICEMAIL_HASH),
+    RECORDING: (RECORDING_ID, RECORDING_HASH),
+    DID: (DID_ID,),
+    INVENTORY: (INVENTORY_ID,),
+    PEER: (PEER_ID,),
+    MAILBOX: (MAILBOX_ID,),
+    E911: (ENDPOINT_ID,),
+    ALTERNATE: (),
+    ACCOUNT: (ACCOUNT_ID,),
+    FUNDING: (),
+    NETWORK_STATUS: (NETWORK_STATUS_ID,),
+    DISPATCH: (CALL_HASH,),
+}
+
+# Wrappers the sandbox puts around some record lists (the parser never needs them).
+WRAPPERS: Final = {
+    CALL: "calls",
+    VOICEMAIL: "voicemails",
+    RECORDING: "recordings",
+    INVENTORY: "inventory",
+    PEER: "peers",
+    E911: "e911_endpoints",
+    ALTERNATE: "alternate_addresses",
+}
+
 # Codes that are notices beside a success, even when they arrive as <error>.
 WARNING_CODES: Final = frozenset(
     {"last_endpoint_was_deleted", "callerid_rejection_notice", "peer_excluded_from_sync"}
 )
 ALTERNATE_CODE: Final = "alternate_address_provided"
+# E911 validation codes that say "this address", not "this request": validation answers them
+# with E911Validation(valid=False) rather than an exception.
+ADDRESS_CODES: Final = frozenset(
+    {
+        ALTERNATE_CODE, "civic_number_not_found", "street_not_found", "city_not_found",
+        "state_not_found", "country_not_found", "postal_code_not_found", "first_name_not_found",
+        "last_name_not_found",
+    }
+)  # fmt: skip
