@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from telephony_desktop.domain.errors import ProviderError
 from telephony_desktop.domain.models import Did, DidUpdate, InventoryDid, WriteResult
 from telephony_desktop.services.freshness import Fresh, refreshed_or_cached
 from telephony_desktop.services.session import AccountSession
@@ -39,3 +40,27 @@ class DidService:
         did, result = await self._s.client.order_did(did_id=item.did_id)
         await self.refresh()
         return did, result
+
+    # --- for the window: a write that went through never looks failed -------------------------
+
+    async def reread(self) -> Fresh[list[Did]]:
+        """The list after a write: the provider's, or the cache with why it could not be read.
+
+        Unlike ``listing`` no refresh error propagates: the write already happened, and a failed
+        re-read must not make it look as if it had not."""
+        try:
+            return Fresh(await self.refresh())
+        except ProviderError as exc:
+            return Fresh(await self.cached(), exc)
+
+    async def apply(self, did_id: str, update: DidUpdate) -> tuple[Fresh[list[Did]], WriteResult]:
+        """``update`` for the window: sent once, then the list re-read (see ``reread``)."""
+        _, result = await self._s.client.set_did(did_id, update)
+        return await self.reread(), result
+
+    async def order_item(
+        self, item: InventoryDid
+    ) -> tuple[Did | None, WriteResult, Fresh[list[Did]]]:
+        """``order`` for the window: sent once after the user confirmed, then the list re-read."""
+        did, result = await self._s.client.order_did(did_id=item.did_id)
+        return did, result, await self.reread()

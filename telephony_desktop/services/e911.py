@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from telephony_desktop.domain.errors import NotFound
+from telephony_desktop.domain.errors import NotFound, ProviderError
 from telephony_desktop.domain.models import (
     E911Address,
     E911Endpoint,
@@ -91,3 +91,35 @@ class E911Service:
         )
         await self.refresh()
         return result
+
+    # --- for the window: a write that went through never looks failed -------------------------
+
+    async def reread(self) -> Fresh[list[E911Endpoint]]:
+        """The endpoints after a write: the provider's, or the cache with why they could not be
+        read. No refresh error propagates: the write already happened, and its warnings (the
+        unprovisioned-911 fee) must reach the user even if the re-read fails."""
+        try:
+            return Fresh(await self.refresh())
+        except ProviderError as exc:
+            return Fresh(await self.cached(), exc)
+
+    async def save(
+        self, number: str, address: E911Address
+    ) -> tuple[E911Endpoint | None, WriteResult, Fresh[list[E911Endpoint]]]:
+        """``update`` for the window: sent once, then the endpoints re-read (see ``reread``)."""
+        endpoint, result = await self._s.client.set_e911_address(self._did_number(number), address)
+        return endpoint, result, await self.reread()
+
+    async def remove(self, number: str) -> tuple[WriteResult, Fresh[list[E911Endpoint]]]:
+        """``delete`` for the window: sent once; the result keeps ``last_endpoint_was_deleted``."""
+        result = await self._s.client.delete_e911_address(phone_number=self._did_number(number))
+        return result, await self.reread()
+
+    async def attach_peer(
+        self, number: str, peer_id: str
+    ) -> tuple[WriteResult, Fresh[list[E911Endpoint]]]:
+        """``associate_peer`` for the window: sent once, then the endpoints re-read."""
+        result = await self._s.client.associate_e911_peer(
+            peer_id=peer_id, phone_number=self._did_number(number)
+        )
+        return result, await self.reread()

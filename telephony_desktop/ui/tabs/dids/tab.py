@@ -1,15 +1,988 @@
-"""The Numbers tab (placeholder until built)."""
+"""The Numbers tab: the account's numbers (DIDs), where their calls go, and new numbers.
+
+The list shows the cache at once, then the provider's; when the provider cannot be reached the
+cached list stays and the banner says why. Selecting a number fills the edit form beside it. Save
+checks the form against the vendor's table first (the error goes under the field, nothing is
+sent), then sends the change once and shows the list as the provider now has it. What the user
+typed is kept per number until it is saved or reverted, whatever goes wrong.
+
+"Get a new number" searches the provider's inventory; ordering is confirmed inline (it may be
+billed) and sent once.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from functools import partial
 
+from PySide6.QtCore import QByteArray, QModelIndex, QSignalBlocker, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from telephony_desktop.domain.errors import (
+    InputError,
+    OutcomeUnknown,
+    ProviderRejected,
+    TelephonyError,
+)
+from telephony_desktop.domain.models import Did, InventoryDid, Mailbox, Peer, WriteResult
+from telephony_desktop.domain.numbers import display
+from telephony_desktop.services import did_form
+from telephony_desktop.services.did_form import DidDraft
+from telephony_desktop.services.dids import DidService
+from telephony_desktop.services.directory_cache import DirectoryCache, mailbox_label, peer_label
+from telephony_desktop.services.freshness import Fresh
+from telephony_desktop.ui.context import AppContext, UiState
+from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
+from telephony_desktop.ui.tabs.dids.model import (
+    COL_NAME,
+    COL_NUMBER,
+    COL_ROUTING,
+    COL_STATUS,
+    DidModel,
+)
+from telephony_desktop.ui.tabs.dids.widgets import ConfirmBar, FieldError, heading, hint
+from telephony_desktop.ui.widgets.banner import Banner
+
+_NOTHING, _FORM = 0, 1
+_PEER_ROLE = Qt.ItemDataRole.UserRole + 1
+Listing = tuple[Fresh[list[Did]], Fresh[list[Peer]], Fresh[list[Mailbox]]]
 
 
 class DidsTab(Tab):
     title = "Numbers"
     key = "dids"
 
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        session = ctx.session
+        self._service = DidService(session) if session is not None else None
+        self._directory = DirectoryCache(session) if session is not None else None
+        self._current_id: str | None = None
+        self._drafts: dict[str, DidDraft] = {}  # what the user typed, per DID, until saved
+        self._saving: set[str] = set()
+        self._peers: list[Peer] = []
+        self._mailboxes: list[Mailbox] = []
+        self._results: list[InventoryDid] = []
+        self._ordering = False
+        self._searching = False
+        self._refreshing = False
+        self._loaded = False
+        self._filling = False
+        self._build()
+        self.banner.action_clicked.connect(self.refresh)
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.summary = QLabel("Loading your numbers…", self)
+        self.summary.setObjectName("dids-summary")
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setObjectName("dids-refresh")
+        self.refresh_button.setToolTip("Read your numbers again from the provider (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.refresh_button)
+        self.body.addLayout(top)
+
+        self.model = DidModel(self.ctx.region, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("dids-list")
+        self.table.setAccessibleName("Your numbers")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_ROUTING, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("(514) 555-0100") + 24)
+        self.table.setColumnWidth(COL_NAME, metrics.horizontalAdvance("Réception principale") + 24)
+        self.table.setColumnWidth(COL_STATUS, metrics.horizontalAdvance("Disabled") + 28)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        left = QSplitter(Qt.Orientation.Vertical, self)
+        left.setObjectName("dids-left-splitter")
+        left.setChildrenCollapsible(False)
+        left.addWidget(self.table)
+        left.addWidget(self._build_inventory())
+        left.setStretchFactor(0, 3)
+        left.setStretchFactor(1, 2)
+        left.setSizes([290, 340])
+        self.left_splitter = left
+
+        self.details = QStackedWidget(self)
+        nothing = QLabel("Select a number to change its name and where its calls go.", self)
+        nothing.setObjectName("dids-hint")
+        nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        nothing.setWordWrap(True)
+        nothing.setEnabled(False)
+        self.details.addWidget(nothing)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("dids-form-scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self._build_form())
+        self.details.addWidget(scroll)
+        self.details.setCurrentIndex(_NOTHING)
+        self.details.setMinimumWidth(400)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("dids-splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([660, 480])
+        self.body.addWidget(self.splitter, 1)
+
+    def _build_form(self) -> QWidget:
+        pane = QWidget(self)
+        pane.setObjectName("dids-form")
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(12, 0, 8, 8)
+        layout.setSpacing(6)
+
+        self.number_label = heading("", pane, 1.35)
+        self.number_label.setObjectName("dids-form-number")
+        self.routing_label = QLabel(pane)
+        self.routing_label.setObjectName("dids-form-routing")
+        self.routing_label.setWordWrap(True)
+        self.routing_label.setEnabled(False)
+        layout.addWidget(self.number_label)
+        layout.addWidget(self.routing_label)
+        layout.addSpacing(4)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(10)
+        grid.setVerticalSpacing(4)
+        grid.setColumnStretch(1, 1)
+        row = 0
+
+        name_label = QLabel("&Name", pane)
+        self.name_edit = QLineEdit(pane)
+        self.name_edit.setObjectName("dids-name")
+        self.name_edit.setPlaceholderText("e.g. Front desk")
+        self.name_edit.setToolTip(
+            "A name for this number (2 to 32 characters), shown here and in your provider's portal"
+        )
+        self.name_edit.setMaxLength(40)
+        name_label.setBuddy(self.name_edit)
+        grid.addWidget(name_label, row, 0)
+        grid.addWidget(self.name_edit, row, 1)
+        row += 1
+        self.errors: dict[str, FieldError] = {}
+        row = self._error_row(grid, row, "friendly_name", pane)
+
+        self.status_combo = QComboBox(pane)
+        self.status_combo.setObjectName("dids-status")
+        self.status_combo.addItem("Enabled: takes calls", "enabled")
+        self.status_combo.addItem("Disabled: refuses calls", "disabled")
+        self.status_combo.setToolTip("A disabled number stays on your account but takes no calls.")
+        status_label = QLabel("S&tatus", pane)
+        status_label.setBuddy(self.status_combo)
+        grid.addWidget(status_label, row, 0)
+        grid.addWidget(self.status_combo, row, 1)
+        row += 1
+        row = self._error_row(grid, row, "status", pane)
+        layout.addLayout(grid)
+
+        layout.addSpacing(6)
+        layout.addWidget(heading("When someone calls this number", pane, 1.0))
+        layout.addWidget(hint("Tick what should happen; you can combine them.", pane))
+        options = QGridLayout()
+        options.setHorizontalSpacing(10)
+        options.setVerticalSpacing(4)
+        options.setColumnStretch(1, 1)
+        row = 0
+
+        # Ring devices (peers)
+        self.peers_check = QCheckBox("Ring devices", pane)
+        self.peers_check.setObjectName("dids-opt-peers")
+        self.peers_check.setToolTip(
+            f"Ring your phones and softphones (up to {did_form.MAX_PEERS} at once)"
+        )
+        self.peers_list = QListWidget(pane)
+        self.peers_list.setObjectName("dids-peers")
+        self.peers_list.setAccessibleName("Devices to ring")
+        self.peers_list.setToolTip(f"Tick up to {did_form.MAX_PEERS} devices to ring together")
+        self.peers_list.setStyleSheet("QListWidget::item { padding: 1px 2px; }")
+        self.peers_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.peers_count = QLabel(pane)
+        self.peers_count.setObjectName("dids-peers-count")
+        self.peers_count.setEnabled(False)
+        self.peer_timeout = self._timeout_combo(pane, "dids-peer-timeout")
+        self.peer_timeout.setToolTip("How long the devices ring before the next step")
+        ring_row = QHBoxLayout()
+        ring_row.setSpacing(6)
+        ring_row.addWidget(QLabel("Ring for", pane))
+        ring_row.addWidget(self.peer_timeout)
+        ring_row.addStretch(1)
+        ring_row.addWidget(self.peers_count)
+        options.addWidget(self.peers_check, row, 0, Qt.AlignmentFlag.AlignTop)
+        options.addWidget(self.peers_list, row, 1)
+        row += 1
+        options.addLayout(ring_row, row, 1)
+        row += 1
+        row = self._error_row(options, row, "client_peer_ids", pane)
+        row = self._error_row(options, row, "peer_timeout", pane)
+
+        # Forwarding
+        self.forward_check = QCheckBox("Forward", pane)
+        self.forward_check.setObjectName("dids-opt-forwarding")
+        self.forward_check.setToolTip("Send calls on to another phone number")
+        self.forward_edit = QLineEdit(pane)
+        self.forward_edit.setObjectName("dids-forward-number")
+        self.forward_edit.setPlaceholderText("Number, e.g. (514) 555-0142")
+        self.forward_edit.setToolTip("The phone number calls are forwarded to (10 digits or more)")
+        self.forward_timeout = self._timeout_combo(pane, "dids-forward-timeout")
+        self.forward_timeout.setToolTip(
+            "How long to wait before forwarding; No delay forwards at once"
+        )
+        fwd_row = QHBoxLayout()
+        fwd_row.setSpacing(6)
+        fwd_row.addWidget(QLabel("to", pane))
+        fwd_row.addWidget(self.forward_edit, 1)
+        fwd_row.addWidget(QLabel("after", pane))
+        fwd_row.addWidget(self.forward_timeout)
+        options.addWidget(self.forward_check, row, 0)
+        options.addLayout(fwd_row, row, 1)
+        row += 1
+        row = self._error_row(options, row, "forward_number", pane)
+        row = self._error_row(options, row, "forward_timeout", pane)
+
+        # Voicemail
+        self.voicemail_check = QCheckBox("Voicemail", pane)
+        self.voicemail_check.setObjectName("dids-opt-voicemail")
+        self.voicemail_check.setToolTip("Let callers leave a message")
+        self.mailbox_combo = QComboBox(pane)
+        self.mailbox_combo.setObjectName("dids-mailbox")
+        self.mailbox_combo.setToolTip("The voicemail box that takes the messages")
+        options.addWidget(self.voicemail_check, row, 0)
+        options.addWidget(self.mailbox_combo, row, 1)
+        row += 1
+        row = self._error_row(options, row, "client_mailbox_id", pane)
+
+        # Recording, IVR, fax
+        self.recording_check = QCheckBox("Record calls", pane)
+        self.recording_check.setObjectName("dids-opt-recording")
+        self.recording_check.setToolTip(
+            "Record every call to this number (listen in the Recordings tab). Callers may need "
+            "to be told."
+        )
+        self.ivr_check = QCheckBox("Auto attendant (IVR)", pane)
+        self.ivr_check.setObjectName("dids-opt-ivr")
+        self.fax_check = QCheckBox("Fax", pane)
+        self.fax_check.setObjectName("dids-opt-fax")
+        extras = QHBoxLayout()
+        extras.setSpacing(16)
+        extras.addWidget(self.ivr_check)
+        extras.addWidget(self.fax_check)
+        extras.addStretch(1)
+        options.addWidget(self.recording_check, row, 0)
+        options.addLayout(extras, row, 1)
+        row += 1
+        row = self._error_row(options, row, "options", pane)
+        layout.addLayout(options)
+
+        layout.addSpacing(6)
+        self.form_banner = Banner(pane)
+        self.form_banner.setAccessibleName("Result of saving the number")
+        layout.addWidget(self.form_banner)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        self.dirty_label = QLabel(pane)
+        self.dirty_label.setObjectName("dids-dirty")
+        self.dirty_label.setEnabled(False)
+        self.revert_button = QPushButton("Revert", pane)
+        self.revert_button.setObjectName("dids-revert")
+        self.revert_button.setToolTip("Forget your changes and show the number as it is now")
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button = QPushButton("Save changes", pane)
+        self.save_button.setObjectName("dids-save")
+        self.save_button.setToolTip("Check the form, then send the changes to your provider")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.dirty_label, 1)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        layout.addStretch(1)
+
+        # Every edit is kept as this number's draft.
+        self.name_edit.textEdited.connect(partial(self._edited, "friendly_name"))
+        self.forward_edit.textEdited.connect(partial(self._edited, "forward_number"))
+        for box, field in (
+            (self.peers_check, "client_peer_ids"),
+            (self.forward_check, "forward_number"),
+            (self.voicemail_check, "client_mailbox_id"),
+            (self.recording_check, "options"),
+            (self.ivr_check, "options"),
+            (self.fax_check, "options"),
+        ):
+            box.toggled.connect(partial(self._edited, field))
+        for combo, field in (
+            (self.status_combo, "status"),
+            (self.peer_timeout, "peer_timeout"),
+            (self.forward_timeout, "forward_timeout"),
+            (self.mailbox_combo, "client_mailbox_id"),
+        ):
+            combo.currentIndexChanged.connect(partial(self._edited, field))
+        self.peers_list.itemChanged.connect(partial(self._edited, "client_peer_ids"))
+        return pane
+
+    def _error_row(self, grid: QGridLayout, row: int, field: str, parent: QWidget) -> int:
+        error = FieldError(parent, name=f"dids-{field}")
+        self.errors[field] = error
+        grid.addWidget(error, row, 1)
+        return row + 1
+
+    @staticmethod
+    def _timeout_combo(parent: QWidget, name: str) -> QComboBox:
+        combo = QComboBox(parent)
+        combo.setObjectName(name)
+        for value in did_form.TIMEOUTS:
+            combo.addItem(did_form.timeout_label(value), value)
+        return combo
+
+    def _build_inventory(self) -> QWidget:
+        box = QGroupBox("Get a new number", self)
+        box.setObjectName("dids-inventory")
+        layout = QVBoxLayout(box)
+        layout.setSpacing(6)
+        row = QHBoxLayout()
+        row.setSpacing(6)
+        self.type_combo = QComboBox(box)
+        self.type_combo.setObjectName("dids-inventory-type")
+        self.type_combo.setToolTip("What kind of number to look for")
+        for value in did_form.INVENTORY_TYPES:
+            self.type_combo.addItem(did_form.INVENTORY_TYPE_LABELS[value], value)
+        self.type_combo.currentIndexChanged.connect(self._type_changed)
+        self.npa_edit = QLineEdit(box)
+        self.npa_edit.setObjectName("dids-inventory-npa")
+        self.npa_edit.setPlaceholderText("Area code, e.g. 514")
+        self.npa_edit.setToolTip("Area code (NPA): 3 digits. Leave empty for any.")
+        self.npa_edit.setMaxLength(3)
+        self.nxx_edit = QLineEdit(box)
+        self.nxx_edit.setObjectName("dids-inventory-nxx")
+        self.nxx_edit.setPlaceholderText("Exchange, e.g. 555")
+        self.nxx_edit.setToolTip(
+            "Exchange (NXX): the 3 digits after the area code. Leave empty for any."
+        )
+        self.nxx_edit.setMaxLength(3)
+        self.search_button = QPushButton("Search", box)
+        self.search_button.setObjectName("dids-inventory-search")
+        self.search_button.setToolTip("Look for numbers you can order")
+        self.search_button.clicked.connect(self.search_inventory)
+        self.npa_edit.returnPressed.connect(self.search_inventory)
+        self.nxx_edit.returnPressed.connect(self.search_inventory)
+        row.addWidget(self.type_combo)
+        row.addWidget(self.npa_edit, 1)
+        row.addWidget(self.nxx_edit, 1)
+        row.addWidget(self.search_button)
+        layout.addLayout(row)
+        self.inventory_error = FieldError(box, name="dids-inventory")
+        layout.addWidget(self.inventory_error)
+
+        self.results = QListWidget(box)
+        self.results.setObjectName("dids-inventory-results")
+        self.results.setAccessibleName("Numbers you can order")
+        self.results.setStyleSheet("QListWidget::item { padding: 3px 2px; }")
+        self.results.currentRowChanged.connect(self._result_changed)
+        self.results.itemDoubleClicked.connect(lambda _item: self.ask_order())
+        self.results_hint = hint("Search to see numbers you can order.", box)
+        self.results_hint.setObjectName("dids-inventory-hint")
+        self.results_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.results_stack = QStackedWidget(box)
+        self.results_stack.addWidget(self.results_hint)
+        self.results_stack.addWidget(self.results)
+        layout.addWidget(self.results_stack, 1)
+
+        self.inventory_banner = Banner(box)
+        self.inventory_banner.setAccessibleName("Result of the number search or order")
+        layout.addWidget(self.inventory_banner)
+        self.order_confirm = ConfirmBar(box, name="dids-order-confirm")
+        self.order_confirm.confirmed.connect(self._order_confirmed)
+        self.order_confirm.cancelled.connect(self._result_changed)
+        layout.addWidget(self.order_confirm)
+        actions = QHBoxLayout()
+        self.inventory_status = QLabel(box)
+        self.inventory_status.setObjectName("dids-inventory-status")
+        self.inventory_status.setEnabled(False)
+        self.order_button = QPushButton("Order…", box)
+        self.order_button.setObjectName("dids-order")
+        self.order_button.setToolTip("Add the selected number to your account (asks first)")
+        self.order_button.setEnabled(False)
+        self.order_button.clicked.connect(self.ask_order)
+        actions.addWidget(self.inventory_status, 1)
+        actions.addWidget(self.order_button)
+        layout.addLayout(actions)
+        return box
+
+    # --- persistence ---------------------------------------------------------------------------
+
+    def save_state(self, state: UiState) -> None:
+        state.set_bytes("dids/splitter", QByteArray(self.splitter.saveState()))
+        state.set_bytes("dids/left_splitter", QByteArray(self.left_splitter.saveState()))
+
+    def restore_state(self, state: UiState) -> None:
+        for key, splitter in (
+            ("dids/splitter", self.splitter),
+            ("dids/left_splitter", self.left_splitter),
+        ):
+            saved = state.get_bytes(key)
+            if saved is not None:
+                splitter.restoreState(saved)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    @property
+    def refreshing(self) -> bool:
+        return self._refreshing
+
     def first_shown(self) -> None:
-        self.body.addWidget(QLabel("Numbers"))
+        if self._service is None:
+            self.summary.setText("No account is open.")
+            self.refresh_button.setEnabled(False)
+            self.search_button.setEnabled(False)
+            return
+        if not self._loaded and not self._refreshing:
+            self._refreshing = True
+            self.refresh_button.setEnabled(False)
+            self.run(self._cached(), self._show_cached, on_finally=self._fetch)
+
+    async def _cached(self) -> tuple[list[Did], list[Peer], list[Mailbox]]:
+        assert self._service is not None and self._directory is not None
+        return (
+            await self._service.cached(),
+            await self._directory.cached_peers(),
+            await self._directory.cached_mailboxes(),
+        )
+
+    def _show_cached(self, cached: tuple[list[Did], list[Peer], list[Mailbox]]) -> None:
+        dids, peers, mailboxes = cached
+        self._set_choices(peers, mailboxes)
+        if dids:
+            self._set_dids(dids)
+            self.summary.setText(self._summary_text(dids) + " · checking with your provider…")
+
+    def refresh(self) -> None:
+        """Read the numbers, devices and voicemail boxes again (the cache stays on screen)."""
+        if self._service is None or self._refreshing:
+            return
+        self._refreshing = True
+        self._fetch()
+
+    def _fetch(self) -> None:
+        self._refreshing = True
+        self.refresh_button.setEnabled(False)
+        self.refresh_button.setText("Refreshing…")
+        self.run(self._fresh(), self._show_fresh, on_finally=self._fetch_finished)
+
+    async def _fresh(self) -> Listing:
+        assert self._service is not None and self._directory is not None
+        dids = await self._service.listing()
+        peers = await self._directory.peers()
+        mailboxes = await self._directory.mailboxes()
+        return dids, peers, mailboxes
+
+    def _show_fresh(self, listing: Listing) -> None:
+        dids, peers, mailboxes = listing
+        self._loaded = True
+        self._set_choices(peers.value, mailboxes.value)
+        self._set_dids(dids.value)
+        stale = next((f.error for f in listing if f.error is not None), None)
+        if stale is not None:
+            self.banner.warning(
+                "Showing the numbers saved on this computer; your provider could not be "
+                f"reached. {describe(stale, self.ctx.lang)}",
+                action="Retry",
+            )
+        elif self.banner.isVisible() and self.banner.text.startswith("Showing the numbers"):
+            self.banner.hide()
+
+    def _fetch_finished(self) -> None:
+        self._refreshing = False
+        self._loaded = True
+        self.refresh_button.setEnabled(self._service is not None)
+        self.refresh_button.setText("Refresh")
+        if self.model.rowCount() == 0:
+            self.summary.setText("No numbers on this account yet. Order one below.")
+        else:
+            self.summary.setText(self._summary_text(self.model.dids()))
+
+    @staticmethod
+    def _summary_text(dids: list[Did]) -> str:
+        off = sum(1 for d in dids if d.status == "disabled")
+        text = f"{len(dids)} number{'s' if len(dids) != 1 else ''}"
+        return text + (f" · {off} disabled" if off else "")
+
+    def _set_dids(self, dids: list[Did]) -> None:
+        keep = self._current_id
+        with QSignalBlocker(self.table.selectionModel()):
+            self.model.set_dids(dids)
+        if keep is not None and self.model.row_of(keep) >= 0:
+            self.select_did(keep)
+        elif keep is not None:
+            self._current_id = None
+            self.details.setCurrentIndex(_NOTHING)
+        self.summary.setText(self._summary_text(dids))
+
+    def _set_choices(self, peers: list[Peer], mailboxes: list[Mailbox]) -> None:
+        self._peers = list(peers)
+        self._mailboxes = list(mailboxes)
+        self.model.set_mailboxes(mailboxes)
+        did = self.current_did()
+        if did is not None:
+            self._fill(did, self._draft_for(did))
+
+    # --- selection and the form ----------------------------------------------------------------
+
+    def current_did(self) -> Did | None:
+        return self.model.find(self._current_id) if self._current_id is not None else None
+
+    def select_did(self, did_id: str) -> bool:
+        row = self.model.row_of(did_id)
+        if row < 0:
+            return False
+        self.table.setCurrentIndex(self.model.index(row, COL_NAME))
+        if self._current_id == did_id:  # same row: the model was reset, the signal did not come
+            did = self.model.did(row)
+            if did is not None:
+                self._fill(did, self._draft_for(did))
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        did = self.model.did(current.row()) if current.isValid() else None
+        self._current_id = did.did_id if did is not None else None
+        self.form_banner.hide()
+        if did is None:
+            self.details.setCurrentIndex(_NOTHING)
+            return
+        self.details.setCurrentIndex(_FORM)
+        self._fill(did, self._draft_for(did))
+
+    def _draft_for(self, did: Did) -> DidDraft:
+        return self._drafts.get(did.did_id) or did_form.draft_of(did, self.ctx.region)
+
+    def has_draft(self, did_id: str) -> bool:
+        return did_id in self._drafts
+
+    def _fill(self, did: Did, draft: DidDraft) -> None:
+        self._filling = True
+        try:
+            self.number_label.setText(
+                f"{display(did.phone_number, self.ctx.region)}"
+                + (f"  ·  {did.friendly_name}" if did.friendly_name else "")
+            )
+            self.routing_label.setText("Now: " + self.model.routing(did, names=True))
+            self.name_edit.setText(draft.friendly_name)
+            self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(draft.status)))
+            self.peers_check.setChecked(draft.peers)
+            self._fill_peers(draft.peer_ids)
+            self.peer_timeout.setCurrentIndex(
+                max(0, self.peer_timeout.findData(draft.peer_timeout))
+            )
+            self.forward_check.setChecked(draft.forwarding)
+            self.forward_edit.setText(draft.forward_number)
+            self.forward_timeout.setCurrentIndex(
+                max(0, self.forward_timeout.findData(draft.forward_timeout))
+            )
+            self.voicemail_check.setChecked(draft.voicemail)
+            self._fill_mailboxes(draft.mailbox_id)
+            self.recording_check.setChecked(draft.recording)
+            self.ivr_check.setChecked(draft.ivr)
+            self.fax_check.setChecked(draft.fax)
+            # IVR and fax profiles are set up in the provider's portal, not through its API.
+            for box, profile, what in (
+                (self.ivr_check, did.ivr_profile_id, "auto attendant (IVR) profile"),
+                (self.fax_check, did.fax_profile_id, "fax profile"),
+            ):
+                box.setEnabled(bool(profile) or box.isChecked())
+                box.setToolTip(
+                    f"Uses {what} {profile}"
+                    if profile
+                    else f"Set up an {what} in your provider's portal first"
+                )
+        finally:
+            self._filling = False
+        for error in self.errors.values():
+            error.clear_error()
+        self._sync_form_state()
+
+    def _fill_peers(self, chosen: tuple[str, ...]) -> None:
+        with QSignalBlocker(self.peers_list):
+            self.peers_list.clear()
+            known = {p.peer_id for p in self._peers}
+            for peer in self._peers:
+                item = QListWidgetItem(peer_label(peer), self.peers_list)
+                item.setData(_PEER_ROLE, peer.peer_id)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                checked = peer.peer_id in chosen
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            for peer_id in chosen:  # a device the list does not know (yet)
+                if peer_id not in known:
+                    item = QListWidgetItem(f"Device {peer_id}", self.peers_list)
+                    item.setData(_PEER_ROLE, peer_id)
+                    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
+                    item.setCheckState(Qt.CheckState.Checked)
+        rows = max(1, min(self.peers_list.count(), 6))  # as tall as its devices, no taller
+        row_height = self.peers_list.sizeHintForRow(0) if self.peers_list.count() else 22
+        self.peers_list.setFixedHeight(rows * row_height + 2 * self.peers_list.frameWidth() + 2)
+
+    def _fill_mailboxes(self, chosen: str) -> None:
+        with QSignalBlocker(self.mailbox_combo):
+            self.mailbox_combo.clear()
+            self.mailbox_combo.addItem("Choose a voicemail box…", "")
+            for box in self._mailboxes:
+                self.mailbox_combo.addItem(mailbox_label(box), box.mailbox_id)
+            if chosen and self.mailbox_combo.findData(chosen) < 0:
+                self.mailbox_combo.addItem(f"Box {chosen}", chosen)
+            self.mailbox_combo.setCurrentIndex(max(0, self.mailbox_combo.findData(chosen)))
+
+    def chosen_peers(self) -> tuple[str, ...]:
+        out: list[str] = []
+        for i in range(self.peers_list.count()):
+            item = self.peers_list.item(i)
+            if item.checkState() == Qt.CheckState.Checked:
+                out.append(str(item.data(_PEER_ROLE)))
+        return tuple(out)
+
+    def read_form(self) -> DidDraft:
+        return DidDraft(
+            friendly_name=self.name_edit.text(),
+            forwarding=self.forward_check.isChecked(),
+            forward_number=self.forward_edit.text(),
+            forward_timeout=str(self.forward_timeout.currentData() or "disabled"),
+            voicemail=self.voicemail_check.isChecked(),
+            mailbox_id=str(self.mailbox_combo.currentData() or ""),
+            peers=self.peers_check.isChecked(),
+            peer_ids=self.chosen_peers(),
+            peer_timeout=str(self.peer_timeout.currentData() or "disabled"),
+            recording=self.recording_check.isChecked(),
+            ivr=self.ivr_check.isChecked(),
+            fax=self.fax_check.isChecked(),
+            status=str(self.status_combo.currentData() or "enabled"),
+        )
+
+    def _edited(self, field: str, *_args: object) -> None:
+        if self._filling:
+            return
+        did = self.current_did()
+        if did is None:
+            return
+        draft = self.read_form()
+        if did_form.same_as(did, draft, self.ctx.region):
+            self._drafts.pop(did.did_id, None)
+        else:
+            self._drafts[did.did_id] = draft
+        self.errors[field].clear_error()
+        self._sync_form_state()
+
+    def _sync_form_state(self) -> None:
+        did = self.current_did()
+        self.peers_list.setEnabled(self.peers_check.isChecked())
+        self.peer_timeout.setEnabled(self.peers_check.isChecked())
+        self.forward_edit.setEnabled(self.forward_check.isChecked())
+        self.forward_timeout.setEnabled(self.forward_check.isChecked())
+        self.mailbox_combo.setEnabled(self.voicemail_check.isChecked())
+        count = len(self.chosen_peers())
+        self.peers_count.setText(f"{count} of at most {did_form.MAX_PEERS} ticked")
+        saving = did is not None and did.did_id in self._saving
+        dirty = did is not None and did.did_id in self._drafts
+        self.save_button.setEnabled(dirty and not saving)
+        self.save_button.setText("Saving…" if saving else "Save changes")
+        self.revert_button.setEnabled(dirty and not saving)
+        self.dirty_label.setText(
+            "Sending your changes…"
+            if saving
+            else "Unsaved changes (kept until you save or revert)"
+            if dirty
+            else ""
+        )
+
+    def revert(self) -> None:
+        did = self.current_did()
+        if did is None:
+            return
+        self._drafts.pop(did.did_id, None)
+        self.form_banner.hide()
+        self._fill(did, did_form.draft_of(did, self.ctx.region))
+
+    # --- saving --------------------------------------------------------------------------------
+
+    def _field_widget(self, field: str) -> QWidget | None:
+        return {
+            "friendly_name": self.name_edit,
+            "forward_number": self.forward_edit,
+            "forward_timeout": self.forward_timeout,
+            "client_mailbox_id": self.mailbox_combo,
+            "client_peer_ids": self.peers_list,
+            "peer_timeout": self.peer_timeout,
+            "status": self.status_combo,
+        }.get(field)
+
+    def _show_field_error(self, field: str, text: str) -> bool:
+        error = self.errors.get(field)
+        if error is None:
+            return False
+        error.show_error(text)
+        widget = self._field_widget(field)
+        if widget is not None and widget.isEnabled():
+            widget.setFocus()
+        return True
+
+    def save(self) -> None:
+        """Check the form against the vendor's rules, then send it once."""
+        did = self.current_did()
+        if self._service is None or did is None or did.did_id in self._saving:
+            return
+        for error in self.errors.values():
+            error.clear_error()
+        self.form_banner.hide()
+        try:
+            update = did_form.check(did, self.read_form(), self.ctx.region)
+        except InputError as exc:
+            text = did_form.field_message(exc, self.ctx.lang)
+            if exc.field == "did":
+                self.form_banner.info(text)
+            elif not self._show_field_error(exc.field, text):
+                self.form_banner.error(text)
+            return
+        self._saving.add(did.did_id)
+        self._sync_form_state()
+        self.run(
+            self._service.apply(did.did_id, update),
+            partial(self._saved, did.did_id),
+            on_error=partial(self._save_failed, did.did_id),
+            on_finally=partial(self._save_finished, did.did_id),
+        )
+
+    def _saved(self, did_id: str, outcome: tuple[Fresh[list[Did]], WriteResult]) -> None:
+        fresh, result = outcome
+        self._drafts.pop(did_id, None)
+        self._set_dids(fresh.value)
+        did = self.model.find(did_id)
+        number = display(did.phone_number, self.ctx.region) if did else "The number"
+        if self._current_id == did_id:
+            self.form_banner.success(f"Saved. {number} now works as shown.")
+        notes = [w.message(self.ctx.lang) for w in result.warnings]
+        if fresh.error is not None:
+            notes.append(
+                "Saved, but the list could not be read again: "
+                + describe(fresh.error, self.ctx.lang)
+            )
+        if notes:
+            self.banner.warning(" ".join(notes))
+
+    def _save_failed(self, did_id: str, exc: TelephonyError) -> None:
+        """In place, and the draft stays: nothing the user typed is lost, nothing is resent."""
+        text = describe(exc, self.ctx.lang)
+        if self._current_id != did_id:
+            did = self.model.find(did_id)
+            number = display(did.phone_number, self.ctx.region) if did else did_id
+            self.banner.error(f"{number}: {text} Your changes are kept in its form.")
+            return
+        if isinstance(exc, InputError):
+            text = did_form.field_message(exc, self.ctx.lang)
+            if not self._show_field_error(exc.field, text):
+                self.form_banner.error(text)
+            return
+        if isinstance(exc, ProviderRejected):
+            self._show_field_error(did_form.field_for_rejection(exc), text)
+        if isinstance(exc, OutcomeUnknown):
+            text += " Your changes are still in the form."
+        self.form_banner.error(text)
+
+    def _save_finished(self, did_id: str) -> None:
+        self._saving.discard(did_id)
+        self._sync_form_state()
+
+    def is_saving(self) -> bool:
+        return bool(self._saving)
+
+    # --- inventory -----------------------------------------------------------------------------
+
+    def _type_changed(self) -> None:
+        local = self.type_combo.currentData() == "local"
+        for edit in (self.npa_edit, self.nxx_edit):
+            edit.setEnabled(local)
+        tip = "" if local else "Area code and exchange only apply to local numbers."
+        self.npa_edit.setToolTip(tip or "Area code (NPA): 3 digits. Leave empty for any.")
+        self.nxx_edit.setToolTip(tip or "Exchange (NXX): 3 digits. Leave empty for any.")
+        self.inventory_error.clear_error()
+
+    def search_inventory(self) -> None:
+        if self._service is None or self._searching:
+            return
+        kind = str(self.type_combo.currentData() or "")
+        local = kind == "local"
+        npa = self.npa_edit.text().strip() if local else ""
+        nxx = self.nxx_edit.text().strip() if local else ""
+        self.inventory_error.clear_error()
+        self.inventory_banner.hide()
+        try:
+            did_form.inventory_query(kind, npa, nxx)
+        except InputError as exc:
+            self.inventory_error.show_error(did_form.field_message(exc, self.ctx.lang))
+            target = {"npa": self.npa_edit, "nxx": self.nxx_edit}.get(exc.field)
+            if target is not None:
+                target.setFocus()
+            return
+        self._searching = True
+        self.order_confirm.dismiss()
+        self.search_button.setEnabled(False)
+        self.search_button.setText("Searching…")
+        self.inventory_status.setText("Searching your provider's inventory…")
+        self.run(
+            self._service.search_inventory(kind=kind or None, npa=npa or None, nxx=nxx or None),
+            self._show_results,
+            on_error=self._search_failed,
+            on_finally=self._search_finished,
+        )
+
+    def _show_results(self, items: list[InventoryDid]) -> None:
+        self._results = list(items)
+        self.results.clear()
+        for item in items:
+            entry = QListWidgetItem(did_form.inventory_line(item, self.ctx.region), self.results)
+            entry.setData(Qt.ItemDataRole.UserRole, item.did_id)
+        self.results_stack.setCurrentIndex(1 if items else 0)
+        if items:
+            count = len(items)
+            self.inventory_status.setText(
+                f"{count} number{'s' if count != 1 else ''} available. Select one, then Order…"
+            )
+        else:
+            self.results_hint.setText(
+                "No numbers match. Try another area code or exchange, or leave them empty."
+            )
+            self.inventory_status.setText("")
+        self._result_changed()
+
+    def _search_failed(self, exc: TelephonyError) -> None:
+        if isinstance(exc, InputError):
+            self.inventory_error.show_error(did_form.field_message(exc, self.ctx.lang))
+        else:
+            self.inventory_banner.error(describe(exc, self.ctx.lang))
+        self.inventory_status.setText("")
+
+    def _search_finished(self) -> None:
+        self._searching = False
+        self.search_button.setEnabled(self._service is not None)
+        self.search_button.setText("Search")
+
+    @property
+    def searching(self) -> bool:
+        return self._searching
+
+    def selected_result(self) -> InventoryDid | None:
+        row = self.results.currentRow()
+        return self._results[row] if 0 <= row < len(self._results) else None
+
+    def _result_changed(self, *_args: object) -> None:
+        self.order_confirm.dismiss()
+        self.order_button.setEnabled(self.selected_result() is not None and not self._ordering)
+
+    def ask_order(self) -> None:
+        item = self.selected_result()
+        if item is None or self._ordering:
+            return
+        self.inventory_banner.hide()
+        self.order_button.setEnabled(False)  # the bar's own button is the one that orders
+        self.order_confirm.ask(
+            did_form.order_confirmation(item, self.ctx.region), "Order this number", "caution"
+        )
+
+    def _order_confirmed(self) -> None:
+        item = self.selected_result()
+        if self._service is None or item is None or self._ordering:
+            return
+        self._ordering = True
+        self.order_button.setEnabled(False)
+        self.order_button.setText("Ordering…")
+        self.inventory_status.setText(f"Ordering {display(item.phone_number, self.ctx.region)}…")
+        self.run(
+            self._service.order_item(item),
+            partial(self._ordered, item),
+            on_error=self._order_failed,
+            on_finally=self._order_finished,
+        )
+
+    def _ordered(
+        self, item: InventoryDid, outcome: tuple[Did | None, WriteResult, Fresh[list[Did]]]
+    ) -> None:
+        did, result, fresh = outcome
+        number = display(item.phone_number, self.ctx.region)
+        index = next((i for i, r in enumerate(self._results) if r.did_id == item.did_id), -1)
+        if index >= 0:
+            del self._results[index]
+            self.results.takeItem(index)
+        self._set_dids(fresh.value)
+        new_id = did.did_id if did is not None else ""
+        if not new_id or self.model.row_of(new_id) < 0:
+            new_id = next(
+                (d.did_id for d in fresh.value if d.phone_number.endswith(item.phone_number)), ""
+            )
+        if new_id:
+            self.select_did(new_id)
+        self.inventory_banner.success(
+            f"{number} is now on your account. Give it a name and choose where its calls go."
+        )
+        notes = [w.message(self.ctx.lang) for w in result.warnings]
+        if fresh.error is not None:
+            notes.append(
+                "Ordered, but the list could not be read again: "
+                + describe(fresh.error, self.ctx.lang)
+            )
+        if notes:
+            self.banner.warning(" ".join(notes))
+
+    def _order_failed(self, exc: TelephonyError) -> None:
+        self.inventory_banner.error(describe(exc, self.ctx.lang))
+
+    def _order_finished(self) -> None:
+        self._ordering = False
+        self.order_button.setText("Order…")
+        self.inventory_status.setText("")
+        self._result_changed()
+
+    @property
+    def ordering(self) -> bool:
+        return self._ordering

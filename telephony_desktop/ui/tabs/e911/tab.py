@@ -1,15 +1,1076 @@
-"""The E911 tab (placeholder until built)."""
+"""The E911 tab: where emergency services go when someone dials 911 from each number.
+
+A mistake here can send an ambulance to the wrong door, so: the list says plainly which numbers
+have no address; the form checks the address with the provider and offers its suggestions as
+choices (choosing one is the only thing that replaces what was typed); saving states where help
+will be sent and asks first; deleting the account's last address warns about the fee before and
+after. What the user typed is kept in memory per number, whatever fails, until it is saved or
+reverted. Writes are sent once and never retried.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+from functools import partial
 
+from PySide6.QtCore import QByteArray, QModelIndex, QSignalBlocker, Qt
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from telephony_desktop.domain.errors import (
+    E911AddressRejected,
+    InputError,
+    OutcomeUnknown,
+    ProviderRejected,
+    TelephonyError,
+)
+from telephony_desktop.domain.models import (
+    AlternateAddress,
+    Did,
+    E911Address,
+    E911Endpoint,
+    E911Validation,
+    Peer,
+    WriteResult,
+)
+from telephony_desktop.domain.numbers import display
+from telephony_desktop.services import e911_form
+from telephony_desktop.services.dids import DidService
+from telephony_desktop.services.directory_cache import DirectoryCache, peer_label
+from telephony_desktop.services.e911 import DeletePreview, E911Service
+from telephony_desktop.services.freshness import Fresh
+from telephony_desktop.ui.context import AppContext, UiState
+from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
+from telephony_desktop.ui.tabs.dids.widgets import ConfirmBar, FieldError, heading, hint
+from telephony_desktop.ui.tabs.e911.model import (
+    COL_ADDRESS,
+    COL_NAME,
+    COL_NUMBER,
+    E911Model,
+    E911Row,
+    build_rows,
+)
+from telephony_desktop.ui.widgets.banner import Banner, Level
+
+_NOTHING, _FORM = 0, 1
+Listing = tuple[Fresh[list[Did]], Fresh[list[E911Endpoint]], Fresh[list[Peer]]]
+_TEXT_FIELDS = (
+    "first_name",
+    "last_name",
+    "civic_number",
+    "street",
+    "address_type_number",
+    "city",
+    "state_code",
+    "postal_code",
+)
 
 
 class E911Tab(Tab):
     title = "E911"
     key = "e911"
 
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        session = ctx.session
+        self._service = E911Service(session) if session is not None else None
+        self._dids = DidService(session) if session is not None else None
+        self._directory = DirectoryCache(session) if session is not None else None
+        self._did_list: list[Did] = []
+        self._endpoints: list[E911Endpoint] = []
+        self._peers: list[Peer] = []
+        self._current: str | None = None  # the selected number's 10 digits
+        self._drafts: dict[str, E911Address] = {}  # what the user typed, per number
+        self._before_alternate: dict[str, E911Address] = {}  # for "Undo" after a suggestion
+        self._suggestions: dict[str, tuple[str, tuple[AlternateAddress, ...]]] = {}
+        self._verified: dict[str, E911Address] = {}  # last address the provider matched exactly
+        self._pending_save: tuple[str, E911Address] | None = None
+        self._busy: dict[str, str] = {}  # number -> what is under way (check/save/delete/...)
+        self._refreshing = False
+        self._loaded = False
+        self._filling = False
+        self._build()
+        self.banner.action_clicked.connect(self.refresh)
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.summary = QLabel("Loading emergency addresses…", self)
+        self.summary.setObjectName("e911-summary")
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setObjectName("e911-refresh")
+        self.refresh_button.setToolTip("Read the emergency addresses again (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.refresh_button)
+        self.body.addLayout(top)
+
+        self.model = E911Model(self.ctx.region, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("e911-list")
+        self.table.setAccessibleName("Numbers and their emergency addresses")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_ADDRESS, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("(514) 555-0100") + 24)
+        self.table.setColumnWidth(COL_NAME, metrics.horizontalAdvance("Bureau de Québec") + 24)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+
+        self.details = QStackedWidget(self)
+        nothing = QLabel("Select a number to see and change its emergency address.", self)
+        nothing.setObjectName("e911-hint")
+        nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        nothing.setWordWrap(True)
+        nothing.setEnabled(False)
+        self.details.addWidget(nothing)
+        scroll = QScrollArea(self)
+        scroll.setObjectName("e911-form-scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self._build_details())
+        self.details.addWidget(scroll)
+        self.details.setMinimumWidth(460)
+        self.form_scroll = scroll
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("e911-splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([560, 600])
+        self.body.addWidget(self.splitter, 1)
+
+    def _build_details(self) -> QWidget:
+        pane = QWidget(self)
+        pane.setObjectName("e911-details")
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(12, 0, 8, 8)
+        layout.setSpacing(6)
+
+        self.number_label = heading("", pane, 1.35)
+        self.number_label.setObjectName("e911-number")
+        self.on_file = QLabel(pane)
+        self.on_file.setObjectName("e911-on-file")
+        self.on_file.setWordWrap(True)
+        self.on_file.setTextFormat(Qt.TextFormat.PlainText)
+        self.on_file.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.number_label)
+        layout.addWidget(self.on_file)
+        layout.addSpacing(4)
+
+        layout.addWidget(heading("Emergency address", pane, 1.0))
+        layout.addWidget(
+            hint(
+                "Where help goes when someone calls 911 from this number: the exact civic "
+                "address, with the unit if there is one.",
+                pane,
+            )
+        )
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(3)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(3, 3)
+        self.edits: dict[str, QLineEdit] = {}
+        self.errors: dict[str, FieldError] = {}
+        self.unit_type = QComboBox(pane)
+        self.unit_type.setObjectName("e911-address_type")
+        self.unit_type.addItem("No unit", "")
+        for value in e911_form.ADDRESS_TYPES:
+            self.unit_type.addItem(value.capitalize(), value)
+        self.unit_type.setToolTip("Apartment, suite, floor… when the address has a unit")
+        self.country = QComboBox(pane)
+        self.country.setObjectName("e911-country_code")
+        for code, name in e911_form.COUNTRIES.items():
+            self.country.addItem(name, code)
+        self.language = QComboBox(pane)
+        self.language.setObjectName("e911-language")
+        for code, name in e911_form.LANGUAGES.items():
+            self.language.addItem(name, code)
+        self.language.setToolTip(
+            "The language emergency services are told the caller speaks (Canada only)"
+        )
+        spec = (
+            ("first_name", "First name", "e.g. Hélène", "Who is at this address"),
+            ("last_name", "Last name", "e.g. Gagnon", "Who is at this address"),
+            ("civic_number", "Civic no.", "e.g. 1200", "The building number: digits only"),
+            ("street", "Street", "e.g. Rue Sainte-Catherine Ouest", "Street name, spelled out"),
+            ("address_type_number", "Unit no.", "e.g. 200", "The apartment or suite number"),
+            ("city", "City", "e.g. Montréal", "City or town"),
+            ("state_code", "Prov./state", "e.g. QC", "2-letter province or state code"),
+            ("postal_code", "Postal code", "e.g. H3B 1K9", "Postal code (CA) or ZIP code (US)"),
+        )
+        for field, _label, placeholder, tip in spec:
+            edit = QLineEdit(pane)
+            edit.setObjectName(f"e911-{field}")
+            edit.setPlaceholderText(placeholder)
+            edit.setToolTip(tip)
+            edit.setMaxLength(100)
+            edit.textEdited.connect(partial(self._edited, field))
+            self.edits[field] = edit
+        self.edits["state_code"].setMaxLength(2)
+        self.edits["civic_number"].setMaxLength(8)
+        self.edits["postal_code"].setMaxLength(10)
+        labels = {field: label for field, label, _p, _t in spec}
+        labels.update(address_type="Unit type", country_code="Country", language="Language")
+        widgets: dict[str, QWidget] = {
+            **self.edits,
+            "address_type": self.unit_type,
+            "country_code": self.country,
+            "language": self.language,
+        }
+        pairs: tuple[tuple[str, str | None], ...] = (
+            ("first_name", "last_name"),
+            ("civic_number", "street"),
+            ("address_type", "address_type_number"),
+            ("city", "state_code"),
+            ("country_code", "postal_code"),
+            ("language", None),
+        )
+        row = 0
+        for left, right in pairs:
+            cells: list[tuple[int, str]] = [(0, left)] + ([(2, right)] if right else [])
+            for col, name in cells:
+                label = QLabel(labels[name], pane)
+                label.setBuddy(widgets[name])
+                grid.addWidget(label, row, col)
+                grid.addWidget(widgets[name], row, col + 1)
+                error = FieldError(pane, name=f"e911-{name}")
+                self.errors[name] = error
+                grid.addWidget(error, row + 1, col + 1)
+            row += 2
+        layout.addLayout(grid)
+        self.unit_type.currentIndexChanged.connect(partial(self._edited, "address_type"))
+        self.country.currentIndexChanged.connect(partial(self._edited, "country_code"))
+        self.language.currentIndexChanged.connect(partial(self._edited, "language"))
+
+        self.dirty_label = QLabel(pane)
+        self.dirty_label.setObjectName("e911-dirty")
+        self.dirty_label.setWordWrap(True)
+        self.dirty_label.setEnabled(False)
+        layout.addWidget(self.dirty_label)
+
+        # What the provider said about the address, and its suggestions.
+        self.check_banner = Banner(pane)
+        self.check_banner.setAccessibleName("Result of the address check")
+        self.check_banner.action_clicked.connect(self.undo_alternate)
+        layout.addWidget(self.check_banner)
+        self.alternates_box = QFrame(pane)
+        self.alternates_box.setObjectName("e911-alternates")
+        self.alternates_box.setStyleSheet(
+            "QFrame#e911-alternates { border: 1px solid rgba(52, 120, 246, 0.55);"
+            " border-radius: 6px; }"
+        )
+        alt_layout = QVBoxLayout(self.alternates_box)
+        alt_layout.setContentsMargins(10, 8, 10, 8)
+        alt_layout.setSpacing(4)
+        self.alternates_intro = QLabel(self.alternates_box)
+        self.alternates_intro.setWordWrap(True)
+        alt_layout.addWidget(self.alternates_intro)
+        self.alternates_list = QVBoxLayout()
+        self.alternates_list.setSpacing(2)
+        alt_layout.addLayout(self.alternates_list)
+        self.alternate_group = QButtonGroup(self.alternates_box)
+        self.alternate_group.setExclusive(True)
+        self.alternate_group.idToggled.connect(self._alternate_picked)
+        self.alternate_buttons: list[QRadioButton] = []
+        self._alternates: tuple[AlternateAddress, ...] = ()
+        alt_actions = QHBoxLayout()
+        alt_actions.addWidget(
+            hint("Names, unit and language stay as you typed them.", self.alternates_box), 1
+        )
+        self.use_alternate_button = QPushButton("Use this address", self.alternates_box)
+        self.use_alternate_button.setObjectName("e911-use-alternate")
+        self.use_alternate_button.setToolTip("Fill the address fields with the chosen suggestion")
+        self.use_alternate_button.setEnabled(False)
+        self.use_alternate_button.clicked.connect(self.use_alternate)
+        alt_actions.addWidget(self.use_alternate_button)
+        alt_layout.addLayout(alt_actions)
+        self.alternates_box.hide()
+        layout.addWidget(self.alternates_box)
+
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        self.check_button = QPushButton("Check address", pane)
+        self.check_button.setObjectName("e911-check")
+        self.check_button.setToolTip(
+            "Ask the provider whether it knows this exact address (nothing is saved)"
+        )
+        self.check_button.clicked.connect(self.check_address)
+        self.revert_button = QPushButton("Revert", pane)
+        self.revert_button.setObjectName("e911-revert")
+        self.revert_button.setToolTip("Forget what you typed and show the address on file")
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button = QPushButton("Save address…", pane)
+        self.save_button.setObjectName("e911-save")
+        self.save_button.setToolTip("Make this the emergency address of this number (asks first)")
+        self.save_button.clicked.connect(self.ask_save)
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+        self.save_confirm = ConfirmBar(pane, name="e911-save-confirm")
+        self.save_confirm.confirmed.connect(self._save_confirmed)
+        self.save_confirm.cancelled.connect(self._sync_buttons)
+        layout.addWidget(self.save_confirm)
+        self.form_banner = Banner(pane)
+        self.form_banner.setAccessibleName("Result of saving the address")
+        layout.addWidget(self.form_banner)
+
+        # Devices that use this address.
+        layout.addSpacing(8)
+        layout.addWidget(heading("Devices at this address", pane, 1.0))
+        self.devices_label = QLabel(pane)
+        self.devices_label.setObjectName("e911-devices")
+        self.devices_label.setWordWrap(True)
+        self.devices_label.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.devices_label)
+        assoc = QHBoxLayout()
+        assoc.setSpacing(8)
+        self.peer_combo = QComboBox(pane)
+        self.peer_combo.setObjectName("e911-peer")
+        self.peer_combo.setToolTip(
+            "A phone or softphone whose 911 calls should use this number's address"
+        )
+        self.associate_button = QPushButton("Associate", pane)
+        self.associate_button.setObjectName("e911-associate")
+        self.associate_button.clicked.connect(self.associate)
+        assoc.addWidget(self.peer_combo, 1)
+        assoc.addWidget(self.associate_button)
+        layout.addLayout(assoc)
+        self.devices_banner = Banner(pane)
+        self.devices_banner.setAccessibleName("Result of associating a device")
+        layout.addWidget(self.devices_banner)
+
+        # Deleting.
+        layout.addSpacing(8)
+        delete_row = QHBoxLayout()
+        delete_row.addWidget(
+            hint("Deleting leaves 911 calls from this number without a location.", pane), 1
+        )
+        self.delete_button = QPushButton("Delete address…", pane)
+        self.delete_button.setObjectName("e911-delete")
+        self.delete_button.setToolTip("Remove this number's emergency address (asks first)")
+        self.delete_button.clicked.connect(self.ask_delete)
+        delete_row.addWidget(self.delete_button)
+        layout.addLayout(delete_row)
+        self.delete_confirm = ConfirmBar(pane, name="e911-delete-confirm")
+        self.delete_confirm.confirmed.connect(self._delete_confirmed)
+        self.delete_confirm.cancelled.connect(self._sync_buttons)
+        layout.addWidget(self.delete_confirm)
+        self.delete_banner = Banner(pane)
+        self.delete_banner.setAccessibleName("Result of deleting the address")
+        layout.addWidget(self.delete_banner)
+        layout.addStretch(1)
+        return pane
+
+    # --- persistence ---------------------------------------------------------------------------
+
+    def save_state(self, state: UiState) -> None:
+        state.set_bytes("e911/splitter", QByteArray(self.splitter.saveState()))
+
+    def restore_state(self, state: UiState) -> None:
+        saved = state.get_bytes("e911/splitter")
+        if saved is not None:
+            self.splitter.restoreState(saved)
+
+    # --- loading -------------------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    @property
+    def refreshing(self) -> bool:
+        return self._refreshing
+
+    def busy(self, what: str | None = None) -> bool:
+        """Whether something (``check``, ``save``, ``delete``, ``associate``) is under way."""
+        return bool(self._busy) if what is None else what in self._busy.values()
+
     def first_shown(self) -> None:
-        self.body.addWidget(QLabel("E911"))
+        if self._service is None:
+            self.summary.setText("No account is open.")
+            self.refresh_button.setEnabled(False)
+            return
+        if not self._loaded and not self._refreshing:
+            self._refreshing = True
+            self.refresh_button.setEnabled(False)
+            self.run(self._cached(), self._show_cached, on_finally=self._fetch)
+
+    async def _cached(self) -> tuple[list[Did], list[E911Endpoint], list[Peer]]:
+        assert self._service and self._dids and self._directory
+        return (
+            await self._dids.cached(),
+            await self._service.cached(),
+            await self._directory.cached_peers(),
+        )
+
+    def _show_cached(self, cached: tuple[list[Did], list[E911Endpoint], list[Peer]]) -> None:
+        dids, endpoints, peers = cached
+        self._peers = list(peers)
+        if dids or endpoints:
+            self._set_data(dids, endpoints)
+            self.summary.setText(self._summary_text() + " · checking with your provider…")
+
+    def refresh(self) -> None:
+        if self._service is None or self._refreshing:
+            return
+        self._fetch()
+
+    def _fetch(self) -> None:
+        self._refreshing = True
+        self.refresh_button.setEnabled(False)
+        self.refresh_button.setText("Refreshing…")
+        self.run(self._fresh(), self._show_fresh, on_finally=self._fetch_finished)
+
+    async def _fresh(self) -> Listing:
+        assert self._service and self._dids and self._directory
+        dids = await self._dids.listing()
+        endpoints = await self._service.listing()
+        peers = await self._directory.peers()
+        return dids, endpoints, peers
+
+    def _show_fresh(self, listing: Listing) -> None:
+        dids, endpoints, peers = listing
+        self._peers = list(peers.value)
+        self._set_data(dids.value, endpoints.value)
+        stale = next((f.error for f in listing if f.error is not None), None)
+        if stale is not None:
+            self.banner.warning(
+                "Showing the emergency addresses saved on this computer; your provider could "
+                f"not be reached. {describe(stale, self.ctx.lang)}",
+                action="Retry",
+            )
+        elif self.banner.isVisible() and self.banner.text.startswith("Showing the emergency"):
+            self.banner.hide()
+
+    def _fetch_finished(self) -> None:
+        self._refreshing = False
+        self._loaded = True
+        self.refresh_button.setEnabled(self._service is not None)
+        self.refresh_button.setText("Refresh")
+        self.summary.setText(self._summary_text())
+
+    def _summary_text(self) -> str:
+        total, missing = self.model.rowCount(), self.model.missing()
+        if total == 0:
+            return "No numbers on this account yet."
+        text = f"{total} number{'s' if total != 1 else ''}"
+        if missing:
+            return text + f" · {missing} without an emergency address"
+        return text + " · every one has an emergency address"
+
+    def _set_data(
+        self, dids: list[Did] | None = None, endpoints: list[E911Endpoint] | None = None
+    ) -> None:
+        if dids is not None:
+            self._did_list = list(dids)
+        if endpoints is not None:
+            self._endpoints = list(endpoints)
+        keep = self._current
+        with QSignalBlocker(self.table.selectionModel()):
+            self.model.set_rows(build_rows(self._did_list, self._endpoints))
+        if keep is not None and self.model.row_of(keep) >= 0:
+            with QSignalBlocker(self.table.selectionModel()):
+                self.table.setCurrentIndex(self.model.index(self.model.row_of(keep), COL_NAME))
+            self._show_row(keep, reset_messages=False)
+        elif keep is not None:
+            self._current = None
+            self.details.setCurrentIndex(_NOTHING)
+        self.summary.setText(self._summary_text())
+
+    # --- selection and the form ----------------------------------------------------------------
+
+    def current_row(self) -> E911Row | None:
+        return self.model.find(self._current) if self._current is not None else None
+
+    def select_number(self, number: str) -> bool:
+        key = e911_form.number_key(number)
+        row = self.model.row_of(key)
+        if row < 0:
+            return False
+        self.table.setCurrentIndex(self.model.index(row, COL_NAME))
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        row = self.model.row(current.row()) if current.isValid() else None
+        self._current = row.key if row is not None else None
+        self._pending_save = None
+        for bar in (self.save_confirm, self.delete_confirm):
+            bar.dismiss()
+        if row is None:
+            self.details.setCurrentIndex(_NOTHING)
+            return
+        self.details.setCurrentIndex(_FORM)
+        self._show_row(row.key, reset_messages=True)
+
+    def _on_file(self, key: str) -> E911Address | None:
+        row = self.model.find(key)
+        return row.endpoint.address if row is not None and row.endpoint is not None else None
+
+    def draft(self, number: str) -> E911Address | None:
+        """What the user typed for ``number`` and has not saved (``None``: nothing)."""
+        return self._drafts.get(e911_form.number_key(number))
+
+    def _show_row(self, key: str, *, reset_messages: bool) -> None:
+        row = self.model.find(key)
+        if row is None:
+            return
+        self.number_label.setText(
+            display(row.phone_number, self.ctx.region)
+            + (f"  ·  {row.friendly_name}" if row.friendly_name else "")
+        )
+        if row.endpoint is None:
+            self.on_file.setText(
+                "⚠ No emergency address is on file for this number. A 911 call from it reaches "
+                "help without a location. Fill in the address below and save it."
+            )
+            self.on_file.setStyleSheet("color: #b85c00; font-weight: bold;")
+        else:
+            self.on_file.setText("On file: " + e911_form.person_and_place(row.endpoint.address))
+            self.on_file.setStyleSheet("")
+        address = self._drafts.get(key) or self._on_file(key) or e911_form.blank()
+        self._fill(address)
+        if reset_messages:
+            for banner in (self.check_banner, self.form_banner, self.devices_banner):
+                banner.hide()
+            self.delete_banner.hide()
+            suggestion = self._suggestions.get(key)
+            if suggestion is not None:
+                self._show_alternates(suggestion[0], suggestion[1])
+            else:
+                self._hide_alternates()
+        self._fill_devices(row)
+        self._sync_buttons()
+
+    def _fill(self, address: E911Address) -> None:
+        self._filling = True
+        try:
+            for field in _TEXT_FIELDS:
+                self.edits[field].setText(str(getattr(address, field)))
+            self.unit_type.setCurrentIndex(
+                max(0, self.unit_type.findData(address.address_type.lower()))
+            )
+            self.country.setCurrentIndex(max(0, self.country.findData(address.country_code)))
+            self.language.setCurrentIndex(max(0, self.language.findData(address.language)))
+        finally:
+            self._filling = False
+        for error in self.errors.values():
+            error.clear_error()
+
+    def read_form(self) -> E911Address:
+        text = {field: self.edits[field].text() for field in _TEXT_FIELDS}
+        return E911Address(
+            first_name=text["first_name"],
+            last_name=text["last_name"],
+            civic_number=text["civic_number"],
+            street=text["street"],
+            city=text["city"],
+            state_code=text["state_code"],
+            country_code=str(self.country.currentData() or "CA"),
+            postal_code=text["postal_code"],
+            address_type=str(self.unit_type.currentData() or ""),
+            address_type_number=text["address_type_number"],
+            language=str(self.language.currentData() or ""),
+        )
+
+    def _remember(self, key: str, address: E911Address) -> None:
+        on_file = self._on_file(key)
+        if address == (on_file or e911_form.blank()):
+            self._drafts.pop(key, None)
+        else:
+            self._drafts[key] = address
+
+    def _edited(self, field: str, *_args: object) -> None:
+        if self._filling or self._current is None:
+            return
+        key = self._current
+        address = self.read_form()
+        self._remember(key, address)
+        self.errors[field].clear_error()
+        if self._pending_save is not None:  # the address confirmed is no longer the one typed
+            self._pending_save = None
+            self.save_confirm.dismiss()
+        if self.check_banner.isVisible() and self._verified.get(key) != address:
+            self.check_banner.hide()
+        self._sync_buttons()
+
+    def _sync_buttons(self) -> None:
+        key = self._current
+        row = self.current_row()
+        busy = self._busy.get(key or "", "")
+        dirty = key is not None and key in self._drafts
+        confirming = self.save_confirm.isVisible() or self.delete_confirm.isVisible()
+        self.check_button.setEnabled(row is not None and not busy)
+        self.check_button.setText("Checking…" if busy == "check" else "Check address")
+        self.save_button.setEnabled(row is not None and not busy and not confirming)
+        self.save_button.setText("Saving…" if busy == "save" else "Save address…")
+        self.revert_button.setEnabled(dirty and not busy)
+        has_address = row is not None and row.endpoint is not None
+        self.delete_button.setEnabled(has_address and not busy and not confirming)
+        self.delete_button.setText(
+            "Deleting…"
+            if busy == "delete"
+            else "Checking…"
+            if busy == "preview"
+            else "Delete address…"
+        )
+        self.associate_button.setEnabled(has_address and not busy and self.peer_combo.count() > 0)
+        self.associate_button.setText("Associating…" if busy == "associate" else "Associate")
+        self.associate_button.setToolTip(
+            "Use this number's emergency address for 911 calls from the chosen device"
+            if has_address
+            else "Save an emergency address for this number first"
+        )
+        if busy == "save":
+            self.dirty_label.setText("Sending the address to your provider…")
+        elif dirty:
+            self.dirty_label.setText(
+                "Not saved yet: what you typed is kept here until you save it or revert."
+            )
+        else:
+            self.dirty_label.setText("")
+        self.dirty_label.setVisible(bool(self.dirty_label.text()))
+
+    def revert(self) -> None:
+        key = self._current
+        if key is None:
+            return
+        self._drafts.pop(key, None)
+        self._before_alternate.pop(key, None)
+        self._suggestions.pop(key, None)
+        self._pending_save = None
+        self.save_confirm.dismiss()
+        for banner in (self.check_banner, self.form_banner):
+            banner.hide()
+        self._hide_alternates()
+        self._fill(self._on_file(key) or e911_form.blank())
+        self._sync_buttons()
+
+    def _show_field_error(self, field: str, text: str) -> bool:
+        error = self.errors.get(field)
+        if error is None:
+            return False
+        error.show_error(text)
+        widget = self.edits.get(field)
+        if widget is not None:
+            widget.setFocus()
+        return True
+
+    def _input_error(self, exc: InputError, banner: Banner) -> None:
+        text = e911_form.field_message(exc, self.ctx.lang)
+        if not self._show_field_error(exc.field, text):
+            banner.error(text)
+
+    def _start(self, key: str, what: str) -> None:
+        self._busy[key] = what
+        self._sync_buttons()
+
+    def _finish(self, key: str) -> None:
+        self._busy.pop(key, None)
+        self._sync_buttons()
+
+    # --- checking with the provider ------------------------------------------------------------
+
+    def check_address(self) -> None:
+        row = self.current_row()
+        if self._service is None or row is None or row.key in self._busy:
+            return
+        address = self.read_form()
+        for error in self.errors.values():
+            error.clear_error()
+        self.check_banner.hide()
+        self._hide_alternates()
+        try:
+            e911_form.check_for_validation(row.phone_number, address)
+        except InputError as exc:
+            self._input_error(exc, self.check_banner)
+            return
+        self._start(row.key, "check")
+        self.run(
+            self._service.validate(row.phone_number, address),
+            partial(self._checked, row.key, address),
+            on_error=partial(self._check_failed, row.key),
+            on_finally=partial(self._finish, row.key),
+        )
+
+    def _checked(self, key: str, address: E911Address, result: E911Validation) -> None:
+        if result.valid:
+            self._verified[key] = address
+            self._suggestions.pop(key, None)
+            if key == self._current:
+                self._hide_alternates()
+                self.check_banner.success(
+                    "✓ Exact match: your provider knows this address. Save it to make it "
+                    "this number's emergency address."
+                )
+            return
+        problems = " ".join(p.message(self.ctx.lang) for p in result.problems)
+        self._offer(key, problems, result.alternates, [p.code for p in result.problems])
+
+    def _offer(
+        self,
+        key: str,
+        problems: str,
+        alternates: tuple[AlternateAddress, ...],
+        codes: list[str],
+    ) -> None:
+        """The provider did not match the address: say why, offer its suggestions as choices."""
+        if alternates:
+            intro = (
+                "Your provider has no exact match for this address. Did you mean one of these? "
+                "Choose one and click Use this address, or correct the fields yourself."
+            )
+        else:
+            intro = (
+                problems or "Your provider could not match this address."
+            ) + " Check the spelling of the street and city, and the postal code."
+        self._suggestions[key] = (intro, tuple(alternates))
+        if key != self._current:
+            return
+        self._show_alternates(intro, tuple(alternates))
+        for code in codes:
+            field = e911_form.field_for_code(code)
+            if field:
+                label = e911_form.FIELD_LABELS[field].lower()
+                self.errors[field].show_error(f"Your provider does not know this {label}.")
+
+    def _check_failed(self, key: str, exc: TelephonyError) -> None:
+        if key != self._current:
+            self.banner.error(describe(exc, self.ctx.lang))
+            return
+        if isinstance(exc, InputError):
+            self._input_error(exc, self.check_banner)
+        else:
+            self.check_banner.error(describe(exc, self.ctx.lang))
+
+    def _show_alternates(self, intro: str, alternates: tuple[AlternateAddress, ...]) -> None:
+        self._hide_alternates()
+        self._alternates = alternates
+        if not alternates:
+            self.check_banner.warning(intro)
+            return
+        self.alternates_intro.setText(intro)
+        for index, alternate in enumerate(alternates):
+            button = QRadioButton(alternate.one_line(), self.alternates_box)
+            button.setObjectName(f"e911-alternate-{index}")
+            self.alternate_group.addButton(button, index)
+            self.alternates_list.addWidget(button)
+            self.alternate_buttons.append(button)
+        self.use_alternate_button.setEnabled(False)
+        self.alternates_box.show()
+
+    def _hide_alternates(self) -> None:
+        for button in self.alternate_buttons:
+            self.alternate_group.removeButton(button)
+            self.alternates_list.removeWidget(button)
+            button.deleteLater()
+        self.alternate_buttons = []
+        self._alternates = ()
+        self.alternates_box.hide()
+        if self.check_banner.level is Level.WARNING:
+            self.check_banner.hide()
+
+    def _alternate_picked(self, _index: int, checked: bool) -> None:
+        if checked:
+            self.use_alternate_button.setEnabled(True)
+
+    def use_alternate(self) -> None:
+        """Fill the address fields with the chosen suggestion (the user's choice, undoable)."""
+        key = self._current
+        index = self.alternate_group.checkedId()
+        if key is None or not 0 <= index < len(self._alternates):
+            return
+        typed = self.read_form()
+        chosen = e911_form.apply_alternate(typed, self._alternates[index])
+        self._before_alternate[key] = typed
+        self._suggestions.pop(key, None)
+        self._hide_alternates()
+        self._fill(chosen)
+        self._remember(key, chosen)
+        self._verified[key] = chosen  # the provider's own spelling
+        self.check_banner.show_message(
+            f"Filled in: {chosen.one_line()}. Check it, then Save address.",
+            Level.INFO,
+            action="Undo",
+        )
+        self._sync_buttons()
+
+    def undo_alternate(self) -> None:
+        key = self._current
+        if key is None or key not in self._before_alternate:
+            return
+        typed = self._before_alternate.pop(key)
+        self._fill(typed)
+        self._remember(key, typed)
+        self.check_banner.hide()
+        self._sync_buttons()
+
+    # --- saving --------------------------------------------------------------------------------
+
+    def ask_save(self) -> None:
+        row = self.current_row()
+        if self._service is None or row is None or row.key in self._busy:
+            return
+        address = self.read_form()
+        for error in self.errors.values():
+            error.clear_error()
+        self.form_banner.hide()
+        try:
+            normal = e911_form.check_for_save(row.phone_number, address)
+        except InputError as exc:
+            self._input_error(exc, self.form_banner)
+            return
+        self._remember(row.key, address)
+        self._pending_save = (row.key, address)
+        self.save_confirm.ask(
+            e911_form.save_confirmation(row.phone_number, normal, self.ctx.region),
+            "Yes, save this address",
+            "caution",
+        )
+        self._sync_buttons()
+
+    def _save_confirmed(self) -> None:
+        pending, self._pending_save = self._pending_save, None
+        row = self.current_row()
+        if self._service is None or pending is None or row is None or pending[0] != row.key:
+            self._sync_buttons()
+            return
+        key, address = pending
+        self._start(key, "save")
+        self.run(
+            self._service.save(row.phone_number, address),
+            partial(self._saved, key),
+            on_error=partial(self._save_failed, key, address),
+            on_finally=partial(self._finish, key),
+        )
+
+    def _saved(
+        self,
+        key: str,
+        outcome: tuple[E911Endpoint | None, WriteResult, Fresh[list[E911Endpoint]]],
+    ) -> None:
+        endpoint, result, fresh = outcome
+        self._drafts.pop(key, None)
+        self._before_alternate.pop(key, None)
+        self._suggestions.pop(key, None)
+        self._set_data(endpoints=fresh.value)
+        row = self.model.find(key)
+        saved = row.endpoint if row is not None and row.endpoint is not None else endpoint
+        if key == self._current:
+            if saved is not None:
+                self._fill(saved.address)
+            self._hide_alternates()
+            self.check_banner.hide()
+            where = e911_form.person_and_place(saved.address) if saved else "the address"
+            self.form_banner.success(f"Saved. Emergency services will be sent to: {where}.")
+        notes = [w.message(self.ctx.lang) for w in result.warnings]
+        if fresh.error is not None:
+            notes.append(
+                "Saved, but the list could not be read again: "
+                + describe(fresh.error, self.ctx.lang)
+            )
+        if notes:
+            self.banner.warning(" ".join(notes))
+        self._sync_buttons()
+
+    def _save_failed(self, key: str, address: E911Address, exc: TelephonyError) -> None:
+        """In place; what the user typed stays (in the form and as this number's draft)."""
+        self._remember(key, address)
+        if key != self._current:
+            self.banner.error(
+                f"{describe(exc, self.ctx.lang)} What you typed for that number is kept."
+            )
+            return
+        if isinstance(exc, E911AddressRejected):
+            self.form_banner.error(describe(exc, self.ctx.lang))
+            self._offer(key, "", exc.alternates, list(exc.codes))
+            return
+        if isinstance(exc, InputError):
+            self._input_error(exc, self.form_banner)
+            return
+        text = describe(exc, self.ctx.lang)
+        if isinstance(exc, OutcomeUnknown):
+            text += " What you typed is still here."
+        elif isinstance(exc, ProviderRejected):
+            for code in exc.codes:
+                field = e911_form.field_for_code(code)
+                if field:
+                    self.errors[field].show_error(text)
+        self.form_banner.error(text)
+
+    # --- deleting ------------------------------------------------------------------------------
+
+    def ask_delete(self) -> None:
+        row = self.current_row()
+        if self._service is None or row is None or row.key in self._busy:
+            return
+        self.delete_banner.hide()
+        self._start(row.key, "preview")
+        self.run(
+            self._preview(row.phone_number),
+            partial(self._preview_ready, row.key, row.phone_number),
+            on_error=self._delete_error,
+            on_finally=partial(self._finish, row.key),
+        )
+
+    async def _preview(self, number: str) -> tuple[DeletePreview, list[E911Endpoint]]:
+        assert self._service is not None
+        preview = await self._service.preview_delete(number)
+        return preview, await self._service.cached()
+
+    def _preview_ready(
+        self, key: str, number: str, outcome: tuple[DeletePreview, list[E911Endpoint]]
+    ) -> None:
+        preview, endpoints = outcome
+        self._set_data(endpoints=endpoints)
+        if key != self._current:
+            return
+        if preview.endpoint is None:
+            self.delete_banner.info("No emergency address is on file for this number any more.")
+            return
+        self.delete_confirm.ask(
+            e911_form.delete_confirmation(
+                preview.endpoint, number, preview.fee_warning, self.ctx.region, self.ctx.lang
+            ),
+            "Delete the address anyway" if preview.is_last else "Delete address",
+            "danger",
+        )
+        self._sync_buttons()
+
+    def _delete_confirmed(self) -> None:
+        row = self.current_row()
+        if self._service is None or row is None or row.key in self._busy:
+            return
+        self._start(row.key, "delete")
+        self.run(
+            self._service.remove(row.phone_number),
+            partial(self._deleted, row.key, row.phone_number),
+            on_error=self._delete_error,
+            on_finally=partial(self._finish, row.key),
+        )
+
+    def _deleted(
+        self, key: str, number: str, outcome: tuple[WriteResult, Fresh[list[E911Endpoint]]]
+    ) -> None:
+        result, fresh = outcome
+        on_file_before = self._on_file(key)
+        self._drafts.pop(key, None)
+        self._suggestions.pop(key, None)
+        self._set_data(endpoints=fresh.value)
+        if key == self._current:
+            self._fill(e911_form.blank(on_file_before))
+            self._hide_alternates()
+        fee = e911_form.fee_warning_after(result.warnings)
+        others = [w.message(self.ctx.lang) for w in result.warnings if w is not fee]
+        done = f"Deleted the emergency address of {display(number, self.ctx.region)}."
+        if fee is not None:
+            warning = f"⚠ {fee.message(self.ctx.lang)}"
+            self.banner.warning(f"{warning} Add an emergency address to a number to stop it.")
+            self.delete_banner.warning(f"{done} {warning}")
+        else:
+            self.delete_banner.success(done)
+        if fresh.error is not None:
+            others.append(
+                "Deleted, but the list could not be read again: "
+                + describe(fresh.error, self.ctx.lang)
+            )
+        if others and fee is None:
+            self.banner.warning(" ".join(others))
+        self._sync_buttons()
+
+    def _delete_error(self, exc: TelephonyError) -> None:
+        self.delete_banner.error(describe(exc, self.ctx.lang))
+
+    # --- devices -------------------------------------------------------------------------------
+
+    def _fill_devices(self, row: E911Row) -> None:
+        names = {p.peer_id: peer_label(p) for p in self._peers}
+        attached = row.endpoint.peer_ids if row.endpoint is not None else ()
+        if attached:
+            self.devices_label.setText(
+                "Used for 911 calls from: "
+                + ", ".join(names.get(i, f"device {i}") for i in attached)
+            )
+        elif row.endpoint is not None:
+            self.devices_label.setText("No device is associated with this address yet.")
+        else:
+            self.devices_label.setText("Save an address first, then choose the devices it covers.")
+        chosen = self.peer_combo.currentData()
+        with QSignalBlocker(self.peer_combo):
+            self.peer_combo.clear()
+            for peer in self._peers:
+                suffix = " — already here" if peer.peer_id in attached else ""
+                self.peer_combo.addItem(peer_label(peer) + suffix, peer.peer_id)
+            index = self.peer_combo.findData(chosen) if chosen not in attached else -1
+            if index < 0:
+                index = next((i for i, p in enumerate(self._peers) if p.peer_id not in attached), 0)
+            self.peer_combo.setCurrentIndex(index)
+
+    def associate(self) -> None:
+        row = self.current_row()
+        peer_id = self.peer_combo.currentData()
+        if self._service is None or row is None or not peer_id or row.key in self._busy:
+            return
+        self.devices_banner.hide()
+        self._start(row.key, "associate")
+        self.run(
+            self._service.attach_peer(row.phone_number, str(peer_id)),
+            partial(self._associated, row.key, str(peer_id)),
+            on_error=self.devices_banner_error,
+            on_finally=partial(self._finish, row.key),
+        )
+
+    def _associated(
+        self, key: str, peer_id: str, outcome: tuple[WriteResult, Fresh[list[E911Endpoint]]]
+    ) -> None:
+        result, fresh = outcome
+        self._set_data(endpoints=fresh.value)
+        peer = next((p for p in self._peers if p.peer_id == peer_id), None)
+        name = peer_label(peer) if peer is not None else f"Device {peer_id}"
+        if key == self._current:
+            self.devices_banner.success(f"{name} now uses this emergency address.")
+        notes = [w.message(self.ctx.lang) for w in result.warnings]
+        if fresh.error is not None:
+            notes.append(describe(fresh.error, self.ctx.lang))
+        if notes:
+            self.banner.warning(" ".join(notes))
+
+    def devices_banner_error(self, exc: TelephonyError) -> None:
+        self.devices_banner.error(describe(exc, self.ctx.lang))

@@ -1,0 +1,163 @@
+"""What the E911 tab's form means, without Qt: drafts per number, the checks the vendor's table
+imposes (``params``: the same rules the client applies before sending, so messages match), an
+alternate address applied without losing the names or the unit, and the sentences the user
+confirms. A mistake here can send help to the wrong door, so every sentence says where.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+
+from telephony_desktop.domain.errors import InputError
+from telephony_desktop.domain.models import (
+    AlternateAddress,
+    E911Address,
+    E911Endpoint,
+    ProviderWarning,
+)
+from telephony_desktop.domain.numbers import display
+from telephony_desktop.providers.voicemeup import params
+from telephony_desktop.services.e911 import LAST_ENDPOINT_CODE
+
+ADDRESS_TYPES = params.ADDRESS_TYPES
+COUNTRIES: Mapping[str, str] = {"CA": "Canada", "US": "United States"}
+LANGUAGES: Mapping[str, str] = {"": "Account default", "en": "English", "fr": "French"}
+
+FIELD_LABELS: Mapping[str, str] = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "civic_number": "Civic number",
+    "street": "Street",
+    "address_type": "Unit type",
+    "address_type_number": "Unit number",
+    "city": "City",
+    "state_code": "Province / state",
+    "country_code": "Country",
+    "postal_code": "Postal code",
+    "language": "Language",
+    "phone_number": "Number",
+}
+
+EMPTY = E911Address("", "", "", "", "", "", "CA", "")
+
+FEE_BEFORE_EN = (
+    "This is the account's last emergency address. Deleting the last emergency address means "
+    "every 911 call will be billed an unprovisioned-call fee until another number has one."
+)
+FEE_BEFORE_FR = (
+    "C'est la dernière adresse d'urgence du compte. Supprimer la dernière adresse d'urgence "
+    "signifie que chaque appel au 911 sera facturé des frais d'appel non provisionné tant "
+    "qu'aucun autre numéro n'en a une."
+)
+
+
+def blank(previous: E911Address | None = None) -> E911Address:
+    """An empty form (keeping the country and language of ``previous`` if any)."""
+    if previous is None:
+        return EMPTY
+    return replace(EMPTY, country_code=previous.country_code or "CA", language=previous.language)
+
+
+def _number10(number: str) -> str:
+    return params.nanp10("phone_number", number)
+
+
+def check_for_validation(number: str, address: E911Address) -> E911Address:
+    """The address as the provider will get it for ``validate_e911_address``; ``InputError``
+    names the field. Names are not needed to check an address."""
+    return _from_query(params.validate_e911_address(_number10(number), address), address)
+
+
+def check_for_save(number: str, address: E911Address) -> E911Address:
+    """The address as ``set_e911_address`` will send it (names required); ``InputError`` names
+    the field. Nothing is sent when this raises."""
+    return _from_query(params.set_e911_address(_number10(number), address), address)
+
+
+def _from_query(query: Mapping[str, str], typed: E911Address) -> E911Address:
+    return E911Address(
+        first_name=query.get("first_name", typed.first_name.strip()),
+        last_name=query.get("last_name", typed.last_name.strip()),
+        civic_number=query["civic_number"],
+        street=query["street"],
+        city=query["city"],
+        state_code=query["state_code"],
+        country_code=query["country_code"],
+        postal_code=query["postal_code"],
+        address_type=query.get("address_type", ""),
+        address_type_number=query.get("address_type_number", ""),
+        language=query.get("language", typed.language),
+    )
+
+
+def apply_alternate(address: E911Address, alternate: AlternateAddress) -> E911Address:
+    """The suggested place, keeping who lives there, the unit and the language."""
+    return replace(
+        address,
+        civic_number=alternate.civic_number,
+        street=alternate.street,
+        city=alternate.city,
+        state_code=alternate.state_code,
+        country_code=alternate.country_code,
+        postal_code=alternate.postal_code,
+    )
+
+
+def person_and_place(address: E911Address) -> str:
+    """``Hélène Gagnon, 1200 Rue Sainte-Catherine Ouest, Montréal, QC H3B 1K9, CA``."""
+    who = " ".join(p for p in (address.first_name.strip(), address.last_name.strip()) if p)
+    return f"{who}, {address.one_line()}" if who else address.one_line()
+
+
+def save_confirmation(number: str, address: E911Address, region: str = "CA") -> str:
+    return (
+        f"Emergency services will be sent to: {person_and_place(address)} "
+        f"for 911 calls from {display(number, region)}. Confirm?"
+    )
+
+
+def delete_confirmation(
+    endpoint: E911Endpoint | None,
+    number: str,
+    fee_warning: ProviderWarning | None,
+    region: str = "CA",
+    lang: str = "en",
+) -> str:
+    """What the user reads before deleting; with the fee warning *first* when it applies."""
+    where = f" ({endpoint.address.one_line()})" if endpoint is not None else ""
+    text = (
+        f"Delete the emergency address of {display(number, region)}{where}? 911 calls from "
+        "this number will no longer carry a location, and devices using it lose it too."
+    )
+    if fee_warning is not None:
+        text = f"⚠ {FEE_BEFORE_FR if lang == 'fr' else FEE_BEFORE_EN}\n\n{text}"
+    return text
+
+
+def fee_warning_after(warnings: Iterable[ProviderWarning]) -> ProviderWarning | None:
+    return next((w for w in warnings if w.code == LAST_ENDPOINT_CODE), None)
+
+
+def field_message(exc: InputError, lang: str = "en") -> str:
+    text = exc.user_message(lang)
+    label = FIELD_LABELS.get(exc.field)
+    if label and text.startswith(exc.field + " "):
+        return label + text[len(exc.field) :]
+    return text
+
+
+def field_for_code(code: str) -> str:
+    """The form field a provider address code is about (``street_not_found`` → ``street``)."""
+    for field in ("civic_number", "street", "city", "postal_code", "first_name", "last_name"):
+        if code.startswith(field):
+            return field
+    if code.startswith(("state", "country")):
+        return "state_code" if code.startswith("state") else "country_code"
+    return ""
+
+
+def number_key(number: str) -> str:
+    """The last 10 digits: DIDs and endpoints may spell the same number differently."""
+    only = "".join(ch for ch in number if ch.isdigit())
+    return only[-10:]

@@ -1,0 +1,352 @@
+"""The E911 tab, used like a person would: see, check, pick a suggestion, save, fail, delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from telephony_desktop.domain.errors import InputError
+from telephony_desktop.domain.models import E911Address
+from telephony_desktop.providers.voicemeup import params
+from telephony_desktop.sandbox import SandboxServer
+from telephony_desktop.sandbox.seed import (
+    E911_ADDRESS_STREET_NOT_FOUND,
+    E911_ADDRESS_WITH_ALTERNATES,
+    E911_EXPECTED_ALTERNATE,
+    E911_VALID_ADDRESS,
+)
+from telephony_desktop.services import e911_form
+from telephony_desktop.store import directory
+from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.main_window import MainWindow
+from telephony_desktop.ui.tabs.e911 import E911Tab
+from telephony_desktop.ui.tabs.e911.model import COL_ADDRESS, NO_ADDRESS
+from telephony_desktop.ui.widgets.banner import Level
+from tests.gui.conftest import Runner
+from tests.gui.test_dids import no_modal_dialog, run, type_into
+
+__all__ = ["run"]  # the steady runner (see tests/gui/test_dids.py)
+
+NUMBER = E911_VALID_ADDRESS["phone_number"]  # 514-555-0101: no address on file in the seed
+TEXT_FIELDS = ("first_name", "last_name", "civic_number", "street", "city", "state_code")
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ctx: AppContext) -> Iterator[MainWindow]:
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(1180, 760)
+    win.show()
+    yield win
+    win.close()
+
+
+def open_tab(window: MainWindow, run: Runner) -> E911Tab:
+    tab = window.show_tab("e911")
+    assert isinstance(tab, E911Tab)
+    run.until(lambda: tab.loaded and not tab.refreshing)
+    return tab
+
+
+def settle(ctx: AppContext, run: Runner) -> None:
+    run.until(lambda: not ctx.tasks.busy)
+
+
+def fill(qtbot: QtBot, tab: E911Tab, fields: dict[str, str]) -> None:
+    for name in (*TEXT_FIELDS, "postal_code"):
+        if name in fields:
+            type_into(qtbot, tab.edits[name], fields[name])
+    tab.country.setCurrentIndex(tab.country.findData(fields.get("country_code", "CA")))
+
+
+def form_values(tab: E911Tab) -> dict[str, str]:
+    address = tab.read_form()
+    return {name: getattr(address, name) for name in (*TEXT_FIELDS, "postal_code", "country_code")}
+
+
+def params_message(fields: dict[str, str], field: str) -> str:
+    """The sentence the vendor-table check gives (the form must show the same one)."""
+    address = E911Address(**{k: v for k, v in fields.items() if k != "phone_number"})
+    with pytest.raises(InputError) as info:
+        params.set_e911_address(fields["phone_number"], address)
+    assert info.value.field == field
+    return e911_form.field_message(info.value)
+
+
+def endpoint_of(sandbox: SandboxServer, number: str) -> Any:
+    return sandbox.state.endpoint_by_number(number)
+
+
+def test_lists_numbers_with_their_address_or_a_warning(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    assert tab.model.rowCount() == 8
+    missing = 8 - len(sandbox.state.e911)
+    assert tab.model.missing() == missing
+    assert tab.summary.text() == f"8 numbers · {missing} without an emergency address"
+    row = tab.model.row_of("5145550101")
+    assert tab.model.index(row, COL_ADDRESS).data() == NO_ADDRESS
+    front = tab.model.row_of("5145550100")
+    assert (
+        tab.model.index(front, COL_ADDRESS)
+        .data()
+        .startswith("1155 Boulevard René-Lévesque Ouest suite 2500, Montréal")
+    )
+    assert tab.select_number("5145550100")
+    assert tab.on_file.text().startswith("On file: Émilie Côté, 1155 Boulevard")
+    assert tab.edits["street"].text() == "Boulevard René-Lévesque Ouest"
+    assert (
+        tab.unit_type.currentData() == "suite" and tab.edits["address_type_number"].text() == "2500"
+    )
+    assert "Réception (reception01)" in tab.devices_label.text()
+    assert tab.select_number(NUMBER)
+    assert tab.on_file.text().startswith("⚠ No emergency address")
+    assert not tab.delete_button.isEnabled() and not tab.associate_button.isEnabled()
+    settle(ctx, run)
+
+
+def test_check_offers_alternates_pick_one_then_save_with_confirmation(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, E911_ADDRESS_WITH_ALTERNATES)
+    assert tab.draft(NUMBER) is not None and "Not saved yet" in tab.dirty_label.text()
+
+    tab.check_button.click()
+    assert tab.busy("check") and tab.check_button.text() == "Checking…"
+    run.until(lambda: not tab.busy())
+    assert tab.alternates_box.isVisible() and len(tab.alternate_buttons) >= 1
+    first = tab.alternate_buttons[0]
+    expected = E911_EXPECTED_ALTERNATE
+    assert first.text().startswith(f"{expected['civic_number']} {expected['street']}")
+    # Nothing typed is replaced until the user chooses.
+    assert form_values(tab)["street"] == E911_ADDRESS_WITH_ALTERNATES["street"]
+    assert not tab.use_alternate_button.isEnabled()
+    first.click()
+    tab.use_alternate_button.click()
+    values = form_values(tab)
+    for name in ("civic_number", "street", "city", "state_code", "postal_code", "country_code"):
+        assert values[name] == expected[name], name
+    assert values["first_name"] == "Hélène" and values["last_name"] == "Gagnon"  # kept
+    assert not tab.alternates_box.isVisible()
+    assert tab.check_banner.isVisible() and "Filled in" in tab.check_banner.text
+
+    assert not sandbox.request_log.of_type("set_e911_address")
+    tab.save_button.click()
+    assert tab.save_confirm.isVisible() and no_modal_dialog()
+    assert tab.save_confirm.text.startswith(
+        "Emergency services will be sent to: Hélène Gagnon, 1200 Rue Sainte-Catherine Ouest, "
+        "Montréal, QC H3B 1K9, CA"
+    )
+    assert tab.save_confirm.text.endswith("Confirm?")
+    assert not sandbox.request_log.of_type("set_e911_address")  # nothing before confirming
+    tab.save_confirm.confirm_button.click()
+    run.until(lambda: not tab.busy())
+
+    assert len(sandbox.request_log.of_type("set_e911_address")) == 1
+    stored = endpoint_of(sandbox, NUMBER)
+    assert stored is not None
+    assert (stored.street, stored.city, stored.postal_code) == (
+        expected["street"],
+        expected["city"],
+        expected["postal_code"],
+    )
+    assert (stored.first_name, stored.last_name) == ("Hélène", "Gagnon")
+    assert tab.form_banner.level is Level.SUCCESS
+    assert "Emergency services will be sent to" in tab.form_banner.text
+    assert tab.draft(NUMBER) is None
+    row = tab.model.row_of("5145550101")
+    assert tab.model.index(row, COL_ADDRESS).data().startswith("1200 Rue Sainte-Catherine Ouest")
+    assert ctx.session is not None
+    cached = run(ctx.session.db.run(directory.list_e911))
+    assert any(e.phone_number == NUMBER and e.address.city == "Montréal" for e in cached)
+    settle(ctx, run)
+
+
+def test_undo_after_choosing_a_suggestion_gives_back_what_was_typed(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, E911_ADDRESS_WITH_ALTERNATES)
+    tab.check_button.click()
+    run.until(lambda: not tab.busy())
+    tab.alternate_buttons[0].click()
+    tab.use_alternate_button.click()
+    assert form_values(tab)["city"] == "Montréal"
+    tab.check_banner.action_clicked.emit()  # "Undo"
+    assert form_values(tab)["street"] == E911_ADDRESS_WITH_ALTERNATES["street"]
+    assert form_values(tab)["city"] == "Montreal"
+    settle(ctx, run)
+
+
+def test_check_exact_match_and_not_found(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, E911_VALID_ADDRESS)
+    tab.check_button.click()
+    run.until(lambda: not tab.busy())
+    assert tab.check_banner.level is Level.SUCCESS and "Exact match" in tab.check_banner.text
+    type_into(qtbot, tab.edits["civic_number"], "1201")  # no longer the address checked
+    assert not tab.check_banner.isVisible()
+
+    fill(qtbot, tab, E911_ADDRESS_STREET_NOT_FOUND)
+    tab.check_button.click()
+    run.until(lambda: not tab.busy())
+    assert not tab.alternates_box.isVisible()
+    assert tab.check_banner.isVisible() and tab.check_banner.level is Level.WARNING
+    assert tab.errors["street"].isVisible()
+    assert form_values(tab)["street"] == E911_ADDRESS_STREET_NOT_FOUND["street"]
+    assert not sandbox.request_log.of_type("set_e911_address")
+    settle(ctx, run)
+
+
+def test_field_errors_before_sending(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, {**E911_VALID_ADDRESS, "postal_code": "H3B"})
+    tab.check_button.click()
+    assert tab.errors["postal_code"].text() == params_message(
+        {**E911_VALID_ADDRESS, "postal_code": "H3B"}, "postal_code"
+    )
+    fill(qtbot, tab, {**E911_VALID_ADDRESS, "civic_number": "12B"})
+    tab.save_button.click()
+    assert tab.errors["civic_number"].isVisible() and not tab.save_confirm.isVisible()
+    fill(qtbot, tab, {**E911_VALID_ADDRESS, "first_name": " "})
+    tab.save_button.click()
+    assert tab.errors["first_name"].text() == params_message(
+        {**E911_VALID_ADDRESS, "first_name": " "}, "first_name"
+    )
+    assert not sandbox.request_log.of_type("validate_e911_address")
+    assert not sandbox.request_log.of_type("set_e911_address")
+    settle(ctx, run)
+
+
+def test_failed_save_keeps_what_was_typed_and_is_not_retried(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, E911_VALID_ADDRESS)
+    typed = form_values(tab)
+    sandbox.faults.add("set_e911_address", "reset", apply_effect=False)
+    tab.save_button.click()
+    tab.save_confirm.confirm_button.click()
+    run.until(lambda: not tab.busy())
+    assert tab.form_banner.isVisible() and tab.form_banner.level is Level.ERROR
+    assert "may or may not have gone through" in tab.form_banner.text
+    assert "What you typed is still here." in tab.form_banner.text
+    assert form_values(tab) == typed
+    assert len(sandbox.request_log.of_type("set_e911_address")) == 1  # not retried
+    assert endpoint_of(sandbox, NUMBER) is None
+
+    # Switching numbers and tabs does not lose it either.
+    tab.select_number("5145550100")
+    assert tab.edits["street"].text() == "Boulevard René-Lévesque Ouest"
+    window.show_tab("dids")
+    run.pump()
+    window.show_tab("e911")
+    tab.select_number(NUMBER)
+    assert form_values(tab) == typed
+    settle(ctx, run)
+
+
+def test_rejected_on_save_offers_the_alternates(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, E911_ADDRESS_WITH_ALTERNATES)
+    tab.save_button.click()
+    tab.save_confirm.confirm_button.click()
+    run.until(lambda: not tab.busy())
+    assert tab.form_banner.level is Level.ERROR
+    assert tab.alternates_box.isVisible() and tab.alternate_buttons
+    assert form_values(tab)["street"] == E911_ADDRESS_WITH_ALTERNATES["street"]
+    assert endpoint_of(sandbox, NUMBER) is None
+    tab.alternate_buttons[0].click()
+    tab.use_alternate_button.click()
+    tab.save_button.click()
+    tab.save_confirm.confirm_button.click()
+    run.until(lambda: not tab.busy())
+    assert endpoint_of(sandbox, NUMBER) is not None
+    assert len(sandbox.request_log.of_type("set_e911_address")) == 2
+    settle(ctx, run)
+
+
+def test_deleting_the_last_address_warns_about_the_fee_before_and_after(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    # Leave one emergency address on the account.
+    keep = endpoint_of(sandbox, "5145550100")
+    with sandbox.state.lock:
+        for endpoint_id in [i for i in sandbox.state.e911 if i != keep.client_endpoint_id]:
+            sandbox.state.delete_endpoint(endpoint_id)
+    tab = open_tab(window, run)
+    tab.select_number("5145550100")
+    tab.delete_button.click()
+    run.until(lambda: tab.delete_confirm.isVisible())
+    text = tab.delete_confirm.text
+    assert "Deleting the last emergency address means every 911 call will be billed" in text
+    assert text.index("billed") < text.index("Delete the emergency address")  # warning first
+    assert not sandbox.request_log.of_type("delete_e911_address") and no_modal_dialog()
+    tab.delete_confirm.confirm_button.click()
+    run.until(lambda: not tab.busy())
+
+    assert len(sandbox.request_log.of_type("delete_e911_address")) == 1
+    assert not sandbox.state.e911
+    assert tab.banner.isVisible() and tab.banner.level is Level.WARNING
+    assert "911 call" in tab.banner.text and "fee" in tab.banner.text
+    assert tab.delete_banner.level is Level.WARNING and "fee" in tab.delete_banner.text
+    assert tab.model.missing() == 8
+    row = tab.model.row_of("5145550100")
+    assert tab.model.index(row, COL_ADDRESS).data() == NO_ADDRESS
+    settle(ctx, run)
+
+
+def test_deleting_one_of_several_has_no_fee_warning(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    assert len(sandbox.state.e911) > 1
+    # Not the default endpoint (the provider refuses to delete that one while others exist).
+    target = next(
+        e for i, e in sandbox.state.e911.items() if i != sandbox.state.default_endpoint_id
+    )
+    tab.select_number(target.phone_number)
+    tab.delete_button.click()
+    run.until(lambda: tab.delete_confirm.isVisible())
+    assert "billed" not in tab.delete_confirm.text
+    tab.delete_confirm.confirm_button.click()
+    run.until(lambda: not tab.busy())
+    assert endpoint_of(sandbox, target.phone_number) is None
+    assert tab.delete_banner.level is Level.SUCCESS
+    assert not tab.banner.isVisible()
+    settle(ctx, run)
+
+
+def test_associate_a_device(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number("5145550100")
+    attached = set(endpoint_of(sandbox, "5145550100").client_peer_ids)
+    peer_id = tab.peer_combo.currentData()
+    assert peer_id is not None and peer_id not in attached
+    tab.associate_button.click()
+    run.until(lambda: not tab.busy())
+    assert len(sandbox.request_log.of_type("associate_e911_peer")) == 1
+    assert peer_id in endpoint_of(sandbox, "5145550100").client_peer_ids
+    peer = sandbox.state.peers[int(peer_id)]
+    assert peer.username in tab.devices_label.text()
+    assert tab.devices_banner.level is Level.SUCCESS
+    settle(ctx, run)
