@@ -15,7 +15,8 @@ import json
 import re
 import sqlite3
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
@@ -323,3 +324,143 @@ def newest_call(conn: sqlite3.Connection) -> Call | None:
         _SELECT + " WHERE started_at IS NOT NULL ORDER BY started_at DESC LIMIT 1"
     ).fetchone()
     return None if row is None else call_from_row(row)
+
+
+# --- windows of rows (views over a large cache) ------------------------------------------
+
+# What a view may sort by: a column name -> the SQL expression (constants only, never input).
+# Equal keys fall back to newest first, then the order the rows were cached in.
+CALL_SORT_KEYS: dict[str, str] = {
+    "started_at": "started_at",
+    "direction": "direction",
+    "source": "source",
+    "destination": "destination",
+    "callerid_name": "callerid_name COLLATE NOCASE",
+    "callerid_number": "callerid_number",
+    "duration_s": "duration_s",
+    "status": "status",
+    "billed_amount": "CAST(billed_amount AS REAL)",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CallQuery:
+    """Filters and order of a view over the cached calls (what :func:`query_call_rows` takes).
+
+    The filters mean what they mean for :func:`query_calls`; ``sort`` is a key of
+    :data:`CALL_SORT_KEYS`.
+    """
+
+    since: datetime | None = None
+    until: datetime | None = None
+    direction: str | None = None
+    status: str | None = None
+    search: str | None = None
+    sort: str = "started_at"
+    descending: bool = True
+
+    def filters(self) -> dict[str, Any]:
+        return {
+            "since": self.since,
+            "until": self.until,
+            "direction": self.direction,
+            "status": self.status,
+            "search": self.search,
+        }
+
+
+def _rows_sql(query: CallQuery, columns: Sequence[str]) -> tuple[str, list[Any]]:
+    unknown = [c for c in columns if c not in CALL_COLUMNS]
+    if unknown or not columns:
+        raise ValueError(f"unknown call columns: {unknown or 'none given'}")
+    key = CALL_SORT_KEYS.get(query.sort)
+    if key is None:
+        raise ValueError(f"cannot sort calls by {query.sort!r}")
+    where, params = _where(**query.filters())
+    way = "DESC" if query.descending else "ASC"
+    if query.sort == "started_at":
+        order = f" ORDER BY started_at {way}, rowid {way}"
+    else:
+        order = f" ORDER BY {key} {way}, started_at DESC, rowid DESC"
+    # Column names are checked against CALL_COLUMNS and the order comes from CALL_SORT_KEYS.
+    sql = f"SELECT {', '.join(columns)} FROM calls" + where + order  # noqa: S608
+    return sql, params
+
+
+def query_call_rows(
+    conn: sqlite3.Connection,
+    query: CallQuery,
+    columns: Sequence[str],
+    *,
+    limit: int,
+    offset: int = 0,
+) -> list[tuple[Any, ...]]:
+    """One window of the calls matching ``query``: rows ``offset .. offset+limit`` in its order,
+    as plain tuples of ``columns`` (names from :data:`CALL_COLUMNS`).
+
+    Built for views that page through a large cache: no ``Call`` objects, one statement.
+    """
+    sql, params = _rows_sql(query, columns)
+    sql += " LIMIT ? OFFSET ?"
+    params += [max(0, int(limit)), max(0, int(offset))]
+    return [tuple(row) for row in conn.execute(sql, params)]
+
+
+def iter_call_rows(
+    conn: sqlite3.Connection,
+    query: CallQuery,
+    columns: Sequence[str],
+    *,
+    chunk_size: int = 2000,
+) -> Generator[list[tuple[Any, ...]], None, None]:
+    """Every call matching ``query``, in chunks, from one statement (no ``OFFSET`` rescans).
+
+    The generator must be advanced on the connection's thread: hand it to ``db.run`` one
+    ``next()`` at a time (see :func:`next_rows`) and close it with :func:`close_rows`, so other
+    work on the database can run between chunks.
+    """
+    sql, params = _rows_sql(query, columns)
+    cursor = conn.execute(sql, params)
+    try:
+        while True:
+            rows = cursor.fetchmany(chunk_size)
+            if not rows:
+                return
+            yield [tuple(row) for row in rows]
+    finally:
+        cursor.close()
+
+
+def next_rows(
+    conn: sqlite3.Connection, rows: Generator[list[tuple[Any, ...]], None, None]
+) -> list[tuple[Any, ...]]:
+    """The next chunk of an :func:`iter_call_rows` stream; ``[]`` once it is exhausted."""
+    return next(rows, [])
+
+
+def close_rows(
+    conn: sqlite3.Connection, rows: Generator[list[tuple[Any, ...]], None, None]
+) -> None:
+    """Finish an :func:`iter_call_rows` stream, early or not (releases its statement)."""
+    rows.close()
+
+
+def count_matching(conn: sqlite3.Connection, query: CallQuery) -> int:
+    """How many calls match ``query`` (its order is irrelevant)."""
+    return count_calls(conn, **query.filters())
+
+
+def has_calls(conn: sqlite3.Connection) -> bool:
+    """Whether the cache holds any call at all (constant time)."""
+    (found,) = conn.execute("SELECT EXISTS (SELECT 1 FROM calls)").fetchone()
+    return bool(found)
+
+
+def call_statuses(conn: sqlite3.Connection) -> list[str]:
+    """The distinct non-empty call statuses in the cache, alphabetically (read off an index)."""
+    return [
+        row[0]
+        for row in conn.execute(
+            "SELECT DISTINCT status FROM calls WHERE status != '' ORDER BY status"
+        )
+    ]

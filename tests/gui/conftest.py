@@ -8,6 +8,7 @@ handler fails the test at teardown, like qasync's own test suite does.
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,13 +29,21 @@ __all__ = ["sandbox"]
 
 
 class Runner:
-    """Drives coroutines on the qasync loop from a synchronous test."""
+    """Drives coroutines on the qasync loop from a synchronous test.
+
+    ``run_forever`` plus a stop callback, not ``run_until_complete``: qasync 0.28's
+    ``run_until_complete`` processes pending Qt events once more after it has cleared the running
+    loop, and a socket or timer event handled there would step a task with no running loop.
+    """
 
     def __init__(self, loop: qasync.QEventLoop) -> None:
         self.loop = loop
 
     def __call__(self, coro: Coroutine[Any, Any, T], timeout: float = 20.0) -> T:
-        return self.loop.run_until_complete(asyncio.wait_for(coro, timeout))
+        future = asyncio.ensure_future(asyncio.wait_for(coro, timeout), loop=self.loop)
+        future.add_done_callback(lambda _f: self.loop.stop())
+        self.loop.run_forever()
+        return future.result()
 
     def until(self, predicate: Callable[[], object], timeout: float = 10.0) -> None:
         """Let the window work (events and tasks) until ``predicate()`` is true."""
@@ -47,6 +56,15 @@ class Runner:
 
     def pump(self, seconds: float = 0.05) -> None:
         self(asyncio.sleep(seconds))
+
+
+@pytest.fixture(autouse=True)
+def collect_qt_garbage() -> Iterator[None]:
+    """Collect closed widgets and spent loops on this thread: left to chance, a collection in a
+    worker thread destroys QObjects that own timers there ("Timers cannot be stopped...")."""
+    gc.collect()
+    yield
+    gc.collect()
 
 
 @pytest.fixture
@@ -63,7 +81,7 @@ def run(qapp: QApplication) -> Iterator[Runner]:
         for task in pending:
             task.cancel()
         if pending:
-            loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
+            runner(asyncio.gather(*pending, return_exceptions=True))
         asyncio.set_event_loop(None)
         loop.close()  # also stops its thread executor (asyncio.to_thread workers)
     if errors:

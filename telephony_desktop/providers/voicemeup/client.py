@@ -6,6 +6,7 @@ before anything leaves the machine. Reads retry with backoff; writes are sent on
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from datetime import date
@@ -41,6 +42,7 @@ from telephony_desktop.providers.voicemeup.parse import Envelope
 log = logging.getLogger(__name__)
 PROVIDER = "VoiceMeUp"
 _MAX_AUDIO_BYTES = 200 * 1024 * 1024
+_PARSE_INLINE_MAX = 32 * 1024  # bytes of XML parsed on the event loop itself
 _AUDIO_TYPES = ("audio/", "application/octet-stream")
 
 
@@ -96,7 +98,11 @@ class VoiceMeUpClient:
             params=full,
             deadline_s=self._deadline_s,
         )
-        return parse.read_envelope(reply.body), reply.status
+        if len(reply.body) < _PARSE_INLINE_MAX:
+            return parse.read_envelope(reply.body), reply.status
+        # A history page is ~0.5 MB: parsing it on the loop would stall the window for tens of
+        # milliseconds, so big answers are parsed on a worker thread.
+        return await asyncio.to_thread(parse.read_envelope, reply.body), reply.status
 
     async def _read(self, request_type: str, query: dict[str, str]) -> Envelope:
         """A read: retried on transient failures (network, 5xx, garbled answer, internal error)."""
@@ -139,7 +145,8 @@ class VoiceMeUpClient:
             result_limit=result_limit,
             result_offset=result_offset,
         )
-        return parse.parse_calls((await self._read("get_calls", query)).root)
+        env = await self._read("get_calls", query)
+        return await asyncio.to_thread(parse.parse_calls, env.root)
 
     # --- voicemail -----------------------------------------------------------------------------
 

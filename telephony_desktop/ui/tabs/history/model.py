@@ -1,0 +1,342 @@
+"""A table model over the cached call history that never reads SQLite on the Qt thread.
+
+Rows are fetched in *pages* (``PAGE_SIZE`` rows keyed by ``row // PAGE_SIZE``) on the database
+thread and kept in a small LRU. ``data()`` on a row whose page is missing returns a placeholder
+(``PLACEHOLDER``) and queues the page; one loader task fetches queued pages (most recently asked
+first), then emits ``dataChanged`` for the rows it filled. Changing the query (filters, search,
+sort) or ``reload()`` bumps a generation counter: results of an older generation are dropped.
+The row count comes from ``count_matching`` (async), so nothing on the Qt thread grows with the
+size of the table: memory is ``MAX_PAGES * PAGE_SIZE`` rows at most.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+
+from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.store.calls import CallQuery
+from telephony_desktop.store.db import Database
+from telephony_desktop.ui.tabs.history.rows import (
+    COL_COST,
+    COL_DATE,
+    COL_DIRECTION,
+    COL_DURATION,
+    COL_FROM,
+    COL_NAME,
+    COL_STATUS,
+    COL_TO,
+    COLUMNS,
+    HistoryRow,
+    Snapshot,
+    load_page,
+    load_snapshot,
+)
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 200
+MAX_PAGES = 48  # LRU capacity: ~10k formatted rows, far more than any screen shows
+MAX_QUEUED = 6  # pages asked for but not loaded; older asks are dropped (re-asked on repaint)
+PLACEHOLDER = "…"
+
+UserRole = Qt.ItemDataRole.UserRole
+ROW_ROLE = UserRole + 1  # the HistoryRow (or None while loading)
+NUMBER_ROLE = UserRole + 2  # the other party's number, for call back
+
+_MISSED = QColor(200, 40, 55)
+_INDEX = QModelIndex | QPersistentModelIndex
+
+
+class HistoryModel(QAbstractTableModel):
+    """Windows of the ``calls`` table, per :class:`CallQuery`, loaded on demand."""
+
+    loading_changed = Signal(bool)  # a (re)load of the count is under way
+    reloaded = Signal(int, bool)  # (rows matching, whole cache empty)
+    load_failed = Signal(object)  # a TelephonyError from a page or count load
+
+    def __init__(
+        self,
+        db: Database | None,
+        start: Callable[..., Any],
+        region: str = "CA",
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._start = start
+        self._region = region
+        self._query = CallQuery()
+        self._count = 0
+        self._cache_empty = True
+        self._loaded_once = False
+        self._generation = 0
+        self._pages: OrderedDict[int, list[HistoryRow]] = OrderedDict()
+        self._queued: OrderedDict[int, None] = OrderedDict()
+        self._loading_pages = False
+        self._reloading = False
+        self._reload_again = False
+        self._anchor_row = 0
+        self._active = False  # nothing is read until the view is first shown (activate)
+        self.page_loads = 0  # pages fetched so far (for tests and diagnostics)
+
+    # --- what the view asks --------------------------------------------------------------
+
+    def rowCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else self._count
+
+    def columnCount(self, parent: _INDEX = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
+            return None
+        title, _key, tip = COLUMNS[section]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return title
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{tip}. Click to sort."
+        if role == Qt.ItemDataRole.TextAlignmentRole and section in (COL_DURATION, COL_COST):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            if column in (COL_DURATION, COL_COST):
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        if role not in (
+            Qt.ItemDataRole.DisplayRole,
+            Qt.ItemDataRole.ToolTipRole,
+            Qt.ItemDataRole.ForegroundRole,
+            Qt.ItemDataRole.AccessibleTextRole,
+            ROW_ROLE,
+            NUMBER_ROLE,
+        ):
+            return None
+        row = self.row_at(index.row())
+        if row is None:
+            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+                return PLACEHOLDER
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "Loading…"
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return row.cells[column]
+        if role == ROW_ROLE:
+            return row
+        if role == NUMBER_ROLE:
+            return row.other_party
+        if role == Qt.ItemDataRole.ForegroundRole:
+            missed = row.direction == "inbound" and row.status in ("no_answer", "busy", "failed")
+            if missed and column in (COL_DIRECTION, COL_STATUS):
+                return QBrush(_MISSED)
+            if column == COL_NAME and row.direction == "outbound":
+                return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+            return None
+        # tooltips
+        if column == COL_DATE:
+            return row.tooltip_when
+        if column == COL_DIRECTION:
+            return "Incoming call" if row.direction == "inbound" else "Outgoing call"
+        if column in (COL_FROM, COL_TO) and row.other_party:
+            return "Double-click the row to call back"
+        if column == COL_NAME and row.direction == "outbound" and row.cells[column]:
+            return f"{row.cells[column]}: the caller ID name you sent"
+        return row.cells[column] or None
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        key = COLUMNS[column][1]
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (key, descending) != (self._query.sort, self._query.descending):
+            self.set_query(replace(self._query, sort=key, descending=descending))
+
+    # --- public API ----------------------------------------------------------------------
+
+    @property
+    def query(self) -> CallQuery:
+        return self._query
+
+    @property
+    def cache_empty(self) -> bool:
+        return self._cache_empty
+
+    @property
+    def loaded_once(self) -> bool:
+        """A count has arrived at least once (before that, 0 rows means "not known yet")."""
+        return self._loaded_once
+
+    @property
+    def loading(self) -> bool:
+        return self._reloading
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    def activate(self, query: CallQuery | None = None) -> None:
+        """Start reading the cache (the first time the table is shown)."""
+        self._active = True
+        if query is not None:
+            self._query = query
+        self.reload(anchor_row=0)
+
+    @property
+    def active(self) -> bool:
+        return self._active
+
+    def set_query(self, query: CallQuery) -> None:
+        """Show the calls matching ``query`` (starting at the top)."""
+        self._query = query
+        self.reload(anchor_row=0)
+
+    def set_region(self, region: str) -> None:
+        self._region = region
+
+    def row_at(self, row: int) -> HistoryRow | None:
+        """The row if its page is loaded; otherwise queue the page and return None."""
+        if not 0 <= row < self._count:
+            return None
+        page_no = row // PAGE_SIZE
+        page = self._pages.get(page_no)
+        if page is None:
+            self._want(page_no)
+            return None
+        self._pages.move_to_end(page_no)
+        offset = row - page_no * PAGE_SIZE
+        return page[offset] if offset < len(page) else None
+
+    def is_loaded(self, row: int) -> bool:
+        return (row // PAGE_SIZE) in self._pages
+
+    @property
+    def pages_cached(self) -> int:
+        return len(self._pages)
+
+    def reload(self, anchor_row: int | None = None) -> None:
+        """Re-read the count and the rows (after a sync, or a query change).
+
+        What is on screen stays until the new count and first page arrive together, so a
+        reload never flashes placeholders at the top of the table. ``anchor_row`` is a row to
+        have ready at once (the first visible one); default: the last one given.
+        """
+        if anchor_row is not None:
+            self._anchor_row = max(0, anchor_row)
+        self._generation += 1
+        self._queued.clear()
+        if self._db is None or not self._active:
+            return
+        if self._reloading:
+            self._reload_again = True  # the running reload's result is stale; redo when done
+            return
+        self._reloading = True
+        self.loading_changed.emit(True)
+        generation = self._generation
+        anchor = (self._anchor_row // PAGE_SIZE) * PAGE_SIZE
+        self._start(
+            self._db.run(load_snapshot, self._query, anchor, PAGE_SIZE, self._region),
+            on_done=lambda snap: self._snapshot_arrived(generation, snap),
+            on_error=self._failed,
+            on_finally=self._reload_finished,
+        )
+
+    # --- loading -------------------------------------------------------------------------
+
+    def _snapshot_arrived(self, generation: int, snap: Snapshot) -> None:
+        if generation != self._generation:
+            return
+        self._reloading = False  # the view may ask for pages as soon as the reset ends
+        self.beginResetModel()
+        self._pages.clear()
+        self._queued.clear()
+        self._count = snap.count
+        self._cache_empty = snap.cache_empty
+        if snap.first_rows:
+            self._pages[snap.first_offset // PAGE_SIZE] = snap.first_rows
+        self._loaded_once = True
+        self.endResetModel()
+        self.reloaded.emit(snap.count, snap.cache_empty)
+
+    def _reload_finished(self) -> None:
+        self._reloading = False
+        if self._reload_again:
+            self._reload_again = False
+            self.reload()
+            return
+        self.loading_changed.emit(False)
+        self._kick()
+
+    def _failed(self, exc: TelephonyError) -> None:
+        self.load_failed.emit(exc)
+
+    def _want(self, page_no: int) -> None:
+        if self._reloading or self._db is None or not self._active:
+            return  # the reload brings a fresh count and first page; repaint asks again
+        self._queued[page_no] = None
+        self._queued.move_to_end(page_no)
+        while len(self._queued) > MAX_QUEUED:
+            self._queued.popitem(last=False)
+        self._kick()
+
+    def _kick(self) -> None:
+        if self._loading_pages or self._reloading or not self._queued or self._db is None:
+            return
+        self._loading_pages = True
+        self._start(self._load_queued(), on_error=self._failed, on_finally=self._pages_done)
+
+    def _pages_done(self) -> None:
+        self._loading_pages = False
+        if not self._reloading:
+            self._kick()  # asks that came in as the loader was finishing
+
+    async def _load_queued(self) -> None:
+        try:
+            await self._load_queued_pages()
+        except BaseException:
+            self._queued.clear()  # no retry loop on a failing database; repaint asks again
+            raise
+
+    async def _load_queued_pages(self) -> None:
+        assert self._db is not None
+        while self._queued and not self._reloading:
+            page_no, _ = self._queued.popitem(last=True)  # the latest ask is what is on screen
+            if page_no in self._pages:
+                continue
+            generation = self._generation
+            rows = await self._db.run(
+                load_page, self._query, page_no * PAGE_SIZE, PAGE_SIZE, self._region
+            )
+            self.page_loads += 1
+            if generation != self._generation or self._reloading:
+                continue  # the query changed while this page was read: drop it
+            self._store(page_no, rows)
+
+    def _store(self, page_no: int, rows: list[HistoryRow]) -> None:
+        self._pages[page_no] = rows
+        self._pages.move_to_end(page_no)
+        while len(self._pages) > MAX_PAGES:
+            self._pages.popitem(last=False)
+        first = page_no * PAGE_SIZE
+        last = min(self._count, first + len(rows)) - 1
+        if last >= first:
+            self.dataChanged.emit(self.index(first, 0), self.index(last, len(COLUMNS) - 1), [])
