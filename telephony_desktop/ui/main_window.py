@@ -8,6 +8,7 @@ from PySide6.QtCore import QByteArray, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from telephony_desktop.domain.numbers import display
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.tabs.dialer import DialerTab
@@ -61,10 +62,23 @@ class MainWindow(QMainWindow):
         self._status = QLabel(self)
         self.statusBar().addPermanentWidget(self._status)
         self._status.setText(self._account_line())
+        self._connect_tabs()
         for index in range(self.tabs.count()):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
         self._restore()
+
+    def _connect_tabs(self) -> None:
+        history = self.pages["history"]
+        dialer = self.pages["dialer"]
+        assert isinstance(history, HistoryTab) and isinstance(dialer, DialerTab)
+        history.call_back_requested.connect(self.call_back)
+
+    def call_back(self, number: str) -> None:
+        """From a history row: the number goes into the dialer, which comes forward."""
+        dialer = self.show_tab("dialer")
+        assert isinstance(dialer, DialerTab)
+        dialer.set_number(display(number, self.ctx.region))
 
     def _account_line(self) -> str:
         s = self.ctx.session
