@@ -240,12 +240,18 @@ class DialerTab(Tab):
 
     def _show_recent(self) -> None:
         self.recent.clear()
+        if not self._recent:
+            hint = QListWidgetItem("Numbers you call appear here.")
+            hint.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.recent.addItem(hint)
         for e164 in self._recent:
             item = QListWidgetItem(display(e164, self.ctx.region))
             item.setData(Qt.ItemDataRole.UserRole, e164)
             self.recent.addItem(item)
 
     def _recent_chosen(self, item: QListWidgetItem) -> None:
+        if item.data(Qt.ItemDataRole.UserRole) is None:
+            return  # the empty-list hint
         self.set_number(display(str(item.data(Qt.ItemDataRole.UserRole)), self.ctx.region))
 
     # --- dialing ---------------------------------------------------------------------------------
