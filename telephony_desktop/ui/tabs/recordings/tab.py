@@ -1,15 +1,623 @@
-"""The Recordings tab (placeholder until built)."""
+"""The Recordings tab: call recordings with filters, the shared audio player, download, delete.
+
+Like the Voicemail tab: the cached list first, then the provider's (kept when a refresh fails);
+audio fetched once through the service; deletion confirmed inline, never with a modal box.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+import dataclasses
+from datetime import datetime
+from functools import partial
+from pathlib import Path
 
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.domain.numbers import display
+from telephony_desktop.services.freshness import Fresh
+from telephony_desktop.services.recordings import RecordingService, save_copy
+from telephony_desktop.store.media import CachedRecording
+from telephony_desktop.ui.context import AppContext, UiState
+from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
+from telephony_desktop.ui.tabs.recordings.model import (
+    COL_DATE,
+    COL_FROM,
+    COL_LENGTH,
+    COL_STATUS,
+    COL_TO,
+    PERIODS,
+    RecordingFilter,
+    RecordingsModel,
+    status_text,
+)
+from telephony_desktop.ui.tabs.voicemail.common import (
+    ConfirmBar,
+    ask_save_path,
+    file_name,
+    length_text,
+    long_when_text,
+)
+from telephony_desktop.ui.widgets.player import AudioPlayer
+
+_LIST, _EMPTY = 0, 1
+_NOTHING, _DETAILS = 0, 1
+STATUS_CHOICES = (("All", None), ("Unverified", "unverified"), ("Verified", "verified"))
 
 
 class RecordingsTab(Tab):
     title = "Recordings"
     key = "recordings"
 
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._service = RecordingService(ctx.session) if ctx.session is not None else None
+        self._all: list[CachedRecording] = []
+        self._current_id: str | None = None
+        self._play_when_ready: str | None = None
+        self._downloading: set[str] = set()
+        self._busy_ids: set[str] = set()
+        self._refreshing = False
+        self._loaded = False
+        self._refresh_problem = False
+        self._build()
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.summary = QLabel("Loading recordings…", self)
+        self.summary.setObjectName("recordings-summary")
+        self.updated_label = QLabel(self)
+        self.updated_label.setObjectName("recordings-updated")
+        self.updated_label.setEnabled(False)
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setObjectName("recordings-refresh")
+        self.refresh_button.setToolTip("Check for new recordings (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.updated_label)
+        top.addWidget(self.refresh_button)
+        self.body.addLayout(top)
+
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        self.search = QLineEdit(self)
+        self.search.setObjectName("recordings-search")
+        self.search.setPlaceholderText("Filter by phone number…")
+        self.search.setAccessibleName("Filter by phone number")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(220)
+        self.search.setMaximumWidth(360)
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(150)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self.search.textChanged.connect(lambda _text: self._search_timer.start())
+        self.status_filter = QComboBox(self)
+        self.status_filter.setObjectName("recordings-status-filter")
+        self.status_filter.setAccessibleName("Status")
+        for label, value in STATUS_CHOICES:
+            self.status_filter.addItem(label, value)
+        self.status_filter.currentIndexChanged.connect(self.apply_filter)
+        self.period_filter = QComboBox(self)
+        self.period_filter.setObjectName("recordings-period-filter")
+        self.period_filter.setAccessibleName("Date")
+        for label, days in PERIODS:
+            self.period_filter.addItem(label, days)
+        self.period_filter.currentIndexChanged.connect(self.apply_filter)
+        self.clear_filters_button = QPushButton("Clear filters", self)
+        self.clear_filters_button.setObjectName("recordings-clear-filters")
+        self.clear_filters_button.clicked.connect(self.clear_filters)
+        self.clear_filters_button.setEnabled(False)
+        status_caption = QLabel("Status", self)
+        status_caption.setBuddy(self.status_filter)
+        period_caption = QLabel("Date", self)
+        period_caption.setBuddy(self.period_filter)
+        filters.addWidget(self.search, 1)
+        filters.addSpacing(6)
+        filters.addWidget(status_caption)
+        filters.addWidget(self.status_filter)
+        filters.addSpacing(6)
+        filters.addWidget(period_caption)
+        filters.addWidget(self.period_filter)
+        filters.addWidget(self.clear_filters_button)
+        filters.addStretch(1)
+        self.body.addLayout(filters)
+
+        self.model = RecordingsModel(self.ctx.region, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("recordings-list")
+        self.table.setAccessibleName("Call recordings")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        metrics = self.table.fontMetrics()
+        number_width = metrics.horizontalAdvance("+44 20 7946 0000") + 24
+        self.table.setColumnWidth(COL_DATE, metrics.horizontalAdvance("Yesterday 00:00") + 28)
+        self.table.setColumnWidth(COL_FROM, number_width)
+        self.table.setColumnWidth(COL_TO, number_width)
+        self.table.setColumnWidth(COL_LENGTH, metrics.horizontalAdvance("00:00:00") + 24)
+        self.table.setColumnWidth(COL_STATUS, metrics.horizontalAdvance("Unverified") + 24)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(self._activated)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.ask_delete)
+        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self.table)
+        space.setContext(Qt.ShortcutContext.WidgetShortcut)
+        space.activated.connect(self.toggle_playback)
+
+        self.empty = QLabel("Loading recordings…", self)
+        self.empty.setObjectName("recordings-empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.list_stack = QStackedWidget(self)
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty)
+        self.list_stack.setCurrentIndex(_EMPTY)
+
+        self.details = QStackedWidget(self)
+        self.details.setMinimumWidth(380)
+        hint = QLabel("Select a recording to listen to it.", self.details)
+        hint.setObjectName("recordings-hint")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
+        hint.setEnabled(False)
+        self.details.addWidget(hint)
+        self.details.addWidget(self._build_details())
+        self.details.setCurrentIndex(_NOTHING)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("recordings-splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.list_stack)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 460])
+        self.body.addWidget(self.splitter, 1)
+
+    def _build_details(self) -> QWidget:
+        pane = QFrame(self)
+        pane.setObjectName("recordings-details")
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(12, 0, 0, 0)
+        layout.setSpacing(8)
+        self.call_label = QLabel(pane)
+        self.call_label.setObjectName("recordings-call")
+        self.call_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.call_label.setWordWrap(True)
+        font = self.call_label.font()
+        font.setBold(True)
+        font.setPointSizeF(font.pointSizeF() * 1.35)
+        self.call_label.setFont(font)
+        self.meta_label = QLabel(pane)
+        self.meta_label.setObjectName("recordings-meta")
+        self.meta_label.setWordWrap(True)
+        self.meta_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.player = AudioPlayer(pane, show_title=False)
+        self.player.retry_requested.connect(self._retry_audio)
+        self.confirm = ConfirmBar(pane)
+        self.confirm.confirmed.connect(self._delete_confirmed)
+
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        self.download_button = QPushButton("Download…", pane)
+        self.download_button.setObjectName("recordings-download")
+        self.download_button.setToolTip("Save a copy of this recording as an audio file")
+        self.download_button.clicked.connect(self.ask_download)
+        self.delete_button = QPushButton("Delete…", pane)
+        self.delete_button.setObjectName("recordings-delete")
+        self.delete_button.setToolTip("Delete this recording here and at your provider (Del)")
+        self.delete_button.clicked.connect(self.ask_delete)
+        actions.addWidget(self.download_button)
+        actions.addStretch(1)
+        actions.addWidget(self.delete_button)
+
+        self.action_status = QLabel(pane)
+        self.action_status.setObjectName("recordings-action-status")
+        self.action_status.setEnabled(False)
+        tip = QLabel(
+            "Tip: double-click a recording, or press Space, to play it; Space again pauses.",
+            pane,
+        )
+        tip.setObjectName("recordings-tip")
+        tip.setWordWrap(True)
+        tip.setEnabled(False)
+
+        layout.addWidget(self.call_label)
+        layout.addWidget(self.meta_label)
+        layout.addSpacing(4)
+        layout.addWidget(self.player)
+        layout.addLayout(actions)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.action_status)
+        layout.addStretch(1)
+        layout.addWidget(tip)
+        return pane
+
+    # --- loading -------------------------------------------------------------------------------
+
     def first_shown(self) -> None:
-        self.body.addWidget(QLabel("Recordings"))
+        if self._service is None:
+            self.summary.setText("No account is open.")
+            self.empty.setText("Add an account in Settings to see your call recordings here.")
+            self.refresh_button.setEnabled(False)
+            return
+        if not self._loaded and not self._refreshing:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show the cached list at once (first time), then the provider's."""
+        if self._service is None or self._refreshing:
+            return
+        self._refreshing = True
+        self.refresh_button.setEnabled(False)
+        self.refresh_button.setText("Refreshing…")
+        if not self._loaded:
+            self.run(self._service.cached(), self._show_cached)
+        self.run(
+            self._service.listing(),
+            self._listed,
+            on_error=self._refresh_failed,
+            on_finally=self._refresh_finished,
+        )
+
+    @property
+    def refreshing(self) -> bool:
+        return self._refreshing
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    def _show_cached(self, items: list[CachedRecording]) -> None:
+        if not self._loaded and items:
+            self._set_all(items)
+
+    def _listed(self, fresh: Fresh[list[CachedRecording]]) -> None:
+        self._loaded = True
+        self._set_all(fresh.value)
+        if fresh.error is None:
+            self.updated_label.setText(f"Updated {datetime.now():%H:%M}")
+            if self._refresh_problem:
+                self._refresh_problem = False
+                self.banner.hide()
+        else:
+            self.updated_label.setText("Offline: saved copy")
+            self._refresh_problem = True
+            self.banner.warning(
+                "Showing the recordings saved on this computer. "
+                + describe(fresh.error, self.ctx.lang)
+            )
+
+    def _refresh_failed(self, exc: TelephonyError) -> None:
+        self._refresh_problem = True
+        self.banner.error(describe(exc, self.ctx.lang))
+
+    def _refresh_finished(self) -> None:
+        self._refreshing = False
+        self.refresh_button.setEnabled(self._service is not None)
+        self.refresh_button.setText("Refresh")
+        if not self._loaded and not self._all:
+            self.summary.setText("Recordings could not be loaded.")
+            self.empty.setText("Recordings could not be loaded. Try Refresh.")
+
+    def _set_all(self, items: list[CachedRecording]) -> None:
+        self._all = list(items)
+        self.apply_filter()
+
+    # --- filters -------------------------------------------------------------------------------
+
+    def current_filter(self) -> RecordingFilter:
+        return RecordingFilter(
+            status=self.status_filter.currentData(),
+            text=self.search.text(),
+            days=self.period_filter.currentData(),
+        )
+
+    def set_filter(
+        self, *, status: str | None = None, text: str = "", days: int | None = None
+    ) -> None:
+        """Set every filter at once (as a user would in the filter bar)."""
+        for combo, value in ((self.status_filter, status), (self.period_filter, days)):
+            with QSignalBlocker(combo):
+                combo.setCurrentIndex(max(0, combo.findData(value)))
+        with QSignalBlocker(self.search):
+            self.search.setText(text)
+        self.apply_filter()
+
+    def clear_filters(self) -> None:
+        self.set_filter()
+
+    def apply_filter(self) -> None:
+        self._search_timer.stop()
+        wanted = self.current_filter()
+        now = datetime.now()
+        shown = [i for i in self._all if wanted.matches(i, self.ctx.region, now)]
+        keep = self._current_id
+        self.model.set_items(shown)
+        self.clear_filters_button.setEnabled(wanted.active)
+        total = len(self._all)
+        noun = "recording" if total == 1 else "recordings"
+        if wanted.active:
+            self.summary.setText(f"{len(shown)} of {total} {noun} shown")
+        else:
+            self.summary.setText(f"{total} {noun}")
+        if shown:
+            self.list_stack.setCurrentIndex(_LIST)
+        else:
+            self.list_stack.setCurrentIndex(_EMPTY)
+            if not total and (self._loaded or self._refreshing):
+                self.empty.setText(
+                    "No call recordings. Recordings of calls appear here once your provider "
+                    "has them."
+                )
+            elif total:
+                self.empty.setText("No recording matches these filters.")
+        if keep is not None and not self._select_row_of(keep):
+            self._show_nothing()
+
+    # --- selection -----------------------------------------------------------------------------
+
+    def select_recording(self, recording_id: str, *, play: bool = False) -> bool:
+        if play:
+            self._play_when_ready = recording_id
+        found = self._select_row_of(recording_id)
+        if found and play and self.player.path is not None:
+            self._maybe_play(recording_id)
+        return found
+
+    def current_recording(self) -> CachedRecording | None:
+        return None if self._current_id is None else self.model.find(self._current_id)
+
+    def _select_row_of(self, recording_id: str) -> bool:
+        row = self.model.row_of(recording_id)
+        if row is None:
+            return False
+        index = self.model.index(row, COL_DATE)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = self.model.item(current.row()) if current.isValid() else None
+        if item is None:
+            return  # a filter or reset cleared it; apply_filter decides what the pane shows
+        rec_id = item.recording.recording_id
+        if rec_id == self._current_id:
+            self._show_details(item)  # same recording, e.g. after a refresh
+            return
+        self._current_id = rec_id
+        self.confirm.cancel()
+        self.action_status.clear()
+        self._show_details(item)
+        self._load_audio(item)
+
+    def _activated(self, index: QModelIndex) -> None:
+        item = self.model.item(index.row())
+        if item is not None:
+            self.select_recording(item.recording.recording_id, play=True)
+
+    def _show_nothing(self) -> None:
+        self._current_id = None
+        self.confirm.cancel()
+        self.player.clear()
+        self.details.setCurrentIndex(_NOTHING)
+
+    def _call_text(self, item: CachedRecording) -> str:
+        rec = item.recording
+        region = self.ctx.region
+        source = display(rec.source, region) or "unknown"
+        target = display(rec.destination, region) or "unknown"
+        return f"{source} → {target}"
+
+    def _show_details(self, item: CachedRecording) -> None:
+        rec = item.recording
+        self.details.setCurrentIndex(_DETAILS)
+        self.call_label.setText(self._call_text(item))
+        self.meta_label.setText(
+            f"{long_when_text(rec.recorded_at)} · call of {length_text(rec.duration_s)}\n"
+            f"Status: {status_text(rec.status)}"
+        )
+        self._update_actions(item)
+
+    def _update_actions(self, item: CachedRecording) -> None:
+        idle = item.recording.recording_id not in self._busy_ids
+        self.download_button.setEnabled(idle)
+        self.delete_button.setEnabled(idle)
+
+    # --- audio ---------------------------------------------------------------------------------
+
+    def _load_audio(self, item: CachedRecording) -> None:
+        assert self._service is not None
+        rec_id = item.recording.recording_id
+        title = f"{self._call_text(item)} · {length_text(item.recording.duration_s)}"
+        self.player.clear(title)
+        self.player.set_busy("Opening…" if item.audio_path else "Downloading audio…")
+        if rec_id in self._downloading:
+            return
+        self._downloading.add(rec_id)
+        self.run(
+            self._service.audio_file(rec_id),
+            partial(self._audio_ready, rec_id, title),
+            on_error=partial(self._audio_failed, rec_id),
+            on_finally=partial(self._downloading.discard, rec_id),
+        )
+
+    def _audio_ready(self, rec_id: str, title: str, path: Path) -> None:
+        for i, item in enumerate(self._all):
+            if item.recording.recording_id == rec_id and not item.audio_path:
+                self._all[i] = dataclasses.replace(item, audio_path=str(path))
+                self.model.update(self._all[i])
+        if rec_id != self._current_id:
+            return
+        self.player.load(path, title)
+        self._maybe_play(rec_id)
+
+    def _audio_failed(self, rec_id: str, exc: TelephonyError) -> None:
+        if rec_id == self._current_id:
+            self.player.show_error(describe(exc, self.ctx.lang), retry=True)
+
+    def _retry_audio(self) -> None:
+        item = self.current_recording()
+        if item is not None:
+            self._load_audio(item)
+
+    def toggle_playback(self) -> None:
+        if self.player.path is not None:
+            self.player.toggle()
+        elif self._current_id is not None:
+            self._play_when_ready = self._current_id
+
+    def _maybe_play(self, rec_id: str) -> None:
+        if self._play_when_ready == rec_id:
+            self._play_when_ready = None
+            self.player.play()
+
+    # --- download ------------------------------------------------------------------------------
+
+    def ask_download(self) -> None:
+        item = self.current_recording()
+        if item is None:
+            return
+        rec = item.recording
+        when = rec.recorded_at.strftime("%Y-%m-%d-%H%M") if rec.recorded_at else ""
+        suggested = file_name(
+            "recording", when, rec.source, rec.destination, ext=rec.file_format.lower()
+        )
+        ask_save_path(
+            self, "Save recording as", suggested, partial(self.save_audio, rec.recording_id)
+        )
+
+    def save_audio(self, recording_id: str, target: Path) -> None:
+        """Save a copy of the recording's audio at ``target`` (fetched first if need be)."""
+        if self._service is None:
+            return
+        self._set_busy(recording_id, f"Saving {target.name}…")
+        self.run(
+            self._save(recording_id, target),
+            lambda saved: self.banner.success(f"Saved {saved.name} in {saved.parent}."),
+            on_finally=partial(self._set_idle, recording_id),
+        )
+
+    async def _save(self, recording_id: str, target: Path) -> Path:
+        assert self._service is not None
+        source = await self._service.audio_file(recording_id)
+        return await save_copy(source, target)
+
+    # --- delete --------------------------------------------------------------------------------
+
+    def ask_delete(self) -> None:
+        item = self.current_recording()
+        if item is None or item.recording.recording_id in self._busy_ids:
+            return
+        self.confirm.ask(
+            f"Delete the recording of {self._call_text(item)}? It is deleted at your provider "
+            "too and cannot be recovered.",
+            "Delete",
+        )
+
+    def _delete_confirmed(self) -> None:
+        item = self.current_recording()
+        if item is not None:
+            self.delete_recording(item.recording.recording_id)
+
+    def delete_recording(self, recording_id: str) -> None:
+        """Delete at once (the confirmation is the caller's job: see ``ask_delete``)."""
+        if self._service is None:
+            return
+        if recording_id == self._current_id:
+            self.player.clear()  # let go of the file before it is removed
+        self._set_busy(recording_id, "Deleting…")
+        self.run(
+            self._service.delete(recording_id),
+            lambda _result: self._deleted(recording_id),
+            on_error=partial(self._delete_failed, recording_id),
+            on_finally=partial(self._set_idle, recording_id),
+        )
+
+    def _deleted(self, recording_id: str) -> None:
+        self._all = [i for i in self._all if i.recording.recording_id != recording_id]
+        was_current = recording_id == self._current_id
+        row = self.model.row_of(recording_id)
+        self.banner.success("Recording deleted.")
+        if was_current:
+            self._current_id = None
+        self.apply_filter()
+        if was_current and row is not None and self.model.rowCount():
+            nxt = self.model.item(min(row, self.model.rowCount() - 1))
+            if nxt is not None:
+                self._select_row_of(nxt.recording.recording_id)
+        elif was_current:
+            self._show_nothing()
+
+    def _delete_failed(self, recording_id: str, exc: TelephonyError) -> None:
+        self.banner.error(describe(exc, self.ctx.lang))
+        item = self.current_recording()
+        if item is not None and recording_id == self._current_id:
+            self._load_audio(item)
+
+    def _set_busy(self, recording_id: str, text: str) -> None:
+        self._busy_ids.add(recording_id)
+        if recording_id == self._current_id:
+            self.action_status.setText(text)
+            item = self.current_recording()
+            if item is not None:
+                self._update_actions(item)
+
+    def _set_idle(self, recording_id: str) -> None:
+        self._busy_ids.discard(recording_id)
+        if recording_id == self._current_id:
+            self.action_status.clear()
+            item = self.current_recording()
+            if item is not None:
+                self._update_actions(item)
+
+    # --- persistence ---------------------------------------------------------------------------
+
+    def save_state(self, state: UiState) -> None:
+        state.set_bytes("recordings/splitter", QByteArray(self.splitter.saveState()))
+        state.set_bytes("recordings/columns", QByteArray(self.table.horizontalHeader().saveState()))
+
+    def restore_state(self, state: UiState) -> None:
+        splitter = state.get_bytes("recordings/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        columns = state.get_bytes("recordings/columns")
+        if columns is not None:
+            self.table.horizontalHeader().restoreState(columns)

@@ -1,15 +1,627 @@
-"""The Voicemail tab (placeholder until built)."""
+"""The Voicemail tab: the messages, a player, and what one does with a message.
+
+The list shows the cache at once, then the provider's list; when the provider cannot be reached
+the cached list stays and the banner says why. Selecting a message fetches its audio through the
+service (once; later plays come from disk) and loads it in the player; playing it marks it heard.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLabel
+import dataclasses
+from datetime import datetime
+from functools import partial
+from pathlib import Path
 
+from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.domain.numbers import display
+from telephony_desktop.services.freshness import Fresh
+from telephony_desktop.services.recordings import save_copy
+from telephony_desktop.services.voicemail import VoicemailService
+from telephony_desktop.store.media import CachedVoicemail
+from telephony_desktop.ui.context import AppContext, UiState
+from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
+from telephony_desktop.ui.tabs.voicemail.common import (
+    ConfirmBar,
+    ask_save_path,
+    file_name,
+    length_text,
+    long_when_text,
+)
+from telephony_desktop.ui.tabs.voicemail.model import (
+    COL_CALLER,
+    COL_LENGTH,
+    COL_NEW,
+    COL_NUMBER,
+    COL_RECEIVED,
+    VoicemailModel,
+    caller_text,
+)
+from telephony_desktop.ui.widgets.player import AudioPlayer
+
+_LIST, _EMPTY = 0, 1
+_NOTHING, _DETAILS = 0, 1
+
+
+def _heading_font_label(parent: QWidget, scale: float = 1.25) -> QLabel:
+    label = QLabel(parent)
+    font = label.font()
+    font.setBold(True)
+    font.setPointSizeF(font.pointSizeF() * scale)
+    label.setFont(font)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 class VoicemailTab(Tab):
     title = "Voicemail"
     key = "voicemail"
 
+    unread_count_changed = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._service = VoicemailService(ctx.session) if ctx.session is not None else None
+        self._current_id: str | None = None
+        self._pending_select: str | None = None
+        self._play_when_ready: str | None = None
+        self._downloading: set[str] = set()
+        self._busy_ids: set[str] = set()  # being deleted or saved
+        self._refreshing = False
+        self._loaded = False
+        self._refresh_problem = False  # the banner shows a refresh problem
+        self._unread = -1
+        self._build()
+
+    # --- layout --------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        self.summary = QLabel("Loading voicemail…", self)
+        self.summary.setObjectName("voicemail-summary")
+        self.refresh_button = QPushButton("Refresh", self)
+        self.refresh_button.setObjectName("voicemail-refresh")
+        self.refresh_button.setToolTip("Check for new voicemail (F5)")
+        self.refresh_button.clicked.connect(self.refresh)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
+        self.updated_label = QLabel(self)
+        self.updated_label.setObjectName("voicemail-updated")
+        self.updated_label.setEnabled(False)
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.updated_label)
+        top.addWidget(self.refresh_button)
+        self.body.addLayout(top)
+
+        self.model = VoicemailModel(self.ctx.region, self)
+        self.table = QTableView(self)
+        self.table.setObjectName("voicemail-list")
+        self.table.setAccessibleName("Voicemail messages")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(30)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(COL_NEW, QHeaderView.ResizeMode.Fixed)
+        header.setSectionResizeMode(COL_CALLER, QHeaderView.ResizeMode.Stretch)
+        metrics = self.table.fontMetrics()
+        self.table.setColumnWidth(COL_NEW, 28)
+        self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("+44 20 7946 0000") + 24)
+        self.table.setColumnWidth(COL_RECEIVED, metrics.horizontalAdvance("Yesterday 00:00") + 28)
+        self.table.setColumnWidth(COL_LENGTH, metrics.horizontalAdvance("Length") + 28)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self.table.activated.connect(self._activated)
+        delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
+        delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
+        delete_key.activated.connect(self.ask_delete)
+        space = QShortcut(QKeySequence(Qt.Key.Key_Space), self.table)
+        space.setContext(Qt.ShortcutContext.WidgetShortcut)
+        space.activated.connect(self.toggle_playback)
+
+        self.empty = QLabel(self)
+        self.empty.setObjectName("voicemail-empty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.list_stack = QStackedWidget(self)
+        self.list_stack.addWidget(self.table)
+        self.list_stack.addWidget(self.empty)
+        self.empty.setText("Loading voicemail…")
+        self.list_stack.setCurrentIndex(_EMPTY)
+
+        self.details = QStackedWidget(self)
+        self.details.setMinimumWidth(380)
+        hint = QLabel("Select a message to listen to it.", self.details)
+        hint.setObjectName("voicemail-hint")
+        hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        hint.setWordWrap(True)
+        hint.setEnabled(False)
+        self.details.addWidget(hint)
+        self.details.addWidget(self._build_details())
+        self.details.setCurrentIndex(_NOTHING)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("voicemail-splitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.list_stack)
+        self.splitter.addWidget(self.details)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([640, 460])
+        self.body.addWidget(self.splitter, 1)
+
+    def _build_details(self) -> QWidget:
+        pane = QFrame(self)
+        pane.setObjectName("voicemail-details")
+        layout = QVBoxLayout(pane)
+        layout.setContentsMargins(12, 0, 0, 0)
+        layout.setSpacing(8)
+        self.caller_label = _heading_font_label(pane, 1.35)
+        self.caller_label.setObjectName("voicemail-caller")
+        self.caller_label.setWordWrap(True)
+        self.state_label = QLabel(pane)
+        self.state_label.setObjectName("voicemail-state")
+        self.meta_label = QLabel(pane)
+        self.meta_label.setObjectName("voicemail-meta")
+        self.meta_label.setWordWrap(True)
+        self.meta_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.player = AudioPlayer(pane, show_title=False)
+        self.player.playing_changed.connect(self._playing_changed)
+        self.player.retry_requested.connect(self._retry_audio)
+
+        self.confirm = ConfirmBar(pane)
+        self.confirm.confirmed.connect(self._delete_confirmed)
+
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        self.download_button = QPushButton("Download…", pane)
+        self.download_button.setObjectName("voicemail-download")
+        self.download_button.setToolTip("Save a copy of this message as an audio file")
+        self.download_button.clicked.connect(self.ask_download)
+        self.heard_button = QPushButton("Mark as heard", pane)
+        self.heard_button.setObjectName("voicemail-toggle-heard")
+        self.heard_button.clicked.connect(self.toggle_heard)
+        self.delete_button = QPushButton("Delete…", pane)
+        self.delete_button.setObjectName("voicemail-delete")
+        self.delete_button.setToolTip("Delete this message here and at your provider (Del)")
+        self.delete_button.clicked.connect(self.ask_delete)
+        actions.addWidget(self.download_button)
+        actions.addWidget(self.heard_button)
+        actions.addStretch(1)
+        actions.addWidget(self.delete_button)
+
+        self.action_status = QLabel(pane)
+        self.action_status.setObjectName("voicemail-action-status")
+        self.action_status.setEnabled(False)
+
+        layout.addWidget(self.caller_label)
+        layout.addWidget(self.state_label)
+        layout.addWidget(self.meta_label)
+        layout.addSpacing(4)
+        layout.addWidget(self.player)
+        layout.addLayout(actions)
+        layout.addWidget(self.confirm)
+        layout.addWidget(self.action_status)
+        layout.addStretch(1)
+        tip = QLabel(
+            "Tip: double-click a message, or press Space, to play it; Space again pauses.",
+            pane,
+        )
+        tip.setObjectName("voicemail-tip")
+        tip.setWordWrap(True)
+        tip.setEnabled(False)
+        layout.addWidget(tip)
+        return pane
+
+    # --- loading -------------------------------------------------------------------------------
+
     def first_shown(self) -> None:
-        self.body.addWidget(QLabel("Voicemail"))
+        if self._service is None:
+            self.summary.setText("No account is open.")
+            self.empty.setText("Add an account in Settings to see your voicemail here.")
+            self.refresh_button.setEnabled(False)
+            return
+        if not self._loaded and not self._refreshing:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Show the cached list at once (first time), then the provider's."""
+        if self._service is None or self._refreshing:
+            return
+        self._refreshing = True
+        self.refresh_button.setEnabled(False)
+        self.refresh_button.setText("Refreshing…")
+        if not self._loaded:
+            self.run(self._service.cached(), self._show_cached)
+        self.run(
+            self._service.listing(),
+            self._listed,
+            on_error=self._refresh_failed,
+            on_finally=self._refresh_finished,
+        )
+
+    @property
+    def refreshing(self) -> bool:
+        return self._refreshing
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded
+
+    def _show_cached(self, items: list[CachedVoicemail]) -> None:
+        if not self._loaded and items:  # the provider's answer, if first, wins
+            self._show_items(items)
+
+    def _listed(self, fresh: Fresh[list[CachedVoicemail]]) -> None:
+        self._loaded = True
+        self._show_items(fresh.value)
+        if fresh.error is None:
+            self.updated_label.setText(f"Updated {datetime.now():%H:%M}")
+            if self._refresh_problem:
+                self._refresh_problem = False
+                self.banner.hide()
+        else:
+            self.updated_label.setText("Offline: saved copy")
+            self._refresh_problem = True
+            self.banner.warning(
+                "Showing the voicemail saved on this computer. "
+                + describe(fresh.error, self.ctx.lang)
+            )
+        if self._pending_select is not None:
+            wanted, self._pending_select = self._pending_select, None
+            self._select_row_of(wanted)
+
+    def _refresh_finished(self) -> None:
+        self._refreshing = False
+        self.refresh_button.setEnabled(self._service is not None)
+        self.refresh_button.setText("Refresh")
+        if not self._loaded and self.model.rowCount() == 0:
+            self.empty.setText("Voicemail could not be loaded. Try Refresh.")
+
+    def _refresh_failed(self, exc: TelephonyError) -> None:
+        """A refusal (e.g. credentials): the list stays as it was, the banner says why."""
+        self._refresh_problem = True
+        self.banner.error(describe(exc, self.ctx.lang))
+
+    def _show_items(self, items: list[CachedVoicemail]) -> None:
+        keep = self._current_id
+        self.model.set_items(items)
+        self.list_stack.setCurrentIndex(_LIST if items else _EMPTY)
+        if not items:
+            self.empty.setText("No voicemail. New messages will appear here.")
+        self._update_summary()
+        if keep is not None and self._select_row_of(keep):
+            return
+        if keep is not None:  # gone at the provider
+            self._show_nothing()
+
+    def _update_summary(self) -> None:
+        total = self.model.rowCount()
+        unread = self.model.unread_count()
+        if total == 0:
+            self.summary.setText("No messages")
+        else:
+            messages = "1 message" if total == 1 else f"{total} messages"
+            self.summary.setText(f"{unread} new · {messages}" if unread else messages)
+        if unread != self._unread:
+            self._unread = unread
+            self.unread_count_changed.emit(unread)
+
+    @property
+    def unread_count(self) -> int:
+        return self.model.unread_count()
+
+    # --- selection -----------------------------------------------------------------------------
+
+    def select_voicemail(self, voicemail_id: str, *, play: bool = False) -> bool:
+        """Show (and optionally play) a message; if it is not listed yet, refresh and then show
+        it. True when it was selected at once."""
+        if play:
+            self._play_when_ready = voicemail_id
+        if self._select_row_of(voicemail_id):
+            if play and self.player.path is not None and self._current_id == voicemail_id:
+                self._maybe_play(voicemail_id)
+            return True
+        self._pending_select = voicemail_id
+        self.refresh()  # not listed yet (or not loaded yet): selected when the list lands
+        return False
+
+    def current_voicemail(self) -> CachedVoicemail | None:
+        return None if self._current_id is None else self.model.find(self._current_id)
+
+    def _select_row_of(self, voicemail_id: str) -> bool:
+        row = self.model.row_of(voicemail_id)
+        if row is None:
+            return False
+        index = self.model.index(row, COL_CALLER)
+        self.table.selectionModel().setCurrentIndex(
+            index,
+            QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows,
+        )
+        self.table.scrollTo(index)
+        if self._current_id == voicemail_id:  # same row: no change signal; refresh the pane
+            item = self.model.item(row)
+            if item is not None:
+                self._show_details(item)
+        return True
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        item = self.model.item(current.row()) if current.isValid() else None
+        if item is None:
+            self._show_nothing()
+            return
+        vm_id = item.voicemail.voicemail_id
+        if vm_id != self._current_id:
+            self._current_id = vm_id
+            self.confirm.cancel()
+            self.action_status.clear()
+            self._show_details(item)
+            self._load_audio(item)
+        else:
+            self._show_details(item)
+
+    def _activated(self, index: QModelIndex) -> None:
+        item = self.model.item(index.row())
+        if item is not None:
+            self.select_voicemail(item.voicemail.voicemail_id, play=True)
+
+    def _show_nothing(self) -> None:
+        self._current_id = None
+        self.confirm.cancel()
+        self.player.clear()
+        self.details.setCurrentIndex(_NOTHING)
+
+    def _show_details(self, item: CachedVoicemail) -> None:
+        vm = item.voicemail
+        region = self.ctx.region
+        self.details.setCurrentIndex(_DETAILS)
+        self.caller_label.setText(caller_text(item, region))
+        number = display(vm.callerid_number, region) if vm.callerid_name.strip() else ""
+        if item.is_new:
+            self.state_label.setText("● New message" + (f" from {number}" if number else ""))
+            self.state_label.setStyleSheet("color: rgb(52, 120, 246); font-weight: bold;")
+        else:
+            self.state_label.setText("Heard" + (f" · from {number}" if number else ""))
+            self.state_label.setStyleSheet("")
+        lines = [f"{long_when_text(vm.received_at)} · {length_text(vm.duration_s)}"]
+        target = display(vm.destination, region)
+        if target:
+            mailbox = f" (mailbox {vm.mailbox_id})" if vm.mailbox_id else ""
+            lines.append(f"Left for {target}{mailbox}")
+        self.meta_label.setText("\n".join(lines))
+        self._update_actions(item)
+
+    def _update_actions(self, item: CachedVoicemail) -> None:
+        vm_id = item.voicemail.voicemail_id
+        idle = vm_id not in self._busy_ids
+        self.download_button.setEnabled(idle)
+        self.delete_button.setEnabled(idle)
+        if item.is_new:
+            self.heard_button.setText("Mark as heard")
+            self.heard_button.setToolTip("Remove the new-message dot")
+            self.heard_button.setEnabled(idle)
+        elif item.heard_locally or item.voicemail.is_new:
+            self.heard_button.setText("Mark as new")
+            self.heard_button.setToolTip("Show the new-message dot again")
+            self.heard_button.setEnabled(idle)
+        else:
+            self.heard_button.setText("Mark as new")
+            self.heard_button.setToolTip(
+                "This message was heard on a phone or another device; your provider keeps it "
+                "as heard."
+            )
+            self.heard_button.setEnabled(False)
+
+    # --- audio ---------------------------------------------------------------------------------
+
+    def _load_audio(self, item: CachedVoicemail) -> None:
+        assert self._service is not None
+        vm_id = item.voicemail.voicemail_id
+        title = f"{caller_text(item, self.ctx.region)} · {length_text(item.voicemail.duration_s)}"
+        self.player.clear(title)
+        self.player.set_busy("Opening…" if item.audio_path else "Downloading audio…")
+        if vm_id in self._downloading:
+            return  # already on its way; loaded when it lands if still selected
+        self._downloading.add(vm_id)
+        self.run(
+            self._service.audio_file(vm_id),
+            partial(self._audio_ready, vm_id, title),
+            on_error=partial(self._audio_failed, vm_id),
+            on_finally=partial(self._downloading.discard, vm_id),
+        )
+
+    def _audio_ready(self, vm_id: str, title: str, path: Path) -> None:
+        item = self.model.find(vm_id)
+        if item is not None and not item.audio_path:
+            self.model.update(dataclasses.replace(item, audio_path=str(path)))
+        if vm_id != self._current_id:
+            return
+        self.player.load(path, title)
+        self._maybe_play(vm_id)
+
+    def toggle_playback(self) -> None:
+        """Play or pause the selected message (Space in the list)."""
+        if self.player.path is not None:
+            self.player.toggle()
+        elif self._current_id is not None:
+            self._play_when_ready = self._current_id  # still downloading: play when it lands
+
+    def _maybe_play(self, vm_id: str) -> None:
+        if self._play_when_ready == vm_id:
+            self._play_when_ready = None
+            self.player.play()
+
+    def _audio_failed(self, vm_id: str, exc: TelephonyError) -> None:
+        if vm_id == self._current_id:
+            self.player.show_error(describe(exc, self.ctx.lang), retry=True)
+
+    def _retry_audio(self) -> None:
+        item = self.current_voicemail()
+        if item is not None:
+            self._load_audio(item)
+
+    def _playing_changed(self, playing: bool) -> None:
+        item = self.current_voicemail()
+        if playing and item is not None and item.is_new:
+            self.set_heard(item.voicemail.voicemail_id, True)
+
+    # --- heard / new ---------------------------------------------------------------------------
+
+    def toggle_heard(self) -> None:
+        item = self.current_voicemail()
+        if item is not None:
+            self.set_heard(item.voicemail.voicemail_id, item.is_new)
+
+    def set_heard(self, voicemail_id: str, heard: bool = True) -> None:
+        if self._service is None:
+            return
+        self.run(
+            self._service.mark_heard(voicemail_id, heard),
+            lambda _none: self._heard_set(voicemail_id, heard),
+        )
+
+    def _heard_set(self, voicemail_id: str, heard: bool) -> None:
+        item = self.model.find(voicemail_id)
+        if item is None:
+            return
+        item = dataclasses.replace(item, heard_locally=heard)
+        self.model.update(item)
+        self._update_summary()
+        if voicemail_id == self._current_id:
+            self._show_details(item)
+
+    # --- download ------------------------------------------------------------------------------
+
+    def ask_download(self) -> None:
+        item = self.current_voicemail()
+        if item is None:
+            return
+        vm = item.voicemail
+        when = vm.received_at.strftime("%Y-%m-%d-%H%M") if vm.received_at else ""
+        suggested = file_name(
+            "voicemail", when, caller_text(item, self.ctx.region), ext=vm.file_format.lower()
+        )
+        ask_save_path(
+            self, "Save voicemail as", suggested, partial(self.save_audio, vm.voicemail_id)
+        )
+
+    def save_audio(self, voicemail_id: str, target: Path) -> None:
+        """Save a copy of the message's audio at ``target`` (fetched first if need be)."""
+        if self._service is None:
+            return
+        self._set_busy(voicemail_id, f"Saving {target.name}…")
+        self.run(
+            self._save(voicemail_id, target),
+            lambda saved: self.banner.success(f"Saved {saved.name} in {saved.parent}."),
+            on_finally=partial(self._set_idle, voicemail_id),
+        )
+
+    async def _save(self, voicemail_id: str, target: Path) -> Path:
+        assert self._service is not None
+        source = await self._service.audio_file(voicemail_id)
+        return await save_copy(source, target)
+
+    # --- delete --------------------------------------------------------------------------------
+
+    def ask_delete(self) -> None:
+        item = self.current_voicemail()
+        if item is None or item.voicemail.voicemail_id in self._busy_ids:
+            return
+        self.confirm.ask(
+            f"Delete the message from {caller_text(item, self.ctx.region)}? It is deleted at "
+            "your provider too and cannot be recovered.",
+            "Delete",
+        )
+
+    def _delete_confirmed(self) -> None:
+        item = self.current_voicemail()
+        if item is not None:
+            self.delete_voicemail(item.voicemail.voicemail_id)
+
+    def delete_voicemail(self, voicemail_id: str) -> None:
+        """Delete at once (the confirmation is the caller's job: see ``ask_delete``)."""
+        if self._service is None:
+            return
+        if voicemail_id == self._current_id:
+            self.player.clear("Deleting…")  # let go of the file before it is removed
+        self._set_busy(voicemail_id, "Deleting…")
+        self.run(
+            self._service.delete(voicemail_id),
+            lambda _result: self._deleted(voicemail_id),
+            on_error=partial(self._delete_failed, voicemail_id),
+            on_finally=partial(self._set_idle, voicemail_id),
+        )
+
+    def _deleted(self, voicemail_id: str) -> None:
+        row = self.model.remove(voicemail_id)
+        self._update_summary()
+        if self.model.rowCount() == 0:
+            self.list_stack.setCurrentIndex(_EMPTY)
+            self.empty.setText("No voicemail. New messages will appear here.")
+        self.banner.success("Voicemail deleted.")
+        if voicemail_id == self._current_id:
+            self._current_id = None
+            nxt = self.model.item(min(row or 0, self.model.rowCount() - 1))
+            if nxt is not None:
+                self._select_row_of(nxt.voicemail.voicemail_id)
+            else:
+                self._show_nothing()
+
+    def _delete_failed(self, voicemail_id: str, exc: TelephonyError) -> None:
+        self.banner.error(describe(exc, self.ctx.lang))
+        item = self.model.find(voicemail_id)
+        if item is not None and voicemail_id == self._current_id:
+            self._load_audio(item)
+
+    def _set_busy(self, voicemail_id: str, text: str) -> None:
+        self._busy_ids.add(voicemail_id)
+        if voicemail_id == self._current_id:
+            self.action_status.setText(text)
+            item = self.current_voicemail()
+            if item is not None:
+                self._update_actions(item)
+
+    def _set_idle(self, voicemail_id: str) -> None:
+        self._busy_ids.discard(voicemail_id)
+        if voicemail_id == self._current_id:
+            self.action_status.clear()
+            item = self.current_voicemail()
+            if item is not None:
+                self._update_actions(item)
+
+    # --- persistence ---------------------------------------------------------------------------
+
+    def save_state(self, state: UiState) -> None:
+        state.set_bytes("voicemail/splitter", QByteArray(self.splitter.saveState()))
+        state.set_bytes("voicemail/columns", QByteArray(self.table.horizontalHeader().saveState()))
+
+    def restore_state(self, state: UiState) -> None:
+        splitter = state.get_bytes("voicemail/splitter")
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        columns = state.get_bytes("voicemail/columns")
+        if columns is not None:
+            self.table.horizontalHeader().restoreState(columns)

@@ -1,0 +1,309 @@
+"""The Voicemail tab, used like a person would: list, listen, mark, save, delete, go offline."""
+
+from __future__ import annotations
+
+import wave
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog
+from pytestqt.qtbot import QtBot
+
+from telephony_desktop.sandbox import SandboxServer
+from telephony_desktop.store import media
+from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.main_window import MainWindow
+from telephony_desktop.ui.tabs.voicemail import VoicemailTab
+from telephony_desktop.ui.tabs.voicemail.model import COL_CALLER, COL_NEW
+from telephony_desktop.ui.widgets.banner import Level
+from tests.gui.conftest import Runner
+from tests.gui.test_player import MULTIMEDIA_NOISE, OFFSCREEN_NOISE, run
+
+pytestmark = pytest.mark.qt_log_ignore(*MULTIMEDIA_NOISE)
+__all__ = ["run"]  # the steady runner: see tests/gui/test_player.py
+
+
+@pytest.fixture
+def window(qtbot: QtBot, ctx: AppContext, run: Runner) -> Iterator[MainWindow]:
+    win = MainWindow(ctx)
+    qtbot.addWidget(win)
+    win.resize(1180, 760)
+    win.show()
+    run.until(lambda: not ctx.tasks.busy)  # the first tab's loading ends inside the loop
+    yield win
+    run.until(lambda: not ctx.tasks.busy)  # pytest-qt closes and deletes the window itself
+
+
+def open_tab(window: MainWindow, run: Runner) -> VoicemailTab:
+    tab = window.show_tab("voicemail")
+    assert isinstance(tab, VoicemailTab)
+    run.until(lambda: tab.loaded and not tab.refreshing)
+    return tab
+
+
+def settle(ctx: AppContext, run: Runner) -> None:
+    """Let the tab's tasks finish: nothing may be in flight when the test's loop stops."""
+    run.until(lambda: not ctx.tasks.busy)
+
+
+def media_requests(sandbox: SandboxServer) -> int:
+    return len(sandbox.request_log.of_type("media"))
+
+
+def select_row(tab: VoicemailTab, row: int) -> str:
+    tab.table.setCurrentIndex(tab.model.index(row, COL_CALLER))
+    item = tab.current_voicemail()
+    assert item is not None
+    return item.voicemail.voicemail_id
+
+
+def cached(ctx: AppContext, run: Runner, voicemail_id: str) -> media.CachedVoicemail | None:
+    assert ctx.session is not None
+    return run(ctx.session.db.run(media.get_voicemail, voicemail_id))
+
+
+def no_modal_dialog() -> bool:
+    return not any(isinstance(w, QDialog) and w.isVisible() for w in QApplication.topLevelWidgets())
+
+
+def test_lists_the_seeded_voicemail_new_ones_marked(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = window.page("voicemail")
+    assert isinstance(tab, VoicemailTab)
+    counts: list[int] = []
+    tab.unread_count_changed.connect(counts.append)
+    open_tab(window, run)
+    assert tab.model.rowCount() == 20
+    ids = {tab.model.index(r, 0).data(Qt.ItemDataRole.UserRole + 1) for r in range(20)}
+    assert ids == {str(i) for i in sandbox.state.voicemails}
+    new = sum(1 for v in sandbox.state.voicemails.values() if v.status == "new")
+    assert new > 0 and counts[-1] == new == tab.unread_count
+    assert tab.summary.text() == f"{new} new · 20 messages"
+    for row in range(20):
+        item = tab.model.item(row)
+        assert item is not None
+        dot = tab.model.index(row, COL_NEW).data()
+        bold = tab.model.index(row, COL_CALLER).data(Qt.ItemDataRole.FontRole)
+        if item.is_new:
+            assert dot == "●" and bold is not None and bold.bold()
+        else:
+            assert dot == "" and bold is None
+    # Caller names and formatted numbers, newest first.
+    first = tab.model.item(0)
+    assert first is not None
+    vm = first.voicemail
+    expected_caller = vm.callerid_name or tab.model.index(0, COL_CALLER).data()
+    assert tab.model.index(0, COL_CALLER).data() == expected_caller
+    received = [tab.model.item(r).voicemail.received_at for r in range(20)]  # type: ignore[union-attr]
+    assert received == sorted(received, reverse=True)  # type: ignore[type-var]
+    assert tab.details.currentIndex() == 0  # "Select a message to listen to it."
+    settle(ctx, run)
+
+
+def test_select_downloads_once_plays_and_marks_heard(
+    window: MainWindow, run: Runner, sandbox: SandboxServer, ctx: AppContext
+) -> None:
+    tab = open_tab(window, run)
+    counts: list[int] = []
+    tab.unread_count_changed.connect(counts.append)
+    unread = tab.unread_count
+    row = next(r for r in range(20) if tab.model.item(r).is_new)  # type: ignore[union-attr]
+    vm_id = select_row(tab, row)
+    assert tab.player.busy  # downloading, shown in place
+    run.until(lambda: tab.player.path is not None)
+    assert not tab.player.busy
+    assert media_requests(sandbox) == 1
+    assert tab.player.path is not None and tab.player.path.is_file()
+
+    tab.player._play.click()
+    run.until(lambda: tab.player.position() > 0)  # real playback
+    run.until(lambda: not tab.model.find(vm_id).is_new)  # type: ignore[union-attr]
+    stored = cached(ctx, run, vm_id)
+    assert stored is not None and stored.heard_locally and not stored.is_new
+    assert tab.unread_count == unread - 1 and counts[-1] == unread - 1
+    assert tab.model.index(row, COL_NEW).data() == ""
+    assert tab.heard_button.text() == "Mark as new"
+
+    # Speed applies to the playing message.
+    tab.player._speed.setCurrentIndex(tab.player._speed.findText("1.5×"))
+    assert tab.player.media_player.playbackRate() == 1.5
+
+    # Another message, then back: the first one is not fetched again.
+    other = select_row(tab, row + 1)
+    run.until(lambda: tab.player.path is not None)
+    assert media_requests(sandbox) == 2
+    assert select_row(tab, row) == vm_id
+    run.until(lambda: tab.player.path is not None)
+    assert media_requests(sandbox) == 2
+    assert other != vm_id
+    settle(ctx, run)
+
+
+def test_mark_new_and_heard_toggle(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    row = next(r for r in range(20) if tab.model.item(r).is_new)  # type: ignore[union-attr]
+    vm_id = select_row(tab, row)
+    assert tab.heard_button.text() == "Mark as heard"
+    tab.heard_button.click()
+    run.until(lambda: not tab.model.find(vm_id).is_new)  # type: ignore[union-attr]
+    assert cached(ctx, run, vm_id).heard_locally  # type: ignore[union-attr]
+    assert tab.heard_button.text() == "Mark as new"
+    tab.heard_button.click()
+    run.until(lambda: tab.model.find(vm_id).is_new)  # type: ignore[union-attr]
+    assert not cached(ctx, run, vm_id).heard_locally  # type: ignore[union-attr]
+    # Heard on the phone (the provider says so): cannot be made new from here.
+    heard_row = next(r for r in range(20) if not tab.model.item(r).is_new)  # type: ignore[union-attr]
+    select_row(tab, heard_row)
+    assert tab.heard_button.text() == "Mark as new" and not tab.heard_button.isEnabled()
+    assert "heard on a phone" in tab.heard_button.toolTip()
+    settle(ctx, run)
+
+
+def test_select_voicemail_api_and_play(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    newest = max(sandbox.state.voicemails)
+    assert tab.select_voicemail(str(newest), play=True)
+    run.until(tab.player.is_playing)
+    assert tab.current_voicemail().voicemail.voicemail_id == str(newest)  # type: ignore[union-attr]
+    # A message the list does not have yet: the tab refreshes, then shows it.
+    added = sandbox.state.add_voicemail(callerid_name="Nouveau Client")
+    assert not tab.select_voicemail(str(added))
+    run.until(
+        lambda: (
+            tab.current_voicemail() is not None
+            and tab.current_voicemail().voicemail.voicemail_id == str(added)
+        )
+    )  # type: ignore[union-attr]
+    assert tab.caller_label.text() == "Nouveau Client"
+    assert tab.model.rowCount() == 21
+    settle(ctx, run)
+
+
+def test_delete_is_confirmed_inline_then_gone_everywhere(
+    window: MainWindow, run: Runner, sandbox: SandboxServer, ctx: AppContext
+) -> None:
+    tab = open_tab(window, run)
+    vm_id = select_row(tab, 2)
+    run.until(lambda: tab.player.path is not None)
+    audio = tab.player.path
+    assert audio is not None
+
+    tab.delete_button.click()
+    assert tab.confirm.isVisible() and "cannot be recovered" in tab.confirm.text
+    assert no_modal_dialog()
+    tab.confirm.cancel_button.click()  # changed my mind
+    assert not tab.confirm.isVisible()
+    run.pump(0.1)
+    assert int(vm_id) in sandbox.state.voicemails
+
+    tab.delete_button.click()
+    tab.confirm.accept_button.click()
+    run.until(lambda: tab.model.find(vm_id) is None)
+    assert tab.model.rowCount() == 19
+    assert cached(ctx, run, vm_id) is None
+    assert int(vm_id) not in sandbox.state.voicemails
+    assert not audio.exists()
+    assert tab.banner.isVisible() and tab.banner.level is Level.SUCCESS
+    # The next message is selected, ready to play.
+    run.until(lambda: tab.current_voicemail() is not None)
+    assert tab.current_voicemail().voicemail.voicemail_id != vm_id  # type: ignore[union-attr]
+    settle(ctx, run)
+
+
+def test_refresh_failure_keeps_the_cached_list(
+    window: MainWindow, run: Runner, sandbox: SandboxServer, ctx: AppContext, qtbot: QtBot
+) -> None:
+    tab = open_tab(window, run)
+    assert not tab.banner.isVisible()
+    sandbox.faults.add("get_voicemails", "http_error", count=None)
+    tab.refresh_button.click()
+    assert tab.refresh_button.text() == "Refreshing…" and not tab.refresh_button.isEnabled()
+    run.until(lambda: not tab.refreshing)
+    assert tab.banner.isVisible() and tab.banner.level is Level.WARNING
+    assert tab.banner.text.startswith("Showing the voicemail saved on this computer.")
+    assert tab.model.rowCount() == 20
+    assert tab.refresh_button.isEnabled() and tab.refresh_button.text() == "Refresh"
+
+    # A new window while the provider is still down: the cached list, and why.
+    again = MainWindow(ctx)
+    qtbot.addWidget(again)
+    again.show()
+    second = open_tab(again, run)
+    assert second.model.rowCount() == 20
+    assert second.banner.isVisible() and second.banner.level is Level.WARNING
+    again.close()
+
+    sandbox.faults.clear()
+    tab.refresh_button.click()
+    run.until(lambda: not tab.refreshing)
+    assert not tab.banner.isVisible()
+    settle(ctx, run)
+
+
+def test_refusal_shows_the_error_and_keeps_the_list(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    sandbox.faults.add("get_voicemails", "error", code="authentication_failed", count=None)
+    tab.refresh()
+    run.until(lambda: not tab.refreshing)
+    assert tab.banner.level is Level.ERROR and tab.banner.isVisible()
+    assert tab.model.rowCount() == 20
+    settle(ctx, run)
+
+
+def test_download_writes_a_wav_file(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer, tmp_path: Path
+) -> None:
+    tab = open_tab(window, run)
+    vm_id = select_row(tab, 0)
+    run.until(lambda: tab.player.path is not None)
+    target = tmp_path / "saved" / "message.wav"
+    tab.save_audio(vm_id, target)  # what the "Download…" dialog calls with the chosen path
+    run.until(lambda: target.exists() and tab.banner.isVisible())
+    with wave.open(str(target)) as w:
+        assert w.getnframes() > 0 and w.getframerate() == 8000
+    assert media_requests(sandbox) == 1  # copied from the cache, not fetched again
+    assert "message.wav" in tab.banner.text
+    settle(ctx, run)
+
+
+@pytest.mark.qt_log_ignore(*MULTIMEDIA_NOISE, *OFFSCREEN_NOISE)
+def test_download_dialog_is_not_modal(window: MainWindow, run: Runner, ctx: AppContext) -> None:
+    tab = open_tab(window, run)
+    select_row(tab, 0)
+    settle(ctx, run)
+    tab.download_button.click()
+    run.pump()
+    dialogs = [
+        w for w in QApplication.topLevelWidgets() if isinstance(w, QDialog) and w.isVisible()
+    ]
+    assert dialogs, "a save dialog opens"
+    dialog = dialogs[0]
+    assert dialog.windowModality() != Qt.WindowModality.ApplicationModal
+    assert dialog.windowTitle() == "Save voicemail as"
+    dialog.reject()
+    run.pump()
+    settle(ctx, run)
+
+
+def test_audio_failure_is_shown_in_place_with_retry(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    sandbox.faults.add("media", "http_error", count=None)
+    select_row(tab, 0)
+    run.until(lambda: bool(tab.player.error_text), timeout=15)
+    assert not tab.banner.isVisible()  # in the player, where the user looks
+    sandbox.faults.clear()
+    tab.player._retry.click()
+    run.until(lambda: tab.player.path is not None)
+    assert tab.player.error_text == ""
+    settle(ctx, run)
