@@ -35,13 +35,14 @@ TEXT_FIELDS = ("first_name", "last_name", "civic_number", "street", "city", "sta
 
 
 @pytest.fixture
-def window(qtbot: QtBot, ctx: AppContext) -> Iterator[MainWindow]:
+def window(qtbot: QtBot, ctx: AppContext, run: Runner) -> Iterator[MainWindow]:
     win = MainWindow(ctx)
     qtbot.addWidget(win)
     win.resize(1180, 760)
     win.show()
+    run.until(lambda: not ctx.tasks.busy)  # the first tab's loading ends inside the loop
     yield win
-    win.close()
+    run.until(lambda: not ctx.tasks.busy)  # pytest-qt closes and deletes the window itself
 
 
 def open_tab(window: MainWindow, run: Runner) -> E911Tab:
