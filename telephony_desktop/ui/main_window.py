@@ -73,6 +73,14 @@ class MainWindow(QMainWindow):
         dialer = self.pages["dialer"]
         assert isinstance(history, HistoryTab) and isinstance(dialer, DialerTab)
         history.call_back_requested.connect(self.call_back)
+        voicemail = self.pages["voicemail"]
+        assert isinstance(voicemail, VoicemailTab)
+        voicemail.unread_count_changed.connect(self._unread_voicemail)
+
+    def _unread_voicemail(self, count: int) -> None:
+        page = self.pages["voicemail"]
+        title = f"{page.title} ({count})" if count else page.title
+        self.tabs.setTabText(self.tabs.indexOf(page), title)
 
     def call_back(self, number: str) -> None:
         """From a history row: the number goes into the dialer, which comes forward."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import Runner
@@ -26,3 +27,17 @@ def test_tabs_and_persistence(qtbot: QtBot, ctx: AppContext, run: Runner) -> Non
     assert again.tabs.currentWidget() is again.page("voicemail")
     assert (again.width(), again.height()) == (790, 580)
     again.close()
+
+
+def test_unread_voicemail_count_in_the_tab_title(
+    qtbot: QtBot, ctx: AppContext, run: Runner, sandbox: SandboxServer
+) -> None:
+    new = sum(1 for v in sandbox.state.voicemails.values() if v.status == "new")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_tab("voicemail")
+    index = window.tabs.indexOf(window.page("voicemail"))
+    run.until(lambda: window.tabs.tabText(index).startswith("Voicemail ("))
+    run.until(lambda: not ctx.tasks.busy)
+    assert window.tabs.tabText(index) == f"Voicemail ({new})"
