@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QByteArray, Signal
+from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -76,6 +76,16 @@ class MainWindow(QMainWindow):
         voicemail = self.pages["voicemail"]
         assert isinstance(voicemail, VoicemailTab)
         voicemail.unread_count_changed.connect(self._unread_voicemail)
+        # History syncs by itself every "sync interval" minutes (Settings), window open or not.
+        self._sync_timer = QTimer(self)
+        self._sync_timer.timeout.connect(self._periodic_sync)
+        self._periodic_sync(start_only=True)
+
+    def _periodic_sync(self, start_only: bool = False) -> None:
+        self._sync_timer.start(self.ctx.config.sync_interval_min * 60_000)  # re-read each time
+        history = self.pages["history"]
+        if not start_only and isinstance(history, HistoryTab) and self.ctx.session is not None:
+            history.sync_now()
 
     def _unread_voicemail(self, count: int) -> None:
         page = self.pages["voicemail"]

@@ -41,3 +41,14 @@ def test_unread_voicemail_count_in_the_tab_title(
     run.until(lambda: window.tabs.tabText(index).startswith("Voicemail ("))
     run.until(lambda: not ctx.tasks.busy)
     assert window.tabs.tabText(index) == f"Voicemail ({new})"
+
+
+def test_history_syncs_on_the_interval(
+    qtbot: QtBot, ctx: AppContext, run: Runner, sandbox: SandboxServer
+) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    assert window._sync_timer.interval() == ctx.config.sync_interval_min * 60_000
+    window._sync_timer.setInterval(50)  # as if the interval had elapsed
+    run.until(lambda: len(sandbox.request_log.of_type("get_calls")) > 0)
+    run.until(lambda: not ctx.tasks.busy)
