@@ -11,7 +11,7 @@ from pathlib import Path
 
 import qasync
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from telephony_desktop import __version__
@@ -25,15 +25,51 @@ from telephony_desktop.ui.errors import describe, install_loop_handler
 log = logging.getLogger(__name__)
 
 
+def _dark_palette() -> QPalette:
+    p = QPalette()
+    base, window, text = QColor(30, 31, 34), QColor(43, 45, 49), QColor(225, 227, 230)
+    for role, colour in (
+        (QPalette.ColorRole.Window, window),
+        (QPalette.ColorRole.WindowText, text),
+        (QPalette.ColorRole.Base, base),
+        (QPalette.ColorRole.AlternateBase, QColor(37, 39, 42)),
+        (QPalette.ColorRole.ToolTipBase, window),
+        (QPalette.ColorRole.ToolTipText, text),
+        (QPalette.ColorRole.PlaceholderText, QColor(140, 144, 150)),
+        (QPalette.ColorRole.Text, text),
+        (QPalette.ColorRole.Button, QColor(53, 56, 61)),
+        (QPalette.ColorRole.ButtonText, text),
+        (QPalette.ColorRole.BrightText, QColor(255, 120, 120)),
+        (QPalette.ColorRole.Highlight, QColor(53, 132, 228)),
+        (QPalette.ColorRole.HighlightedText, QColor(255, 255, 255)),
+        (QPalette.ColorRole.Link, QColor(110, 170, 255)),
+        (QPalette.ColorRole.Mid, QColor(90, 94, 100)),
+    ):
+        p.setColor(role, colour)
+    disabled = QColor(120, 124, 130)
+    for role in (
+        QPalette.ColorRole.WindowText,
+        QPalette.ColorRole.Text,
+        QPalette.ColorRole.ButtonText,
+    ):
+        p.setColor(QPalette.ColorGroup.Disabled, role, disabled)
+    return p
+
+
 def apply_theme(app: QApplication, theme: str) -> None:
-    """ "system" follows the desktop (dark mode included); "light"/"dark" force one."""
+    """ "system" follows the desktop (dark mode included, also when it changes while the app
+    runs); "light"/"dark" force one. Fusion draws either the same on every platform."""
+    app.setStyle("Fusion")
     hints = QGuiApplication.styleHints()
-    scheme = {
-        "light": Qt.ColorScheme.Light,
-        "dark": Qt.ColorScheme.Dark,
-    }.get(theme, Qt.ColorScheme.Unknown)
-    hints.setColorScheme(scheme)
-    app.setStyle("Fusion")  # renders the chosen scheme the same on every platform
+    app.setProperty("telephony_theme", theme)
+    follows_system = theme == "system"
+    dark = hints.colorScheme() == Qt.ColorScheme.Dark if follows_system else theme == "dark"
+    app.setPalette(_dark_palette() if dark else app.style().standardPalette())
+    if not app.property("telephony_theme_watch"):
+        app.setProperty("telephony_theme_watch", True)
+        hints.colorSchemeChanged.connect(
+            lambda _scheme: apply_theme(app, str(app.property("telephony_theme") or "system"))
+        )
 
 
 def make_application() -> QApplication:

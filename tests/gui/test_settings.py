@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from telephony_desktop.sandbox import SandboxServer
@@ -69,6 +71,8 @@ def test_preferences_are_saved(qtbot: QtBot, run: Runner, ctx: AppContext) -> No
     tab.theme.setCurrentIndex(tab.theme.findData("dark"))
     run.until(lambda: not ctx.tasks.busy)
     assert settings.load_config(ctx.config_path).theme == "dark"
+    window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
+    assert window_colour.lightness() < 100  # applied at once
     tab.theme.setCurrentIndex(tab.theme.findData("system"))
     run.until(lambda: not ctx.tasks.busy)
     assert settings.load_config(ctx.config_path).theme == "system"
