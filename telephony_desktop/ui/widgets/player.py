@@ -172,8 +172,7 @@ class AudioPlayer(QFrame):
         self._set_title(title)
         if path == self._path and self._error.isHidden():
             return
-        player = self.media_player
-        player.stop()
+        player = self.media_player  # setSource stops the previous file itself: one call only
         self._path = path
         self._hide_error()
         self._update_time(0, 0)
@@ -184,8 +183,7 @@ class AudioPlayer(QFrame):
     def clear(self, title: str = "") -> None:
         """Unload the file (e.g. before it is deleted); show ``title`` as a hint."""
         if self._player is not None:
-            self._player.stop()
-            self._player.setSource(QUrl())
+            self._player.setSource(QUrl())  # stops and unloads in one step
         self._path = None
         self._set_title(title)
         self._hide_error()
