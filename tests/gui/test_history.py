@@ -16,6 +16,8 @@ from PySide6.QtWidgets import QApplication, QHeaderView
 from pytestqt.qtbot import QtBot
 
 from telephony_desktop.sandbox import SandboxServer
+from telephony_desktop.services import history_rows as fmt
+from telephony_desktop.services.history_export import ExportFailed, export_calls_csv
 from telephony_desktop.services.sync import LAST_SYNC_META, STATE_KEY
 from telephony_desktop.store.calls import count_calls, query_calls
 from telephony_desktop.store.db import Database
@@ -23,8 +25,6 @@ from telephony_desktop.store.state import get_meta, get_sync_state
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.main_window import MainWindow
 from telephony_desktop.ui.tabs.history import HistoryTab
-from telephony_desktop.ui.tabs.history import rows as fmt
-from telephony_desktop.ui.tabs.history.export import ExportFailed, export_calls_csv
 from telephony_desktop.ui.tabs.history.model import PAGE_SIZE, PLACEHOLDER
 from telephony_desktop.ui.tabs.history.tab import (
     EMPTY_CACHE,

@@ -14,6 +14,12 @@ QT_FREE = [
     "telephony_desktop.store.secrets",
     "telephony_desktop.services.sync",
     "telephony_desktop.services.session",
+    "telephony_desktop.services.history_rows",
+    "telephony_desktop.services.history_export",
+    "telephony_desktop.services.recordings",
+    "telephony_desktop.services.did_form",
+    "telephony_desktop.services.e911_form",
+    "telephony_desktop.services.directory_cache",
     "telephony_desktop.sandbox",
     "telephony_desktop.cli",
 ]

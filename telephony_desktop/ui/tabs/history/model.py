@@ -28,9 +28,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from telephony_desktop.domain.errors import TelephonyError
-from telephony_desktop.store.calls import CallQuery
-from telephony_desktop.store.db import Database
-from telephony_desktop.ui.tabs.history.rows import (
+from telephony_desktop.services.history_rows import (
     COL_COST,
     COL_DATE,
     COL_DIRECTION,
@@ -45,6 +43,8 @@ from telephony_desktop.ui.tabs.history.rows import (
     load_page,
     load_snapshot,
 )
+from telephony_desktop.store.calls import CallQuery
+from telephony_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
 

@@ -33,14 +33,8 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.errors import TelephonyError
-from telephony_desktop.services.sync import LAST_SYNC_META, HistorySync, SyncProgress, SyncReport
-from telephony_desktop.store.calls import CallQuery, call_statuses
-from telephony_desktop.store.state import get_meta
-from telephony_desktop.ui.context import AppContext, UiState
-from telephony_desktop.ui.tabs.base import Tab
-from telephony_desktop.ui.tabs.history.export import export_calls_csv
-from telephony_desktop.ui.tabs.history.model import HistoryModel
-from telephony_desktop.ui.tabs.history.rows import (
+from telephony_desktop.services.history_export import export_calls_csv
+from telephony_desktop.services.history_rows import (
     COL_COST,
     COL_DATE,
     COL_DIRECTION,
@@ -53,6 +47,12 @@ from telephony_desktop.ui.tabs.history.rows import (
     number_label,
     status_label,
 )
+from telephony_desktop.services.sync import LAST_SYNC_META, HistorySync, SyncProgress, SyncReport
+from telephony_desktop.store.calls import CallQuery, call_statuses
+from telephony_desktop.store.state import get_meta
+from telephony_desktop.ui.context import AppContext, UiState
+from telephony_desktop.ui.tabs.base import Tab
+from telephony_desktop.ui.tabs.history.model import HistoryModel
 from telephony_desktop.ui.tabs.history.widgets import ActivityStrip, Overlay
 
 log = logging.getLogger(__name__)

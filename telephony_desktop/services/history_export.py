@@ -17,9 +17,9 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.services.history_rows import CSV_HEADER, ROW_COLUMNS, csv_record
 from telephony_desktop.store.calls import CallQuery, close_rows, iter_call_rows, next_rows
 from telephony_desktop.store.db import Database
-from telephony_desktop.ui.tabs.history.rows import CSV_HEADER, ROW_COLUMNS, csv_record
 
 T = TypeVar("T")
 
