@@ -1,101 +1,202 @@
-"""The first-run screen: with no account configured, add one or try the demo."""
+"""The first-run screen: shown when no account is configured (and not in ``--demo``).
+
+Two ways forward, each one click: add your provider account (the same form as in Settings; the
+secret goes to the keyring), or try the app on the built-in demo data. ``FirstRunWidget`` is the
+screen; ``FirstRunWindow`` is it as a top-level window that also says when it is closed.
+"""
 
 from __future__ import annotations
 
-import asyncio
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
-from telephony_desktop.domain.errors import InputError
-from telephony_desktop.store import settings
+from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.ui.accounts.form import AccountForm
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
-from telephony_desktop.ui.tabs.settings.tab import AccountForm
 from telephony_desktop.ui.widgets.banner import Banner
 
+_WELCOME = (
+    "Call from your computer through your phone provider, find any call in your history, "
+    "listen to voicemail and recordings, and manage your numbers and their emergency "
+    "addresses."
+)
+_ADD_TEXT = (
+    "Connect your provider account. You need its account ID and API token; the token is kept "
+    "in your system keyring, never in a file."
+)
+_DEMO_TEXT = (
+    "Look around first with made-up calls, voicemail and numbers. Everything runs on this "
+    "computer; nothing is sent to a provider and nothing is kept afterwards."
+)
 
-class FirstRunWindow(QWidget):
-    """Emits ``account_added`` once an account is saved (config + keyring), ``demo_requested``
-    for the demo, ``closed`` if the person closes the window instead."""
 
-    account_added = Signal(object)
+class FirstRunWidget(QWidget):
+    """Welcome, then "Add account" (the account form) or "Try the demo"."""
+
+    account_added = Signal(object)  # settings.Account, saved (config written, secret stored)
     demo_requested = Signal()
-    closed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("first-run")
-        self.setWindowTitle("Welcome to Telephony Desktop")
-        self.resize(720, 560)
-        title = QLabel("Welcome to Telephony Desktop", self)
-        font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.8)
-        font.setBold(True)
-        title.setFont(font)
-        intro = QLabel(
-            "Place calls from your desktop, search your call history, listen to voicemail and "
-            "keep your numbers and emergency addresses right.\n\nConnect your provider account "
-            "to begin, or look around with demo data first.",
-            self,
-        )
-        intro.setWordWrap(True)
         self.banner = Banner(self)
+        self.pages = QStackedWidget(self)
+
         self.add_button = QPushButton("Add account", self)
+        self.add_button.setObjectName("first-run-add")
         self.add_button.setDefault(True)
-        self.add_button.setMinimumHeight(40)
+        self.add_button.setAutoDefault(True)
         self.demo_button = QPushButton("Try the demo", self)
-        self.demo_button.setMinimumHeight(40)
+        self.demo_button.setObjectName("first-run-demo")
+        self.demo_button.setAutoDefault(True)
         for button in (self.add_button, self.demo_button):
-            button.setMinimumWidth(170)
-        self.form = AccountForm(self)
-        self.form.hide()
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.add_button)
-        buttons.addWidget(self.demo_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(32, 28, 32, 28)
-        layout.setSpacing(14)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addWidget(self.banner)
-        layout.addLayout(buttons)
-        layout.addWidget(self.form)
-        layout.addStretch(1)
-        layout.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.add_button.clicked.connect(lambda: self.form.load(None))
-        self.demo_button.clicked.connect(self.demo_requested)
-        self.form.cancel_button.clicked.connect(self.form.hide)
-        self.form.save_button.clicked.connect(self.save)
-        self._task: asyncio.Task[None] | None = None
+            button.setMinimumSize(180, 44)
+            font = QFont(button.font())
+            font.setPointSizeF(font.pointSizeF() * 1.1)
+            button.setFont(font)
+        self.add_button.clicked.connect(self.show_form)
+        self.demo_button.clicked.connect(self._demo)
 
-    def save(self) -> None:
-        try:
-            account = self.form.account()
-        except InputError as exc:
-            self.form.error.setText(exc.user_message(self.ctx.lang))
-            return
-        secret = self.form.secret.text()
-        if not secret:
-            self.form.error.setText("Enter the auth token; it is stored in the system keyring.")
-            return
-        config = settings.add_account(self.ctx.config, account, make_default=True)
+        self.form = AccountForm(ctx, self)
+        self.form.cancel_button.setText("Back")
+        self.form.saved.connect(self.account_added)
+        self.form.cancelled.connect(self.show_welcome)
 
-        async def store() -> None:
-            await self.ctx.secrets.aset(account.name, account.secret_fields[0], secret)
-            await asyncio.to_thread(settings.save_config, self.ctx.config_path, config)
-            self.ctx.config = config
-
-        self.form.save_button.setEnabled(False)
-        self.ctx.tasks.start(
-            store(),
-            on_done=lambda _r: self.account_added.emit(account),
-            on_error=lambda exc: self.banner.error(describe(exc, self.ctx.lang)),
-            on_finally=lambda: self.form.save_button.setEnabled(True),
+        self.welcome = self._welcome_page()
+        self.pages.addWidget(self.welcome)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        holder = QWidget(scroll)
+        form_column = QVBoxLayout()
+        form_column.setSpacing(10)
+        lead = QLabel(
+            "Your account with the phone provider. You can add more accounts, or change this "
+            "one, later in Settings.",
+            holder,
         )
+        lead.setWordWrap(True)
+        form_column.addSpacing(8)
+        form_column.addWidget(lead)
+        form_column.addWidget(self.form)
+        form_column.addStretch(1)
+        column = QHBoxLayout(holder)
+        column.addStretch(1)
+        column.addLayout(form_column, 5)
+        column.addStretch(1)
+        scroll.setWidget(holder)
+        self.form_page = scroll
+        self.pages.addWidget(scroll)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.pages, 1)
+        self.show_welcome()
+
+    def _welcome_page(self) -> QWidget:
+        page = QWidget(self)
+        title = QLabel("Welcome to Telephony Desktop", page)
+        title_font = QFont(title.font())
+        title_font.setPointSizeF(title_font.pointSizeF() * 1.9)
+        title_font.setBold(True)
+        title.setFont(title_font)
+        title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        intro = QLabel(_WELCOME, page)
+        intro.setWordWrap(True)
+        intro.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        intro_font = QFont(intro.font())
+        intro_font.setPointSizeF(intro_font.pointSizeF() * 1.1)
+        intro.setFont(intro_font)
+
+        choices = QHBoxLayout()
+        choices.setSpacing(20)
+        choices.addWidget(self._choice(page, self.add_button, _ADD_TEXT))
+        choices.addWidget(self._choice(page, self.demo_button, _DEMO_TEXT))
+
+        column = QVBoxLayout()
+        column.setSpacing(18)
+        column.addStretch(2)
+        column.addWidget(title)
+        column.addWidget(intro)
+        column.addSpacing(12)
+        column.addLayout(choices)
+        column.addStretch(3)
+        outer = QHBoxLayout(page)
+        outer.addStretch(1)
+        outer.addLayout(column, 6)
+        outer.addStretch(1)
+        return page
+
+    @staticmethod
+    def _choice(parent: QWidget, button: QPushButton, text: str) -> QFrame:
+        card = QFrame(parent)
+        card.setObjectName("first-run-choice")
+        card.setFrameShape(QFrame.Shape.StyledPanel)
+        layout = QVBoxLayout(card)
+        layout.setContentsMargins(16, 16, 16, 16)
+        layout.setSpacing(10)
+        layout.addWidget(button)
+        label = QLabel(text, card)
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(label, 1)
+        return card
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def show_welcome(self) -> None:
+        self.pages.setCurrentWidget(self.welcome)
+        self.add_button.setFocus()
+
+    def show_form(self) -> None:
+        self.banner.hide()
+        self.form.load(None)
+        self.pages.setCurrentWidget(self.form_page)
+        self.form.name.setFocus()
+
+    def _demo(self) -> None:
+        self.banner.hide()
+        self.demo_requested.emit()
+
+    # --- for whoever opens the account or the demo -----------------------------------------
+
+    def set_busy(self, text: str) -> None:
+        """Opening takes a moment: say so, and let nothing be clicked twice."""
+        self.banner.info(text)
+        for button in (self.add_button, self.demo_button, self.form.save_button):
+            button.setEnabled(False)
+
+    def show_error(self, exc: TelephonyError) -> None:
+        """Opening failed: the sentence in place, the buttons usable again."""
+        self.banner.error(describe(exc, self.ctx.lang))
+        for button in (self.add_button, self.demo_button, self.form.save_button):
+            button.setEnabled(True)
+
+
+class FirstRunWindow(FirstRunWidget):
+    """The first-run screen as its own window: ``account_added`` once an account is saved
+    (config written, secret in the keyring), ``demo_requested``, or ``closed``."""
+
+    closed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.setWindowTitle("Welcome to Telephony Desktop")
+        self.setMinimumSize(640, 520)
+        self.resize(900, 680)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         super().closeEvent(event)

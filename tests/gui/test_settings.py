@@ -1,8 +1,11 @@
-"""The Settings tab like a user: accounts added, tested, removed; preferences saved."""
+"""The Settings tab like a user: accounts added, edited, tested, removed; preferences saved."""
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPalette
+import keyring
+import pytest
+from keyring.backends import fail
+from PySide6.QtGui import QPalette, QStandardItemModel
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -10,60 +13,212 @@ from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.store import settings
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.tabs.settings import SettingsTab
+from telephony_desktop.ui.widgets.banner import Level
 from tests.gui.conftest import Runner
 
 
 def settings_tab(qtbot: QtBot, run: Runner, ctx: AppContext) -> SettingsTab:
     tab = SettingsTab(ctx)
     qtbot.addWidget(tab)
+    tab.resize(1100, 800)
     tab.show()
     run.until(lambda: not ctx.tasks.busy)
     return tab
+
+
+def fill_new_account(
+    qtbot: QtBot, tab: SettingsTab, sandbox: SandboxServer, name: str = "home"
+) -> None:
+    tab.add_button.click()
+    form = tab.form
+    assert form.isVisible() and form.heading.text() == "Add an account"
+    qtbot.keyClicks(form.name, name)
+    qtbot.keyClicks(form.account_id, sandbox.account_id)
+    qtbot.keyClicks(form.secret, sandbox.auth_token)
+    form.advanced_toggle.click()
+    form.base_url.setText(sandbox.base_url)
 
 
 def test_add_an_account_with_its_token_in_the_keyring(
     qtbot: QtBot, run: Runner, ctx: AppContext, sandbox: SandboxServer
 ) -> None:
     tab = settings_tab(qtbot, run, ctx)
-    tab.add_button.click()
-    qtbot.keyClicks(tab.form.name, "home")
-    qtbot.keyClicks(tab.form.account_id, "8001234")  # one digit short
-    tab.form.secret.setText(sandbox.auth_token)
-    tab.form.save_button.click()
-    assert "8 digits" in tab.form.error.text()
-    qtbot.keyClicks(tab.form.account_id, "5")
-    tab.form.base_url.setText(sandbox.base_url)
-    tab.form.save_button.click()
+    assert tab.accounts.item(0, 3).text() == "in keyring"
+    fill_new_account(qtbot, tab, sandbox)
+    form = tab.form
+    assert form.secret.echoMode() == form.secret.EchoMode.Password
+    form.account_id.setText(sandbox.account_id[:-1])  # one digit short
+    form.save_button.click()
+    assert form.fields["account_id"].error.text() == (
+        "A VoiceMeUp account ID is exactly 8 digits, e.g. 80012345."
+    )
+    assert form.fields["account_id"].error.isVisible()
+    qtbot.keyClicks(form.account_id, sandbox.account_id[-1])
+    qtbot.keyClicks(form.fields["ring_first"].widget, "5145550100")
+    form.save_button.click()
+    assert form.status.text == "Saving…" and not form.save_button.isEnabled()
     run.until(lambda: not ctx.tasks.busy)
-    assert "home saved" in tab.banner.text
+    assert not form.isVisible()
+    assert tab.account_status.text == "Account home saved."
     on_disk = settings.load_config(ctx.config_path)
     assert [a.name for a in on_disk.accounts] == ["office", "home"]
+    assert on_disk.find("home") == ctx.config.find("home")
+    assert on_disk.find("home").settings == {"ring_first": "5145550100"}  # type: ignore[union-attr]
     assert sandbox.auth_token not in ctx.config_path.read_text()
     assert ctx.secrets.get("home", "auth_token") == sandbox.auth_token
+    assert form.secret.text() == ""  # never left in a widget
     assert tab.accounts.rowCount() == 2
+    assert tab.accounts.item(1, 3).text() == "in keyring"
+
+
+def test_errors_land_under_their_field(
+    qtbot: QtBot, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = settings_tab(qtbot, run, ctx)
+    fill_new_account(qtbot, tab, sandbox, name="Office")  # names ignore case
+    form = tab.form
+    form.save_button.click()
+    assert "An account named office already exists" in form.fields["name"].error.text()
+    form.name.setText("home")
+    form.secret.clear()
+    form.save_button.click()
+    assert form.fields["auth_token"].error.text().startswith("Enter the auth token")
+    qtbot.keyClicks(form.secret, sandbox.auth_token)
+    form.base_url.setText("http://192.0.2.10/xml_engine.php")
+    form.save_button.click()
+    assert "Plain http:// to 192.0.2.10 is refused" in form.fields["base_url"].error.text()
+    form.insecure.click()
+    assert form.insecure_warning.isVisible()
+    form.base_url.setText(sandbox.base_url)
+    form.caller_id.setText("12")
+    form.save_button.click()
+    assert form.fields["caller_id"].error.text() == "Caller ID: That number is too short."
+    assert not form.fields["base_url"].error.isVisible()  # errors are cleared on each try
+    form.caller_id.clear()
+    form.fields["ring_first"].widget.setText("peer:x")  # type: ignore[attr-defined]
+    form.save_button.click()
+    assert "peer username of 6 to 16" in form.fields["ring_first"].error.text()
+    assert settings.load_config(ctx.config_path).find("home") is None  # nothing written
+
+
+def test_providers_without_an_adapter_are_listed_but_not_selectable(
+    qtbot: QtBot, run: Runner, ctx: AppContext
+) -> None:
+    tab = settings_tab(qtbot, run, ctx)
+    combo = tab.form.provider
+    model = combo.model()
+    assert isinstance(model, QStandardItemModel)
+    labels = {combo.itemText(i): model.item(i).isEnabled() for i in range(combo.count())}
+    assert labels["VoiceMeUp"] is True
+    assert labels["TeleCMI — coming soon"] is False
+
+
+def test_a_missing_keyring_says_how_to_fix_it(
+    qtbot: QtBot,
+    run: Runner,
+    ctx: AppContext,
+    sandbox: SandboxServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    tab = settings_tab(qtbot, run, ctx)
+    fill_new_account(qtbot, tab, sandbox)
+    monkeypatch.setattr(keyring, "get_keyring", lambda: fail.Keyring())
+    tab.form.save_button.click()
+    run.until(lambda: not ctx.tasks.busy)
+    assert tab.form.status.level is Level.ERROR
+    assert tab.form.status.text.startswith("No usable system keyring was found.")
+    assert "gnome-keyring" in tab.form.status.text
+    assert tab.form.isVisible() and tab.form.save_button.isEnabled()
+    assert settings.load_config(ctx.config_path).find("home") is None
 
 
 def test_test_connection_success_and_refusal(
     qtbot: QtBot, run: Runner, ctx: AppContext, sandbox: SandboxServer
 ) -> None:
     tab = settings_tab(qtbot, run, ctx)
-    tab.test_connection()
+    tab.test_button.click()
+    assert tab.test_button.text() == "Testing…" and not tab.test_button.isEnabled()
     run.until(lambda: not ctx.tasks.busy)
-    assert tab.banner.text.startswith("Connected: account 80012345")
+    assert tab.account_status.level is Level.SUCCESS
+    assert tab.account_status.text.startswith("Connected: account 80012345")
+    assert "balance" in tab.account_status.text
     ctx.secrets.set("office", "auth_token", "f" * 32)
-    tab.test_connection()
+    tab.test_button.click()
     run.until(lambda: not ctx.tasks.busy)
-    assert "refused the account ID or auth token" in tab.banner.text
+    assert tab.account_status.level is Level.ERROR
+    assert "refused the account ID or auth token" in tab.account_status.text
+    assert tab.test_button.isEnabled() and tab.test_button.text() == "Test connection"
 
 
-def test_remove_an_account_after_confirming(qtbot: QtBot, run: Runner, ctx: AppContext) -> None:
+def test_the_form_tests_what_was_typed_before_saving(
+    qtbot: QtBot, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
     tab = settings_tab(qtbot, run, ctx)
+    fill_new_account(qtbot, tab, sandbox)
+    tab.form.test_button.click()
+    run.until(lambda: not ctx.tasks.busy)
+    assert tab.form.status.text.startswith("Connected: account 80012345")
+    tab.form.secret.setText("0" * 32)
+    tab.form.test_button.click()
+    run.until(lambda: not ctx.tasks.busy)
+    assert "refused the account ID or auth token" in tab.form.status.text
+    assert settings.load_config(ctx.config_path).find("home") is None  # a test saves nothing
+
+
+def test_edit_keeps_the_stored_token_when_left_empty(
+    qtbot: QtBot, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = settings_tab(qtbot, run, ctx)
+    tab.edit_button.click()
+    form = tab.form
+    assert form.heading.text() == "Edit account office" and form.name.isReadOnly()
+    assert form.secret.text() == ""
+    run.until(lambda: "Stored in the system keyring" in form.secret.placeholderText())
+    ring = form.fields["ring_first"].widget
+    ring.setText("4385550100")  # type: ignore[attr-defined]
+    form.save_button.click()
+    run.until(lambda: not ctx.tasks.busy)
+    assert "Account office saved." in tab.account_status.text
+    saved = settings.load_config(ctx.config_path)
+    assert saved.default_account == "office"
+    assert saved.accounts[0].settings["ring_first"] == "4385550100"
+    assert ctx.secrets.get("office", "auth_token") == sandbox.auth_token
+
+
+def test_set_as_default_and_remove_after_confirming(
+    qtbot: QtBot, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = settings_tab(qtbot, run, ctx)
+    fill_new_account(qtbot, tab, sandbox)
+    tab.form.save_button.click()
+    run.until(lambda: not ctx.tasks.busy)
+    tab.select("home")
+    tab.default_button.click()
+    run.until(lambda: not ctx.tasks.busy)
+    assert settings.load_config(ctx.config_path).default_account == "home"
+    assert tab.accounts.item(1, 4).text() == "✓ default"
+
+    tab.select("office")
     tab.remove_button.click()
     assert tab.confirm.isVisible() and "office" in tab.confirm.text
+    assert settings.load_config(ctx.config_path).find("office") is not None  # not yet
+    tab.confirm.accept()
+    run.until(lambda: not ctx.tasks.busy)
+    saved = settings.load_config(ctx.config_path)
+    assert [a.name for a in saved.accounts] == ["home"]
+    assert ctx.secrets.source("office", "auth_token") is None
+    assert tab.account_status.text == "Account office removed."
+    assert tab.accounts.rowCount() == 1
+
+
+def test_removing_the_last_account(qtbot: QtBot, run: Runner, ctx: AppContext) -> None:
+    tab = settings_tab(qtbot, run, ctx)
+    tab.remove_button.click()
     tab.confirm.accept()
     run.until(lambda: not ctx.tasks.busy)
     assert settings.load_config(ctx.config_path).accounts == ()
     assert ctx.secrets.source("office", "auth_token") is None
+    assert not tab.edit_button.isEnabled() and not tab.test_button.isEnabled()
 
 
 def test_preferences_are_saved(qtbot: QtBot, run: Runner, ctx: AppContext) -> None:
@@ -71,8 +226,25 @@ def test_preferences_are_saved(qtbot: QtBot, run: Runner, ctx: AppContext) -> No
     tab.theme.setCurrentIndex(tab.theme.findData("dark"))
     run.until(lambda: not ctx.tasks.busy)
     assert settings.load_config(ctx.config_path).theme == "dark"
+    assert ctx.config.theme == "dark"
     window_colour = QApplication.palette().color(QPalette.ColorRole.Window)
     assert window_colour.lightness() < 100  # applied at once
     tab.theme.setCurrentIndex(tab.theme.findData("system"))
     run.until(lambda: not ctx.tasks.busy)
     assert settings.load_config(ctx.config_path).theme == "system"
+
+    tab.sync_interval.setValue(30)
+    tab.poll_interval.setValue(60)
+    run.until(lambda: settings.load_config(ctx.config_path).poll_interval_s == 60)
+    saved = settings.load_config(ctx.config_path)
+    assert (saved.sync_interval_min, saved.poll_interval_s) == (30, 60)
+    assert tab.prefs_status.text() == "Saved."
+
+    tab.language.setCurrentIndex(tab.language.findData("fr"))
+    run.until(lambda: not ctx.tasks.busy)
+    assert settings.load_config(ctx.config_path).language == "fr"
+    assert tab.language_note.isVisible()
+
+    tab.default_region.setCurrentIndex(tab.default_region.findData("FR"))
+    tab.add_button.click()
+    assert tab.form.region.currentData() == "FR"

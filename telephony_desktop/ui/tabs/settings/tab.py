@@ -1,20 +1,26 @@
-"""The Settings tab: accounts (add, edit, remove, test connection, default) and preferences."""
+"""The Settings tab: accounts (add, edit, remove, default, test connection) and preferences.
+
+Every change is written at once (atomically, off the Qt thread) and reflected in ``ctx.config``;
+secrets go to the keyring only.
+"""
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QCheckBox,
+    QAbstractItemView,
+    QApplication,
     QComboBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
@@ -22,158 +28,106 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from telephony_desktop.domain.errors import InputError
+from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.models import AccountDetails
-from telephony_desktop.domain.numbers import display
-from telephony_desktop.providers.voicemeup.client import VoiceMeUpClient
-from telephony_desktop.providers.voicemeup.names import DEFAULT_ENDPOINT
 from telephony_desktop.store import settings
-from telephony_desktop.store.secrets import SecretStore
+from telephony_desktop.store.secrets import Source
+from telephony_desktop.ui.accounts.connection import check_connection, connected_text
+from telephony_desktop.ui.accounts.form import AccountForm, fill_regions, system_region
+from telephony_desktop.ui.accounts.store_io import update_config
 from telephony_desktop.ui.app import apply_theme
 from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.tabs.voicemail.common import ConfirmBar
+from telephony_desktop.ui.widgets.banner import Banner
 
-_REGIONS = ("CA", "US", "FR", "BE", "CH", "GB", "MX")
-_THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
-_LANGUAGES = (("en", "English"), ("fr", "Français"))
-
-
-async def test_account(account: settings.Account, secrets: SecretStore) -> AccountDetails:
-    """One authenticated read with the stored secret: what "Test connection" reports."""
-    token = await secrets.aget(account.name, account.secret_fields[0])
-    async with VoiceMeUpClient(
-        account_id=account.account_id,
-        auth_token=str(token),
-        endpoint=account.base_url or DEFAULT_ENDPOINT,
-    ) as client:
-        return await client.test_connection()
+THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
+LANGUAGES = (("en", "English"), ("fr", "Français"))
+DEFAULT_REGION_KEY = "preferences/default_region"
+_SOURCE_TEXT = {"keyring": "in keyring", "environment": "environment variable"}
+_HINT_STYLE = "color: palette(placeholder-text);"
+_COLUMNS = ("Account", "Provider", "Account ID", "Secret", "Default")
 
 
-class AccountForm(QGroupBox):
-    """Add or edit one account. Secrets go to the keyring, never to the config file."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__("Account", parent)
-        self.editing: settings.Account | None = None
-        self.name = QLineEdit(self)
-        self.name.setPlaceholderText("A short name, e.g. office")
-        self.provider = QComboBox(self)
-        for spec in settings.PROVIDERS.values():
-            label = spec.label if spec.available else f"{spec.label} (coming soon)"
-            self.provider.addItem(label, spec.name)
-            if not spec.available:
-                item = self.provider.model().item(self.provider.count() - 1)  # type: ignore[attr-defined]
-                item.setEnabled(False)
-        self.account_id = QLineEdit(self)
-        self.account_id.setPlaceholderText("8 digits, e.g. 80012345")
-        self.secret = QLineEdit(self)
-        self.secret.setEchoMode(QLineEdit.EchoMode.Password)
-        self.secret.setPlaceholderText("auth_token: 32 hexadecimal characters")
-        self.region = QComboBox(self)
-        self.region.addItems(_REGIONS)
-        self.region.setEditable(True)
-        self.caller_id = QLineEdit(self)
-        self.caller_id.setPlaceholderText("Optional: the number people see when you call")
-        self.ring_first = QLineEdit(self)
-        self.ring_first.setPlaceholderText("Your phone: a number, or peer:USERNAME")
-        self.base_url = QLineEdit(self)
-        self.base_url.setPlaceholderText(f"Optional; default {DEFAULT_ENDPOINT}")
-        self.insecure = QCheckBox("Allow plain http to another machine (a LAN server only)", self)
-        self.error = QLabel("", self)
-        self.error.setStyleSheet("color: #c0392b;")
-        self.error.setWordWrap(True)
-        self.save_button = QPushButton("Save account", self)
-        self.save_button.setDefault(True)
-        self.cancel_button = QPushButton("Cancel", self)
-        form = QFormLayout(self)
-        form.addRow("Name:", self.name)
-        form.addRow("Provider:", self.provider)
-        form.addRow("Account ID:", self.account_id)
-        form.addRow("Auth token:", self.secret)
-        form.addRow("Region:", self.region)
-        form.addRow("Caller ID:", self.caller_id)
-        form.addRow("Ring first:", self.ring_first)
-        form.addRow("Server URL:", self.base_url)
-        form.addRow("", self.insecure)
-        form.addRow("", self.error)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        form.addRow(buttons)
-
-    def load(self, account: settings.Account | None) -> None:
-        self.editing = account
-        self.error.setText("")
-        self.secret.clear()
-        self.name.setEnabled(account is None)
-        self.name.setText(account.name if account else "")
-        self.account_id.setText(account.account_id if account else "")
-        self.region.setCurrentText(account.region if account else "CA")
-        self.caller_id.setText(display(account.caller_id) if account and account.caller_id else "")
-        ring = str(account.settings.get("ring_first", "")) if account else ""
-        self.ring_first.setText(ring)
-        self.base_url.setText(account.base_url or "" if account else "")
-        self.insecure.setChecked(bool(account and account.allow_insecure_http))
-        hint = "Leave empty to keep the stored token" if account else "Stored in the system keyring"
-        self.secret.setToolTip(hint)
-        self.secret.setPlaceholderText(hint)
-        self.show()
-        (self.account_id if account else self.name).setFocus()
-
-    def account(self) -> settings.Account:
-        """The account as typed; ``InputError`` names the field that is wrong."""
-        extra = {"ring_first": self.ring_first.text().strip()} if self.ring_first.text() else {}
-        return settings.Account(
-            name=self.name.text().strip(),
-            provider=str(self.provider.currentData()),
-            account_id=self.account_id.text().strip(),
-            caller_id=self.caller_id.text().strip(),
-            region=self.region.currentText().strip().upper(),
-            base_url=self.base_url.text().strip() or None,
-            allow_insecure_http=self.insecure.isChecked(),
-            settings=extra,
-        )
+def _without(config: settings.Config, name: str) -> settings.Config:
+    """``config`` without the account; another one becomes the default if it was."""
+    config = settings.remove_account(config, name)
+    if config.default_account is None and config.accounts:
+        config = settings.set_default_account(config, config.accounts[0].name)
+    return config
 
 
 class SettingsTab(Tab):
     title = "Settings"
     key = "settings"
+    config_changed = Signal(object)  # settings.Config, once written
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.accounts = QTableWidget(0, 4, self)
-        self.accounts.setHorizontalHeaderLabels(["Account", "Provider", "Account ID", "Default"])
-        self.accounts.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.accounts.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.accounts.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self._removing: settings.Account | None = None
+        self._sources: dict[str, Source | None] = {}
+
+        self.accounts = QTableWidget(0, len(_COLUMNS), self)
+        self.accounts.setObjectName("settings-accounts")
+        self.accounts.setAccessibleName("Accounts")
+        self.accounts.setHorizontalHeaderLabels(list(_COLUMNS))
+        self.accounts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.accounts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.accounts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.accounts.verticalHeader().hide()
-        self.accounts.horizontalHeader().setStretchLastSection(True)
+        self.accounts.setAlternatingRowColors(True)
+        self.accounts.setShowGrid(False)
+        header = self.accounts.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(_COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.accounts.setMinimumHeight(110)
         self.accounts.setMaximumHeight(170)
+        self.accounts.doubleClicked.connect(lambda _i: self._edit())
+
         self.add_button = QPushButton("Add account…", self)
         self.edit_button = QPushButton("Edit…", self)
         self.remove_button = QPushButton("Remove…", self)
-        self.default_button = QPushButton("Make default", self)
+        self.default_button = QPushButton("Set as default", self)
+        self.default_button.setToolTip("The account the app opens when it starts")
         self.test_button = QPushButton("Test connection", self)
+        self.test_button.setToolTip("Check the stored account ID and token with the provider")
         self.confirm = ConfirmBar(self)
-        self.form = AccountForm(self)
+        self.account_status = Banner(self)
+        self.form = AccountForm(ctx, self, default_region=self.default_region_code())
         self.form.hide()
 
         self.theme = QComboBox(self)
-        for value, label in _THEMES:
+        self.theme.setAccessibleName("Theme")
+        for value, label in THEMES:
             self.theme.addItem(label, value)
         self.language = QComboBox(self)
-        for value, label in _LANGUAGES:
+        self.language.setAccessibleName("Language")
+        for value, label in LANGUAGES:
             self.language.addItem(label, value)
+        self.language_note = QLabel("Applies the next time you start the app.", self)
+        self.language_note.setStyleSheet(_HINT_STYLE)
+        self.language_note.hide()
+        self.default_region = QComboBox(self)
+        self.default_region.setAccessibleName("Default region")
+        self.default_region.setToolTip("The region a new account starts with")
+        fill_regions(self.default_region)
         self.sync_interval = QSpinBox(self)
+        self.sync_interval.setAccessibleName("Sync call history every (minutes)")
         self.sync_interval.setRange(*settings.SYNC_INTERVAL_RANGE)
         self.sync_interval.setSuffix(" min")
         self.poll_interval = QSpinBox(self)
+        self.poll_interval.setAccessibleName("Check for voicemail every (seconds)")
         self.poll_interval.setRange(*settings.POLL_INTERVAL_RANGE)
         self.poll_interval.setSuffix(" s")
-        self.prefs_note = QLabel("", self)
-        self.language.setToolTip("Messages switch language the next time the app starts.")
+        self.prefs_status = QLabel("", self)
+        self.prefs_status.setWordWrap(True)
+        self._prefs_timer = QTimer(self)
+        self._prefs_timer.setSingleShot(True)
+        self._prefs_timer.setInterval(600)  # spin box arrows: one write when the clicks stop
+        self._prefs_timer.timeout.connect(self.save_preferences)
+
         self._layout()
         self._wire()
         self._show_config()
@@ -181,6 +135,7 @@ class SettingsTab(Tab):
     def _layout(self) -> None:
         accounts_box = QGroupBox("Accounts", self)
         box = QVBoxLayout(accounts_box)
+        box.setSpacing(8)
         box.addWidget(self.accounts)
         row = QHBoxLayout()
         for button in (self.add_button, self.edit_button, self.remove_button):
@@ -190,191 +145,328 @@ class SettingsTab(Tab):
         row.addWidget(self.test_button)
         box.addLayout(row)
         box.addWidget(self.confirm)
+        box.addWidget(self.account_status)
         box.addWidget(self.form)
+
         prefs = QGroupBox("Preferences", self)
         form = QFormLayout(prefs)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(8)
         form.addRow("Theme:", self.theme)
-        form.addRow("Language:", self.language)
+        language = QVBoxLayout()
+        language.setSpacing(2)
+        language.addWidget(self.language)
+        language.addWidget(self.language_note)
+        form.addRow("Language:", language)
+        form.addRow("Default region:", self.default_region)
         form.addRow("Sync call history every:", self.sync_interval)
         form.addRow("Check for voicemail every:", self.poll_interval)
-        form.addRow("", self.prefs_note)
-        columns = QHBoxLayout()
-        columns.addWidget(accounts_box, 3)
-        columns.addWidget(prefs, 2, Qt.AlignmentFlag.AlignTop)
-        self.body.addLayout(columns)
-        self.body.addStretch(1)
+        form.addRow("", self.prefs_status)
+        where = QLabel(f"Saved in {self.ctx.config_path}", prefs)
+        where.setWordWrap(True)
+        where.setStyleSheet(_HINT_STYLE)
+        where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(where)
+
+        content = QWidget(self)
+        columns = QHBoxLayout(content)
+        columns.setContentsMargins(0, 0, 4, 0)
+        columns.setSpacing(16)
+        left = QVBoxLayout()
+        left.addWidget(accounts_box)
+        left.addStretch(1)
+        columns.addLayout(left, 3)
+        right = QVBoxLayout()
+        right.addWidget(prefs)
+        right.addStretch(1)
+        columns.addLayout(right, 2)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        self.body.addWidget(scroll, 1)
 
     def _wire(self) -> None:
-        self.add_button.clicked.connect(lambda: self.form.load(None))
+        self.add_button.clicked.connect(self._add)
         self.edit_button.clicked.connect(self._edit)
         self.remove_button.clicked.connect(self._ask_remove)
         self.default_button.clicked.connect(self._make_default)
         self.test_button.clicked.connect(self.test_connection)
-        self.form.save_button.clicked.connect(self.save_account)
-        self.form.cancel_button.clicked.connect(self.form.hide)
+        self.form.saved.connect(self._account_saved)
+        self.form.cancelled.connect(self._close_form)
         self.confirm.confirmed.connect(self._remove)
+        self.confirm.cancelled.connect(lambda: setattr(self, "_removing", None))
         self.accounts.itemSelectionChanged.connect(self._update_buttons)
         self.theme.currentIndexChanged.connect(lambda _i: self.save_preferences())
         self.language.currentIndexChanged.connect(lambda _i: self.save_preferences())
-        self.sync_interval.editingFinished.connect(self.save_preferences)
-        self.poll_interval.editingFinished.connect(self.save_preferences)
+        self.default_region.currentIndexChanged.connect(lambda _i: self._region_chosen())
+        self.sync_interval.valueChanged.connect(lambda _v: self._prefs_timer.start())
+        self.poll_interval.valueChanged.connect(lambda _v: self._prefs_timer.start())
+        self.sync_interval.editingFinished.connect(self._flush_preferences)
+        self.poll_interval.editingFinished.connect(self._flush_preferences)
+
+    def first_shown(self) -> None:
+        self._ask_sources()
 
     # --- showing -----------------------------------------------------------------------------
 
     def _show_config(self) -> None:
         config = self.ctx.config
+        chosen = self.selected()
         self.accounts.setRowCount(len(config.accounts))
-        default = (config.default_account or "").lower()
+        default = settings.name_key(config.default_account or "")
         for row, account in enumerate(config.accounts):
+            is_default = settings.name_key(account.name) == default or len(config.accounts) == 1
             cells = (
                 account.name,
                 account.spec.label,
-                account.account_id,
-                "✓" if account.name.lower() == default or len(config.accounts) == 1 else "",
+                account.account_id or "—",
+                self._source_text(account),
+                "✓ default" if is_default else "",
             )
             for col, text in enumerate(cells):
-                self.accounts.setItem(row, col, QTableWidgetItem(text))
-        if config.accounts and not self.accounts.selectedItems():
-            self.accounts.selectRow(0)
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setData(Qt.ItemDataRole.UserRole, account.name)
+                self.accounts.setItem(row, col, item)
+        names = [a.name for a in config.accounts]
+        if config.accounts:
+            keep = names.index(chosen.name) if chosen and chosen.name in names else 0
+            self.accounts.selectRow(keep)
         for combo, value in ((self.theme, config.theme), (self.language, config.language)):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.blockSignals(False)
-        self.sync_interval.setValue(config.sync_interval_min)
-        self.poll_interval.setValue(config.poll_interval_s)
+        self.default_region.blockSignals(True)
+        self.default_region.setCurrentIndex(
+            max(0, self.default_region.findData(self.default_region_code()))
+        )
+        self.default_region.blockSignals(False)
+        for spin, number in (
+            (self.sync_interval, config.sync_interval_min),
+            (self.poll_interval, config.poll_interval_s),
+        ):
+            spin.blockSignals(True)
+            spin.setValue(number)
+            spin.blockSignals(False)
         self._update_buttons()
 
+    def _source_text(self, account: settings.Account) -> str:
+        if account.name not in self._sources:
+            return "…"
+        source = self._sources[account.name]
+        return _SOURCE_TEXT.get(source or "", "⚠ missing")
+
+    def _ask_sources(self) -> None:
+        """Where each account's secret is (keyring, environment, missing): read off the loop."""
+        accounts = self.ctx.config.accounts
+
+        async def sources() -> dict[str, Source | None]:
+            found: dict[str, Source | None] = {}
+            for account in accounts:
+                found[account.name] = await self.ctx.secrets.asource(
+                    account.name, account.secret_fields[0]
+                )
+            return found
+
+        def show(found: dict[str, Source | None]) -> None:
+            self._sources = found
+            self._show_config()
+
+        def failed(exc: TelephonyError) -> None:
+            self._sources = {a.name: None for a in accounts}
+            self._show_config()
+            self.account_status.error(describe(exc, self.ctx.lang))
+
+        self.run(sources(), show, on_error=failed)
+
     def _update_buttons(self) -> None:
-        chosen = self.selected() is not None
-        for button in (self.edit_button, self.remove_button, self.default_button):
-            button.setEnabled(chosen)
-        self.test_button.setEnabled(chosen)
+        account = self.selected()
+        for button in (self.edit_button, self.remove_button, self.test_button):
+            button.setEnabled(account is not None)
+        default = self.ctx.config.default_account
+        self.default_button.setEnabled(
+            account is not None and (default is None or default != account.name)
+        )
 
     def selected(self) -> settings.Account | None:
-        rows = self.accounts.selectionModel().selectedRows()
+        model = self.accounts.selectionModel()
+        rows = model.selectedRows() if model is not None else []
         if not rows:
             return None
         item = self.accounts.item(rows[0].row(), 0)
-        return None if item is None else self.ctx.config.find(item.text())
+        if item is None:
+            return None
+        return self.ctx.config.find(str(item.data(Qt.ItemDataRole.UserRole)))
 
-    # --- config writes (off the Qt thread) -------------------------------------------------
+    def select(self, name: str) -> None:
+        for row in range(self.accounts.rowCount()):
+            item = self.accounts.item(row, 0)
+            if item is not None and item.data(Qt.ItemDataRole.UserRole) == name:
+                self.accounts.selectRow(row)
 
-    async def _save(self, config: settings.Config) -> settings.Config:
-        await asyncio.to_thread(settings.save_config, self.ctx.config_path, config)
-        self.ctx.config = config
-        return config
+    def default_region_code(self) -> str:
+        stored = self.ctx.ui_state.get_str(DEFAULT_REGION_KEY, "")
+        return stored or system_region()
 
-    def _saved(self, _config: settings.Config, message: str) -> None:
+    # --- writing the config ------------------------------------------------------------------
+
+    def _written(self, config: settings.Config, message: str = "") -> None:
         self._show_config()
         if message:
-            self.banner.success(message)
+            self.account_status.success(message)
+        self.config_changed.emit(config)
 
     # --- accounts ------------------------------------------------------------------------------
 
+    def _add(self) -> None:
+        self.confirm.cancel()
+        self.account_status.hide()
+        self.form.default_region = self.default_region_code()
+        self.form.load(None)
+        self.form.show()
+
     def _edit(self) -> None:
-        account = self.selected()
-        if account is not None:
-            self.form.load(account)
-
-    def save_account(self) -> None:
-        try:
-            account = self.form.account()
-        except InputError as exc:
-            self.form.error.setText(exc.user_message(self.ctx.lang))
-            return
-        secret = self.form.secret.text()
-        editing = self.form.editing
-        if editing is None and not secret:
-            self.form.error.setText("Enter the auth token; it is stored in the system keyring.")
-            return
-        config = self.ctx.config
-        try:
-            if editing is not None:
-                config = settings.remove_account(config, editing.name)
-            is_default = editing is not None and (config.default_account or "") == ""
-            config = settings.add_account(config, account, make_default=is_default)
-        except InputError as exc:
-            self.form.error.setText(exc.user_message(self.ctx.lang))
-            return
-
-        async def save() -> settings.Config:
-            if secret:
-                await self.ctx.secrets.aset(account.name, account.secret_fields[0], secret)
-            return await self._save(config)
-
-        def saved(config: settings.Config) -> None:
-            self.form.hide()
-            self._saved(config, f"Account {account.name} saved.")
-
-        self.form.save_button.setEnabled(False)
-        self.run(save(), saved, on_finally=lambda: self.form.save_button.setEnabled(True))
-
-    def _ask_remove(self) -> None:
-        account = self.selected()
-        if account is not None:
-            self.confirm.ask(
-                f"Remove account {account.name}? Its stored token is deleted from the keyring; "
-                "its cached history stays on disk.",
-                "Remove",
-            )
-
-    def _remove(self) -> None:
         account = self.selected()
         if account is None:
             return
-        config = settings.remove_account(self.ctx.config, account.name)
+        self.confirm.cancel()
+        self.account_status.hide()
+        self.form.load(account)
+        self.form.show()
+
+    def _close_form(self) -> None:
+        self.form.hide()
+        self.accounts.setFocus()
+
+    def _account_saved(self, account: settings.Account) -> None:
+        self.form.hide()
+        open_account = self.ctx.session.account.name if self.ctx.session else ""
+        note = ""
+        if settings.name_key(open_account) == settings.name_key(account.name):
+            note = " Changes to the open account apply the next time you start the app."
+        self._written(self.ctx.config, f"Account {account.name} saved.{note}")
+        self.select(account.name)
+        self._ask_sources()
+
+    def _ask_remove(self) -> None:
+        account = self.selected()
+        if account is None:
+            return
+        self.form.hide()
+        self.account_status.hide()
+        self._removing = account
+        still_open = ""
+        if self.ctx.session is not None and self.ctx.session.account.name == account.name:
+            still_open = " It is the account open in this window; it stays open until you quit."
+        self.confirm.ask(
+            f"Remove account {account.name}? Its stored secret is deleted from the keyring; "
+            f"the calls cached on this computer stay.{still_open}",
+            "Remove account",
+        )
+
+    def _remove(self) -> None:
+        account = self._removing
+        self._removing = None
+        if account is None:
+            return
 
         async def remove() -> settings.Config:
             await self.ctx.secrets.adelete_all(account.name, account.secret_fields)
-            return await self._save(config)
+            return await update_config(self.ctx, lambda c: _without(c, account.name))
 
-        self.run(remove(), lambda c: self._saved(c, f"Account {account.name} removed."))
+        self.remove_button.setEnabled(False)
+        self.account_status.info(f"Removing {account.name}…")
+        self.run(
+            remove(),
+            lambda c: self._written(c, f"Account {account.name} removed."),
+            on_error=self._account_error,
+            on_finally=self._update_buttons,
+        )
 
     def _make_default(self) -> None:
         account = self.selected()
-        if account is not None:
-            config = settings.set_default_account(self.ctx.config, account.name)
-            self.run(
-                self._save(config), lambda c: self._saved(c, f"{account.name} is the default.")
-            )
+        if account is None:
+            return
+        self.run(
+            update_config(self.ctx, lambda c: settings.set_default_account(c, account.name)),
+            lambda c: self._written(
+                c, f"{account.name} is the default: the app opens it when it starts."
+            ),
+            on_error=self._account_error,
+        )
+
+    def _account_error(self, exc: TelephonyError) -> None:
+        self.account_status.error(describe(exc, self.ctx.lang))
 
     def test_connection(self) -> None:
         account = self.selected()
         if account is None:
             return
         self.test_button.setEnabled(False)
-        self.banner.info(f"Testing {account.name}…")
+        self.test_button.setText("Testing…")
+        self.account_status.info(f"Testing {account.name}…")
 
         def done(details: AccountDetails) -> None:
-            balance = ""
-            if details.funds_left is not None:
-                balance = f", funds left {details.funds_left} {details.currency}".rstrip()
-            self.banner.success(
-                f"Connected: account {details.account_id or account.account_id}{balance}."
-            )
+            self.account_status.success(connected_text(details, account))
+
+        def settled() -> None:
+            self.test_button.setText("Test connection")
+            self._update_buttons()
 
         self.run(
-            test_account(account, self.ctx.secrets),
+            check_connection(account, self.ctx.secrets, language=self.ctx.lang),
             done,
-            on_finally=lambda: self.test_button.setEnabled(True),
+            on_error=self._account_error,
+            on_finally=settled,
         )
 
     # --- preferences -----------------------------------------------------------------------
 
-    def save_preferences(self) -> None:
-        config = dataclasses.replace(
-            self.ctx.config,
-            theme=str(self.theme.currentData()),
-            language=str(self.language.currentData()),
-            sync_interval_min=self.sync_interval.value(),
-            poll_interval_s=self.poll_interval.value(),
-        )
-        if config == self.ctx.config:
-            return
-        from PySide6.QtWidgets import QApplication
+    def _region_chosen(self) -> None:
+        code = str(self.default_region.currentData() or "")
+        if code:
+            self.ctx.ui_state.set_str(DEFAULT_REGION_KEY, code)
+            self.form.default_region = code
+            self.prefs_status.setText("Saved.")
+            self.prefs_status.setStyleSheet(_HINT_STYLE)
 
-        app = QApplication.instance()
-        if isinstance(app, QApplication) and config.theme != self.ctx.config.theme:
-            apply_theme(app, config.theme)
-        self.run(self._save(config), lambda c: self.prefs_note.setText("Saved."))
+    def _flush_preferences(self) -> None:
+        if self._prefs_timer.isActive():
+            self._prefs_timer.stop()
+            self.save_preferences()
+
+    def save_preferences(self) -> None:
+        """Theme (applied at once), language, intervals: written to the config file."""
+        theme = str(self.theme.currentData())
+        language = str(self.language.currentData())
+        sync_min = self.sync_interval.value()
+        poll_s = self.poll_interval.value()
+
+        def change(config: settings.Config) -> settings.Config:
+            return dataclasses.replace(
+                config,
+                theme=theme,
+                language=language,
+                sync_interval_min=sync_min,
+                poll_interval_s=poll_s,
+            )
+
+        if theme != self.ctx.config.theme:
+            app = QApplication.instance()
+            if isinstance(app, QApplication):
+                apply_theme(app, theme)
+        self.language_note.setVisible(language != self.ctx.lang)
+        self.prefs_status.setText("Saving…")
+        self.prefs_status.setStyleSheet(_HINT_STYLE)
+
+        def saved(config: settings.Config) -> None:
+            self.prefs_status.setText("Saved.")
+            self.config_changed.emit(config)
+
+        def failed(exc: TelephonyError) -> None:
+            self.prefs_status.setText(describe(exc, self.ctx.lang))
+            self.prefs_status.setStyleSheet("color: #c0392b;")
+
+        self.run(update_config(self.ctx, change), saved, on_error=failed)
