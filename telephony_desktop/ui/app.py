@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import qasync
@@ -100,47 +99,27 @@ async def build_context(
     return ctx
 
 
-async def first_run(ctx: AppContext) -> str:
-    """Show the welcome screen; returns "account", "demo" or "closed"."""
-    from telephony_desktop.ui.first_run import FirstRunWindow
-
-    window = FirstRunWindow(ctx)
-    choice: asyncio.Future[str] = asyncio.get_running_loop().create_future()
-
-    def choose(value: str) -> None:
-        if not choice.done():
-            choice.set_result(value)
-
-    window.account_added.connect(lambda _a: choose("account"))
-    window.demo_requested.connect(lambda: choose("demo"))
-    window.closed.connect(lambda: choose("closed"))
-    window.show()
-    try:
-        return await choice
-    finally:
-        window.hide()
-        window.deleteLater()
-
-
 async def _run_window(
     config_path: Path,
     account: str | None,
     lang: str,
     demo: bool,
-    start_demo: Callable[[], Path],
+    stack: contextlib.ExitStack,
 ) -> int:
+    from telephony_desktop.ui import startup
     from telephony_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     ctx = await build_context(config_path=config_path, account=account, lang=lang, demo=demo)
-    if ctx.session is None:
-        choice = await first_run(ctx)
-        if choice == "closed":
+    if ctx.session is None:  # no account yet: the first-run screen, until one is ready
+        chosen = await startup.first_run(
+            ctx, start_demo=lambda: startup.start_demo(stack, lang=lang)
+        )
+        if chosen is None:
+            await ctx.tasks.cancel_all()
             return 0
-        if choice == "demo":
-            config_path, demo = start_demo(), True
-        ctx = await build_context(config_path=config_path, account=None, lang=lang, demo=demo)
+        ctx = chosen
     apply_theme(app, ctx.config.theme)
     window = MainWindow(ctx)
     install_loop_handler(asyncio.get_running_loop(), window.show_unexpected, ctx.lang)
@@ -167,19 +146,15 @@ def run_gui(*, config_path: Path, account: str | None, lang: str, demo: bool) ->
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     stack = contextlib.ExitStack()
-
-    def start_demo() -> Path:
-        from telephony_desktop.demo import demo_environment
-
-        stack.enter_context(demo_environment())
-        return paths.config_path()
-
     try:
         if demo:
-            config_path = start_demo()
+            from telephony_desktop.demo import demo_environment
+
+            stack.enter_context(demo_environment())
+            config_path = paths.config_path()
         with loop:
             status: int = loop.run_until_complete(
-                _run_window(config_path, account, lang, demo, start_demo)
+                _run_window(config_path, account, lang, demo, stack)
             )
             return status
     except TelephonyError as exc:
