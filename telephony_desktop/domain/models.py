@@ -268,3 +268,17 @@ class CallsPage:
     """One page of ``get_calls``: the records and how many the provider returned."""
 
     calls: tuple[Call, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedCall:
+    """A click-to-call the provider accepted: the bridge is being set up.
+
+    ``reference`` is the provider's handle on it (VoiceMeUp ``call_hash``, TeleCMI ``request_id``,
+    Simotel ``originated_call_id``); ``status`` is the provider's own word (``progress``, ...).
+    """
+
+    provider: str
+    reference: str
+    status: str = ""
+    warnings: tuple[ProviderWarning, ...] = ()

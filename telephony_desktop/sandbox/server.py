@@ -39,6 +39,10 @@ from aiohttp import web
 from telephony_desktop.sandbox.core import RequestLog, Simulator, is_loopback
 from telephony_desktop.sandbox.faults import FaultRegistry
 from telephony_desktop.sandbox.seed import DEFAULT_ACCOUNT_ID
+from telephony_desktop.sandbox.simotel import SimotelSimulator
+from telephony_desktop.sandbox.telecmi import TeleCMISimulator
+from telephony_desktop.sandbox.truecnam import TrueCnamSimulator
+from telephony_desktop.sandbox.verba import VerbaSimulator
 from telephony_desktop.sandbox.voicemeup import ENGINE_PATH, VoiceMeUpSimulator
 from telephony_desktop.sandbox.voicemeup_state import VoiceMeUpState
 
@@ -55,7 +59,7 @@ async def _loopback_control(request: web.Request, handler: _Handler) -> web.Stre
 
 
 class SandboxServer:
-    """A local simulator of the providers' HTTP APIs (VoiceMeUp today)."""
+    """A local simulator of the five providers' HTTP APIs, all on one loopback origin."""
 
     def __init__(
         self,
@@ -84,7 +88,15 @@ class SandboxServer:
         self.voicemeup = VoiceMeUpSimulator(
             self.state, account_id=account_id, auth_token=self.auth_token
         )
-        self.simulators: dict[str, Simulator] = {self.voicemeup.name: self.voicemeup}
+        # The other four providers, each on its own documented paths of the same origin.
+        self.telecmi = TeleCMISimulator()
+        self.simotel = SimotelSimulator()
+        self.truecnam = TrueCnamSimulator()
+        self.verba = VerbaSimulator()
+        self.simulators: dict[str, Simulator] = {
+            sim.name: sim
+            for sim in (self.voicemeup, self.telecmi, self.simotel, self.truecnam, self.verba)
+        }
         self._runner: web.AppRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
