@@ -64,15 +64,20 @@ def _language(choice: str | None) -> str:
 
 
 async def _dispatch(ctx: commands.Context) -> int:
+    from telephony_desktop.cli import route_commands
+
     handlers = {
         "account": commands.account_cmd,
         "history": commands.history_cmd,
         "voicemail": commands.voicemail_cmd,
         "dids": commands.dids_cmd,
         "e911": commands.e911_cmd,
-        "call": commands.call_cmd,
+        "call": route_commands.call_cmd,
+        "recording": route_commands.recording_cmd,
     }
     command = ctx.args.command
+    if command == "account" and ctx.args.action == "test":
+        return await route_commands.account_test_cmd(ctx)
     if command == "overview":
         return await commands.demo_tour(ctx)
     if ctx.args.demo and command == "history" and ctx.args.action == "list":

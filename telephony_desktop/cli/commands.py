@@ -20,7 +20,6 @@ from telephony_desktop.cli.text import duration, table, when
 from telephony_desktop.domain.errors import InputError, SecretStoreError
 from telephony_desktop.domain.models import E911Address
 from telephony_desktop.domain.numbers import display
-from telephony_desktop.services.dialer import place_call, prepare_call
 from telephony_desktop.services.dids import DidService
 from telephony_desktop.services.e911 import E911Service
 from telephony_desktop.services.freshness import Fresh
@@ -97,7 +96,16 @@ def _date(text: str | None, field: str) -> date | None:
 async def account_cmd(ctx: Context) -> int:
     a = ctx.args
     if a.action == "add":
-        extra = {"ring_first": a.ring} if a.ring else {}
+        extra: dict[str, settings.SettingValue] = {"ring_first": a.ring} if a.ring else {}
+        for item in a.setting:
+            key, sep, value = item.partition("=")
+            if not sep or not key.strip():
+                raise InputError(
+                    f"--setting takes KEY=VALUE, not {item!r}.",
+                    f"--setting prend CLE=VALEUR, pas {item!r}.",
+                    field="settings",
+                )
+            extra[key.strip()] = value.strip()
         account = settings.Account(
             name=a.name,
             provider=a.provider,
@@ -111,8 +119,9 @@ async def account_cmd(ctx: Context) -> int:
         config = settings.add_account(ctx.config(), account, make_default=a.default)
         settings.save_config(ctx.config_file, config)
         fields = " / ".join(account.secret_fields)
+        either = " (either or both)" if account.spec.optional_secrets else ""
         ctx.say(
-            f"Added account {account.name}. Now store its {fields}: "
+            f"Added account {account.name}. Now store its {fields}{either}: "
             f"telephony-desktop account set-secret {account.name} {account.secret_fields[0]}"
         )
         return 0
@@ -423,36 +432,6 @@ async def e911_cmd(ctx: Context) -> int:
 # --- call -------------------------------------------------------------------------------------
 
 
-async def call_cmd(ctx: Context) -> int:
-    a = ctx.args
-    account = ctx.account()
-    ring = a.ring or str(account.settings.get("ring_first", ""))
-    prepared = prepare_call(
-        a.number, region=account.region, ring_first=ring, caller_id=a.caller_id or account.caller_id
-    )
-    async with ctx.session() as s:
-        result = await place_call(s.client, prepared)
-    if a.json:
-        ctx.json(
-            {
-                "call_hash": result.call_hash,
-                "status": result.status,
-                "destination": prepared.destination.e164,
-                "warnings": [w.message(ctx.lang) for w in result.warnings],
-            }
-        )
-    else:
-        ctx.say(
-            f"Calling {prepared.describe(account.region)}: your phone rings first "
-            f"(call {result.call_hash}, {result.status})."
-        )
-        for note in prepared.notes:
-            ctx.say(note)
-        for warning in result.warnings:
-            ctx.warn(warning.message(ctx.lang))
-    return 0
-
-
 async def quiet_sync(ctx: Context) -> None:
     async with ctx.session() as s:
         await HistorySync(s.db, s.client).run()
@@ -541,7 +520,6 @@ def sandbox_cmd(ctx: Context) -> int:
 __all__ = [
     "Context",
     "account_cmd",
-    "call_cmd",
     "demo_tour",
     "dids_cmd",
     "e911_cmd",

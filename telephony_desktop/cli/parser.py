@@ -36,8 +36,12 @@ def build_parser() -> argparse.ArgumentParser:
     acc_sub = acc.add_subparsers(dest="action", metavar="ACTION", required=True)
     add = acc_sub.add_parser("add", help="add an account")
     add.add_argument("name")
-    add.add_argument("--provider", required=True, help="voicemeup")
-    add.add_argument("--account-id", help="the provider's account id (VoiceMeUp: 8 digits)")
+    add.add_argument(
+        "--provider", required=True, help="voicemeup, telecmi, simotel, truecnam or verba"
+    )
+    add.add_argument(
+        "--account-id", help="the provider's account id (VoiceMeUp: 8 digits; TeleCMI: app id)"
+    )
     add.add_argument("--base-url", help="full endpoint URL (self-hosted servers, tests)")
     add.add_argument(
         "--allow-insecure-http",
@@ -49,6 +53,14 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument(
         "--ring", metavar="PHONE", help="phone to ring first for click-to-call: number or peer:USER"
     )
+    add.add_argument(
+        "--setting",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a provider setting, e.g. agent_number=+15145550100 (TeleCMI), caller=557 and "
+        "context=main_routing (Simotel), username=LOGIN (TrueCNAM, Verba); repeatable",
+    )
     add.add_argument("--default", action="store_true", help="make it the default account")
     lst = acc_sub.add_parser("list", help="list accounts")
     lst.add_argument("--json", action="store_true")
@@ -58,6 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
     ss.add_argument("name")
     ss.add_argument("field", nargs="?", help="secret name (default: the provider's first one)")
     ss.add_argument("--stdin", action="store_true", help="read the secret from standard input")
+    at = acc_sub.add_parser("test", help="check an account's credentials with its provider")
+    at.add_argument("name")
 
     # history
     hist = sub.add_parser("history", help="call history")
@@ -110,9 +124,36 @@ def build_parser() -> argparse.ArgumentParser:
     # call
     call = sub.add_parser("call", help="place a call (the provider rings you, then the number)")
     call.add_argument("number")
+    call.add_argument(
+        "--route",
+        metavar="R",
+        help="the account (or provider) that places the call: VoiceMeUp call_dispatch, "
+        "TeleCMI bridge or Simotel originate (default: the default account)",
+    )
     call.add_argument("--from", dest="caller_id", metavar="CALLER_ID", help="caller ID to show")
-    call.add_argument("--ring", metavar="PHONE", help="phone to ring first: number or peer:USER")
+    call.add_argument(
+        "--ring",
+        metavar="PHONE",
+        help="what rings first: number or peer:USER (VoiceMeUp), your number (TeleCMI), "
+        "your extension (Simotel)",
+    )
+    call.add_argument(
+        "--no-caller-name", action="store_true", help="do not tell TrueCNAM about this call"
+    )
     call.add_argument("--json", action="store_true")
+
+    # recordings (Verba)
+    rec = sub.add_parser("recording", help="find call recordings in Verba")
+    rec_sub = rec.add_subparsers(dest="action", metavar="ACTION", required=True)
+    rf = rec_sub.add_parser("find", help="the recording of a call, by extension and status")
+    rf.add_argument("--extension", required=True, help="extension or number on the call")
+    rf.add_argument(
+        "--status",
+        default="last",
+        help="last, ongoing or next, or two of them: ongoing,next / last,ongoing (default last)",
+    )
+    rf.add_argument("--download", metavar="FILE", help="save the recording's audio to FILE")
+    rf.add_argument("--json", action="store_true")
 
     sub.add_parser("overview", help="print a summary of the account (sync, voicemail, numbers)")
 

@@ -60,10 +60,12 @@ async def open_session(
 ) -> AccountSession:
     """Read the account's secret (keyring, off the loop), build its client, open its cache."""
     if account.provider != "voicemeup":
+        label = account.spec.label
         raise ConfigError(
-            f"Account {account.name} uses {account.provider}, which this version cannot open yet.",
-            f"Le compte {account.name} utilise {account.provider}, que cette version ne peut pas "
-            "encore ouvrir.",
+            f"Account {account.name} is a {label} account: it has no call history or voicemail "
+            "to open. Its calls go through the Dialer; choose a VoiceMeUp account here.",
+            f"Le compte {account.name} est un compte {label} : il n'a ni historique ni messagerie "
+            "à ouvrir. Ses appels passent par le composeur; choisissez ici un compte VoiceMeUp.",
         )
     token = await secrets.aget(account.name, "auth_token")
     client = VoiceMeUpClient(

@@ -33,7 +33,7 @@ import os
 import re
 import tempfile
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -76,14 +76,18 @@ class ProviderSpec:
     base_url_required: bool = False
     # False until its adapter exists: accounts naming it are refused.
     available: bool = False
+    # Secret fields of which any one may be missing (Simotel: an API key, a password, or both).
+    optional_secrets: tuple[str, ...] = ()
+    # What its accounts are for: "history" (the main account), "call" (a dialer route),
+    # "caller_name" (TrueCLID on every call), "recordings" (Verba lookups).
+    capabilities: tuple[str, ...] = ()
 
     @property
     def takes_account_id(self) -> bool:
         return self.account_id_pattern is not None
 
 
-# Only VoiceMeUp has an adapter today. The entries for the others are provisional: whoever writes
-# an adapter confirms its non-secret fields and sets ``available=True``.
+# The five providers. Setting values are checked by ``_SETTING_RULES`` below.
 PROVIDERS: Final[dict[str, ProviderSpec]] = {
     "voicemeup": ProviderSpec(
         name="voicemeup",
@@ -96,22 +100,33 @@ PROVIDERS: Final[dict[str, ProviderSpec]] = {
         # ring_first: the phone call_dispatch rings before the number dialed (number or peer:USER)
         setting_fields=("ring_first",),
         available=True,
+        capabilities=("history", "call"),
     ),
     "telecmi": ProviderSpec(
         name="telecmi",
         label="TeleCMI",
         secret_fields=("secret",),
         account_id_pattern=r"\d{1,15}",
-        account_id_rule_en="A TeleCMI app ID is a number.",
-        account_id_rule_fr="Un identifiant d'application TeleCMI est un nombre.",
+        account_id_rule_en="A TeleCMI app ID is a number, e.g. 2222226.",
+        account_id_rule_fr="Un identifiant d'application TeleCMI est un nombre, p. ex. 2222226.",
+        # agent_number: the user's own phone, rung first; endpoint: "global" or "india"
+        setting_fields=("agent_number", "endpoint"),
+        available=True,
+        capabilities=("call",),
     ),
     "simotel": ProviderSpec(
         name="simotel",
         label="Simotel",
+        # Either or both: X-APIKEY, and/or HTTP Basic (username + password).
         secret_fields=("api_key", "password"),
-        setting_fields=("username",),
-        required_settings=("username",),
+        optional_secrets=("api_key", "password"),
+        # caller: the user's extension (first leg); context: its outgoing route; trunk_name for a
+        # caller that is an outside number; timeout / call_limit in seconds.
+        setting_fields=("username", "caller", "context", "trunk_name", "timeout", "call_limit"),
+        required_settings=("caller", "context"),
         base_url_required=True,
+        available=True,
+        capabilities=("call",),
     ),
     "truecnam": ProviderSpec(
         name="truecnam",
@@ -119,13 +134,18 @@ PROVIDERS: Final[dict[str, ProviderSpec]] = {
         secret_fields=("password",),
         setting_fields=("username",),
         required_settings=("username",),
+        available=True,
+        capabilities=("caller_name",),
     ),
     "verba": ProviderSpec(
         name="verba",
         label="Verba",
         secret_fields=("api_key", "password"),
         setting_fields=("username",),
+        required_settings=("username",),
         base_url_required=True,
+        available=True,
+        capabilities=("recordings",),
     ),
 }
 
@@ -294,7 +314,21 @@ class Account:
                 f"Un compte {spec.label} exige base_url : l'URL complète de l'API de votre "
                 "serveur.",
             )
-        set_(self, "settings", _check_settings(self.settings, spec, self.name))
+        clean = _check_settings(self.settings, spec, self.name)
+        for key in _NUMBER_SETTINGS.get(spec.name, ()):
+            if clean.get(key) not in (None, ""):
+                clean[key] = self._phone_setting(key, clean[key])
+        set_(self, "settings", clean)
+
+    def _phone_setting(self, key: str, value: SettingValue) -> str:
+        try:
+            return normalise(str(value), self.region).e164
+        except InputError as exc:
+            raise _bad(
+                f"settings.{key}",
+                f"settings.{key}: {exc.message_en}",
+                f"settings.{key} : {exc.message_fr}",
+            ) from None
 
     def _check_account_id(self, spec: ProviderSpec) -> None:
         account_id = self.account_id
@@ -426,6 +460,10 @@ def _check_settings(settings: object, spec: ProviderSpec, account: str) -> dict[
                 "La valeur d'un réglage doit être du texte, un entier ou true/false.",
             )
         clean[key] = value
+    for key, value in list(clean.items()):
+        rule = _SETTING_RULES.get((spec.name, key))
+        if rule is not None:
+            clean[key] = rule(value, f"settings.{key}")
     for key in spec.required_settings:
         if clean.get(key) in (None, ""):
             raise _bad(
@@ -434,6 +472,62 @@ def _check_settings(settings: object, spec: ProviderSpec, account: str) -> dict[
                 f"Un compte {spec.label} exige le réglage {key}.",
             )
     return clean
+
+
+def _whole(low: int, high: int) -> Callable[[SettingValue, str], SettingValue]:
+    def check(value: SettingValue, where: str) -> SettingValue:
+        text = str(value).strip()
+        if isinstance(value, bool) or not text.isdigit() or not low <= int(text) <= high:
+            raise _bad(
+                where,
+                f"{where} must be a whole number of seconds from {low} to {high}.",
+                f"{where} doit être un nombre entier de secondes de {low} à {high}.",
+            )
+        return int(text)
+
+    return check
+
+
+def _one_of(*choices: str) -> Callable[[SettingValue, str], SettingValue]:
+    def check(value: SettingValue, where: str) -> SettingValue:
+        text = str(value).strip().lower()
+        if text not in choices:
+            raise _bad(
+                where,
+                f"{where} must be one of: {', '.join(choices)}.",
+                f"{where} doit valoir l'une de ces valeurs : {', '.join(choices)}.",
+            )
+        return text
+
+    return check
+
+
+def _plain_text(max_len: int, pattern: str = r"[^\x00-\x1f\x7f]*") -> Callable[..., SettingValue]:
+    def check(value: SettingValue, where: str) -> SettingValue:
+        text = str(value).strip()
+        if isinstance(value, bool) or len(text) > max_len or not re.fullmatch(pattern, text):
+            raise _bad(
+                where,
+                f"{where} is not valid: at most {max_len} characters, no spaces or symbols.",
+                f"{where} n'est pas valide : au plus {max_len} caractères, sans espaces ni "
+                "symboles.",
+            )
+        return text
+
+    return check
+
+
+# Settings holding a phone number, stored in E.164 (read with the account's region).
+_NUMBER_SETTINGS: Final[dict[str, tuple[str, ...]]] = {"telecmi": ("agent_number",)}
+
+_SETTING_RULES: Final[dict[tuple[str, str], Callable[[SettingValue, str], SettingValue]]] = {
+    ("telecmi", "endpoint"): _one_of("global", "india"),
+    ("simotel", "caller"): _plain_text(32, r"\+?[0-9*#]*"),
+    ("simotel", "context"): _plain_text(64, r"[A-Za-z0-9_.-]*"),
+    ("simotel", "trunk_name"): _plain_text(64, r"[A-Za-z0-9_.-]*"),
+    ("simotel", "timeout"): _whole(1, 300),
+    ("simotel", "call_limit"): _whole(1, 86400),
+}
 
 
 def check_secret_field(account: Account, field_: str) -> str:

@@ -93,10 +93,23 @@ async def build_context(
     ctx = AppContext(
         config_path, config, secrets, ui_state, lang=lang or config.language, demo=demo
     )
-    if config.accounts:
-        chosen = settings.get_account(config, account)
+    chosen = main_account(config, account)
+    if chosen is not None:
         ctx.session = await open_session(chosen, secrets, language=ctx.lang)
     return ctx
+
+
+def main_account(config: settings.Config, name: str | None) -> settings.Account | None:
+    """The account whose history, voicemail, numbers and E911 the window shows: the one asked
+    for, else the default, else the first VoiceMeUp account. None when only other providers'
+    accounts exist (the window then offers what they can do: calls, recordings)."""
+    if name:
+        return settings.get_account(config, name)
+    if config.default_account:
+        default = settings.get_account(config, config.default_account)
+        if "history" in default.spec.capabilities:
+            return default
+    return next((a for a in config.accounts if "history" in a.spec.capabilities), None)
 
 
 async def _run_window(
@@ -112,7 +125,7 @@ async def _run_window(
     app = QApplication.instance()
     assert isinstance(app, QApplication)
     ctx = await build_context(config_path=config_path, account=account, lang=lang, demo=demo)
-    if ctx.session is None:  # no account yet: the first-run screen, until one is ready
+    if not ctx.config.accounts:  # no account yet: the first-run screen, until one is ready
         chosen = await startup.first_run(
             ctx, start_demo=lambda: startup.start_demo(stack, lang=lang)
         )
@@ -135,8 +148,7 @@ async def _run_window(
         await closed
     finally:
         await ctx.tasks.cancel_all()
-        if ctx.session is not None:
-            await ctx.session.aclose()
+        await ctx.aclose()
     return 0
 
 

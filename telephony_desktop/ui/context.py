@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from telephony_desktop.services.accounts import ClientPool
 from telephony_desktop.services.session import AccountSession
 from telephony_desktop.store.secrets import SecretStore
 from telephony_desktop.store.settings import Config
@@ -48,6 +49,27 @@ class AppContext:
     demo: bool = False
     tasks: Tasks = field(default_factory=Tasks)
 
+    _clients: ClientPool | None = None
+
     @property
     def region(self) -> str:
         return self.session.region if self.session else "CA"
+
+    @property
+    def clients(self) -> ClientPool:
+        """Every other account's client (dialer routes, TrueCNAM, Verba), opened on first use;
+        the main session's own client is lent, not reopened."""
+        if self._clients is None:
+            self._clients = ClientPool(self.secrets, language=self.lang)
+        if self.session is not None:
+            self._clients.borrow(self.session.account.name, self.session.client)
+        return self._clients
+
+    async def aclose(self) -> None:
+        """Close every client and the session's cache (the window is gone)."""
+        try:
+            if self._clients is not None:
+                await self._clients.aclose()
+        finally:
+            if self.session is not None:
+                await self.session.aclose()

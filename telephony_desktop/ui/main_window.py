@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
         dialer = self.pages["dialer"]
         assert isinstance(history, HistoryTab) and isinstance(dialer, DialerTab)
         history.call_back_requested.connect(self.call_back)
+        settings_tab = self.pages["settings"]
+        assert isinstance(settings_tab, SettingsTab)
+        settings_tab.config_changed.connect(lambda _config: dialer.refresh_routes())
         voicemail = self.pages["voicemail"]
         assert isinstance(voicemail, VoicemailTab)
         voicemail.unread_count_changed.connect(self._unread_voicemail)

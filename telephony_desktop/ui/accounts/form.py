@@ -27,13 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.errors import InputError, TelephonyError
-from telephony_desktop.domain.models import AccountDetails
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.providers.voicemeup.names import DEFAULT_ENDPOINT
+from telephony_desktop.services.accounts import check_account
 from telephony_desktop.services.dialer import parse_ring_first
 from telephony_desktop.store import settings
 from telephony_desktop.store.secrets import Source
-from telephony_desktop.ui.accounts.connection import check_connection, connected_text
 from telephony_desktop.ui.accounts.store_io import (
     ConfigChange,
     replace_account,
@@ -57,15 +56,43 @@ _SECRET_LABELS = {
 }
 _SECRET_HINTS = {
     ("voicemeup", "auth_token"): "The 32-character API token from your VoiceMeUp portal",
+    ("telecmi", "secret"): "The app secret from your TeleCMI dashboard",
+    ("simotel", "api_key"): "X-APIKEY from the PBX's API settings (or use a password)",
+    ("simotel", "password"): "The API user's password (or use an API key)",
+    ("truecnam", "password"): "API key password (not your web login)",
+    ("verba", "api_key"): "The API key of the application defined in Verba",
+    ("verba", "password"): "Your Verba password",
 }
-_SETTING_LABELS = {"ring_first": "Ring first", "username": "User name"}
+_SETTING_LABELS = {
+    "ring_first": "Ring first",
+    "username": "User name",
+    "agent_number": "Your phone",
+    "endpoint": "Endpoint",
+    "caller": "Your extension",
+    "context": "Context",
+    "trunk_name": "Trunk",
+    "timeout": "Ring timeout (s)",
+    "call_limit": "Call limit (s)",
+}
 _SETTING_HINTS = {
     "ring_first": "Your phone: a number, or peer:USERNAME for a SIP device",
     "username": "Your user name with the provider",
+    "agent_number": "Your own number, e.g. +1 514 555 0100",
+    "endpoint": "global (default) or india",
+    "caller": "e.g. 557",
+    "context": "e.g. main_routing",
+    "trunk_name": "Optional",
+    "timeout": "Optional, 1–300 (PBX default 30)",
+    "call_limit": "Optional, longest call in seconds",
 }
 _SETTING_HELP = {
     "ring_first": "When you click to call, the provider rings this phone first, then connects "
     "you to the number you dialed.",
+    "agent_number": "TeleCMI rings this number first, then bridges you to the number you dial.",
+    "endpoint": "TeleCMI's India endpoint is for calls within India; global for the rest.",
+    "caller": "The PBX rings this extension first, then the number you dial.",
+    "context": "The PBX route your extension calls out through.",
+    "trunk_name": "Only needed when the first leg is an outside number.",
 }
 
 
@@ -477,16 +504,16 @@ class AccountForm(QFrame):
             account = self.account()
             typed = self.typed_secrets()
             if self.editing is None:
-                for field in account.secret_fields:
-                    if field not in typed:
-                        label = _SECRET_LABELS.get(field, field)
-                        raise InputError(
-                            f"Enter the {label.lower()}: it is kept in the system keyring, "
-                            "never in the configuration file.",
-                            f"Entrez le {field} : il est gardé dans le trousseau système, jamais "
-                            "dans le fichier de configuration.",
-                            field=field,
-                        )
+                field = _missing_secret(account, typed)
+                if field:
+                    label = _SECRET_LABELS.get(field, field)
+                    raise InputError(
+                        f"Enter the {label.lower()}: it is kept in the system keyring, "
+                        "never in the configuration file.",
+                        f"Entrez le {field} : il est gardé dans le trousseau système, jamais "
+                        "dans le fichier de configuration.",
+                        field=field,
+                    )
             change = self._change(account)
             change(self.ctx.config)  # a name already taken is said now, before anything is written
         except InputError as exc:
@@ -533,25 +560,22 @@ class AccountForm(QFrame):
             account = self.account(name=self.name.text().strip() or "untitled")
             typed = self.typed_secrets()
             if self.editing is None:
-                missing = [f for f in account.secret_fields if f not in typed]
+                missing = _missing_secret(account, typed)
                 if missing:
-                    label = _SECRET_LABELS.get(missing[0], missing[0])
+                    label = _SECRET_LABELS.get(missing, missing)
                     raise InputError(
                         f"Enter the {label.lower()} to test the connection.",
-                        f"Entrez le {missing[0]} pour tester la connexion.",
-                        field=missing[0],
+                        f"Entrez le {missing} pour tester la connexion.",
+                        field=missing,
                     )
         except InputError as exc:
             self.show_error(exc)
             return
 
-        def done(details: AccountDetails) -> None:
-            self.status.success(connected_text(details, account))
-
         self._set_busy(True, "Testing the connection…")
         self.ctx.tasks.start(
-            check_connection(account, self.ctx.secrets, typed=typed, language=self.ctx.lang),
-            on_done=done,
+            check_account(account, self.ctx.secrets, typed=typed, language=self.ctx.lang),
+            on_done=self.status.success,
             on_error=lambda exc: self.status.error(describe(exc, self.ctx.lang)),
             on_finally=lambda: self._set_busy(False),
             name="account-test",
@@ -563,6 +587,19 @@ class AccountForm(QFrame):
         self.clear_errors()
         self.status.hide()
         self.cancelled.emit()
+
+
+def _missing_secret(account: settings.Account, typed: dict[str, str]) -> str:
+    """The first secret a new account still needs ("" when complete). Providers with optional
+    secrets (Simotel: API key and/or password) need at least one of them."""
+    spec = account.spec
+    required = [f for f in spec.secret_fields if f not in spec.optional_secrets]
+    for field in required:
+        if field not in typed:
+            return field
+    if spec.optional_secrets and not any(f in typed for f in spec.optional_secrets):
+        return spec.optional_secrets[0]
+    return ""
 
 
 def _field_key(field: str) -> str:

@@ -1,5 +1,6 @@
-"""The Dialer tab: type or paste a number, pick the caller ID, press Enter; the provider rings
-your phone first, then bridges the call."""
+"""The Dialer tab: type or paste a number, pick the caller ID and the route, press Enter; the
+provider rings your phone first, then bridges the call. A TrueCNAM account, when configured, is
+told about each call beside it (never holding it up)."""
 
 from __future__ import annotations
 
@@ -23,9 +24,21 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.errors import InputError, OutcomeUnknown, TelephonyError
-from telephony_desktop.domain.models import Did, DispatchResult
+from telephony_desktop.domain.models import Did, PlacedCall
 from telephony_desktop.domain.numbers import AsYouType, display, normalise
-from telephony_desktop.services.dialer import PreparedCall, place_call, prepare_call
+from telephony_desktop.services.call_routes import (
+    ROUTE_FIELDS,
+    Route,
+    RoutedCall,
+    call_routes,
+    place_routed_call,
+    prepare_routed_call,
+)
+from telephony_desktop.services.caller_name import (
+    Announcement,
+    announce_call_start,
+    caller_name_account,
+)
 from telephony_desktop.services.dids import DidService
 from telephony_desktop.services.freshness import Fresh
 from telephony_desktop.ui.context import AppContext, UiState
@@ -57,6 +70,13 @@ def _e164(number: str, region: str) -> str:
         return ""
 
 
+_ROUTE_NOTES = {
+    "voicemeup": "VoiceMeUp rings your phone (or SIP device) first, then the number.",
+    "telecmi": "TeleCMI rings your own number first, then bridges the call.",
+    "simotel": "Your PBX rings your extension first, then the number.",
+}
+
+
 class AsYouTypeValidator(QValidator):
     """Formats the number field as it is edited (see ``entry.reformat``). A validator, because
     Qt lets it change the text *and* the caret in the same step as the keystroke or paste; it
@@ -77,7 +97,7 @@ class AsYouTypeValidator(QValidator):
 class DialerTab(Tab):
     title = "Dialer"
     key = "dialer"
-    call_placed = Signal(object)  # DispatchResult
+    call_placed = Signal(object)  # PlacedCall
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -117,19 +137,33 @@ class DialerTab(Tab):
         self.caller_id_note.setStyleSheet(_QUIET)
         self.caller_id_note.setWordWrap(True)
         self.caller_id_note.hide()
-        self.ring_first = QLineEdit(self)
-        self.ring_first.setAccessibleName("Phone to ring first")
-        self.ring_first.setPlaceholderText(
-            "Your phone: a number, or peer:USERNAME for a SIP device"
+        self.route = QComboBox(self)
+        self.route.setObjectName("dialer-route")
+        self.route.setAccessibleName("Route")
+        self.route.setToolTip(
+            "Which account places the call. The choice applies to this call; the default "
+            "account is chosen in Settings."
         )
-        self.ring_first.setToolTip(
-            "The provider rings this phone first; when you answer, it calls the number. "
-            "Changing it here applies to the next call only; the account's setting is in "
-            "Settings."
-        )
-        self.ring_first.returnPressed.connect(self.dial)
-        if ctx.session is not None:
-            self.ring_first.setText(str(ctx.session.account.settings.get("ring_first", "")))
+        self.route_note = QLabel("", self)
+        self.route_note.setStyleSheet(_QUIET)
+        self.route_note.setWordWrap(True)
+        self.route_fields: dict[str, QLineEdit] = {}
+        for key, label, hint in dict.fromkeys(f for fs in ROUTE_FIELDS.values() for f in fs):
+            edit = QLineEdit(self)
+            edit.setObjectName(f"dialer-{key}")
+            edit.setAccessibleName(label)
+            edit.setPlaceholderText(hint)
+            edit.setToolTip(
+                f"{hint}. Changing it here applies to the next call only; the account's "
+                "setting is in Settings."
+            )
+            edit.returnPressed.connect(self.dial)
+            self.route_fields[key] = edit
+        self.ring_first = self.route_fields["ring_first"]
+        self.caller_name_status = QLabel("", self)
+        self.caller_name_status.setObjectName("dialer-caller-name")
+        self.caller_name_status.setWordWrap(True)
+        self.caller_name_status.hide()
 
         self.call_button = QPushButton("Call", self)
         self.call_button.setObjectName("dialer-call")
@@ -157,7 +191,10 @@ class DialerTab(Tab):
         self.recent.itemDoubleClicked.connect(self._recent_chosen)
 
         self.body.addLayout(self._layout(), 1)
-        self._fill_caller_ids([])
+        self._dids: list[Did] = []
+        self._fill_routes()
+        self.route.currentIndexChanged.connect(lambda _i: self._route_changed())
+        self._route_changed()
         self._show_recent()
         self._validate()
 
@@ -173,6 +210,7 @@ class DialerTab(Tab):
         left.addLayout(row)
         left.addWidget(self.verdict)
         left.addWidget(self.call_status)
+        left.addWidget(self.caller_name_status)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -181,8 +219,15 @@ class DialerTab(Tab):
         caller.setSpacing(2)
         caller.addWidget(self.caller_id)
         caller.addWidget(self.caller_id_note)
+        route = QVBoxLayout()
+        route.setSpacing(2)
+        route.addWidget(self.route)
+        route.addWidget(self.route_note)
+        form.addRow("Call through:", route)
         form.addRow("Caller ID:", caller)
-        form.addRow("Ring first:", self.ring_first)
+        for key, label, _hint in dict.fromkeys(f for fs in ROUTE_FIELDS.values() for f in fs):
+            form.addRow(f"{label}:", self.route_fields[key])
+        self._route_form = form
         left.addSpacing(4)
         left.addLayout(form)
         left.addSpacing(4)
@@ -222,8 +267,12 @@ class DialerTab(Tab):
     def first_shown(self) -> None:
         session = self.ctx.session
         self.number.setFocus()
+        if not call_routes(self.ctx.config):
+            self.banner.info(
+                "Add an account that can place calls (VoiceMeUp, TeleCMI or Simotel) in the "
+                "Settings tab."
+            )
         if session is None:
-            self.banner.info("Add an account in the Settings tab to place calls.")
             return
         service = DidService(session)
         self.run(service.cached(), self._cached_caller_ids)
@@ -261,13 +310,68 @@ class DialerTab(Tab):
         self.number.insert(key)  # emits textEdited like a key press
         self.number.setFocus()
 
-    def _prepare(self) -> PreparedCall:
+    # --- routes ---------------------------------------------------------------------------------
+
+    def current_route(self) -> Route | None:
+        data = self.route.currentData()
+        return data if isinstance(data, Route) else None
+
+    def _fill_routes(self) -> None:
+        wanted = self.current_route()
+        self.route.blockSignals(True)
+        self.route.clear()
+        for route in call_routes(self.ctx.config):
+            self.route.addItem(route.label, route)
+        index = max(0, self.route.findText(wanted.label)) if wanted else 0
+        self.route.setCurrentIndex(index)
+        self.route.setEnabled(self.route.count() > 1)
+        self.route.blockSignals(False)
+
+    def set_route(self, name: str) -> None:
+        for i in range(self.route.count()):
+            data = self.route.itemData(i)
+            if isinstance(data, Route) and data.name.lower() == name.lower():
+                self.route.setCurrentIndex(i)
+                return
+
+    def refresh_routes(self) -> None:
+        """The accounts changed (Settings): list the routes again, keeping the choice."""
+        self._fill_routes()
+        self._route_changed()
+
+    def _route_changed(self) -> None:
+        route = self.current_route()
+        keys = {key for key, _l, _h in route.fields} if route else set()
+        for key, edit in self.route_fields.items():
+            self._route_form.setRowVisible(edit, key in keys)
+        if route is not None:
+            for key, value in route.defaults().items():
+                self.route_fields[key].setText(value)
+            self.route_note.setText(_ROUTE_NOTES[route.provider])
+        else:
+            self.route_note.setText("")
+        self._fill_caller_ids(self._dids)
+        self._validate()
+
+    def _region(self) -> str:
+        route = self.current_route()
+        return route.account.region if route else self.ctx.region
+
+    def _prepare(self) -> RoutedCall:
+        route = self.current_route()
+        if route is None:
+            raise InputError(
+                "No account can place calls yet: add one in the Settings tab.",
+                "Aucun compte ne peut encore passer d'appels : ajoutez-en un dans Réglages.",
+                field="route",
+            )
         caller = self.caller_id.currentData()
-        return prepare_call(
+        return prepare_routed_call(
+            route,
             self.number.text(),
-            region=self.ctx.region,
-            ring_first=self.ring_first.text(),
-            caller_id=str(caller) if caller else None,
+            region=self._region(),
+            caller_id=str(caller) if caller else "",
+            fields={key: edit.text() for key, edit in self.route_fields.items()},
         )
 
     def _validate(self) -> bool:
@@ -289,16 +393,18 @@ class DialerTab(Tab):
         extra = f" · then dial extension {number.extension}" if number.extension else ""
         self.verdict.setText(f"✓ {display(number.e164, self.ctx.region)}  ({number.e164}){extra}")
         self.verdict.setStyleSheet(_OK)
-        self.call_button.setEnabled(not self._in_flight and self.ctx.session is not None)
+        self.call_button.setEnabled(not self._in_flight and self.current_route() is not None)
         return True
 
     # --- caller IDs ------------------------------------------------------------------------------
 
     def _cached_caller_ids(self, dids: list[Did]) -> None:
         if dids:
+            self._dids = list(dids)
             self._fill_caller_ids(dids)
 
     def _fresh_caller_ids(self, fresh: Fresh[list[Did]]) -> None:
+        self._dids = list(fresh.value)
         self._fill_caller_ids(fresh.value)
         if fresh.error is not None:
             self._caller_ids_failed(fresh.error)
@@ -313,14 +419,18 @@ class DialerTab(Tab):
         self.caller_id_note.show()
 
     def _fill_caller_ids(self, dids: list[Did]) -> None:
-        """The account's numbers; selected: what was chosen, else the account's caller ID."""
-        region = self.ctx.region
+        """The route account's numbers (the main account's DIDs when it is the route); selected:
+        what was chosen, else the route account's caller ID."""
+        region = self._region()
         session = self.ctx.session
+        route = self.current_route()
+        account = route.account if route else (session.account if session else None)
+        own_dids = session is not None and account is not None and account == session.account
         current = self.caller_id.currentData()
-        default = session.account.caller_id if session else ""
-        wanted = str(current) if current is not None else default
+        default = account.caller_id if account else ""
+        wanted = str(current) if current else default
         entries: list[tuple[str, str]] = []
-        for did in dids:
+        for did in dids if own_dids else []:
             e164 = _e164(did.phone_number, region)
             if not e164 or any(e164 == data for _, data in entries):
                 continue
@@ -330,7 +440,10 @@ class DialerTab(Tab):
             entries.append((label, e164))
         if default and not any(default == data for _, data in entries):
             entries.insert(0, (f"{display(default, region)} — account setting", default))
-        entries.append(("Provider default (no caller ID sent)", ""))
+        if account is None or account.provider != "telecmi":  # TeleCMI requires one
+            entries.append(("Provider default (no caller ID sent)", ""))
+        elif not entries:
+            entries.append(("Set a caller ID for this account in Settings", ""))
         self.caller_id.blockSignals(True)
         self.caller_id.clear()
         for label, data in entries:
@@ -369,34 +482,78 @@ class DialerTab(Tab):
 
     def dial(self) -> None:
         """Place the call once. Nothing is sent while the input is invalid or a call is pending."""
-        session = self.ctx.session
-        if session is None or self._in_flight or not self._validate():
+        if self._in_flight or not self._validate():
             return
         try:
             prepared = self._prepare()
         except InputError as exc:
             self.call_status.error(exc.user_message(self.ctx.lang))
-            if exc.field == "ring_first":
-                self.ring_first.setFocus()
+            target = self.route_fields.get(exc.field) if exc.field else None
+            if exc.field == "caller_id":
+                self.caller_id.setFocus()
+            elif target is not None:
+                target.setFocus()
             return
         self._in_flight = True
         self.call_button.setEnabled(False)
         self.call_button.setText("Calling…")
-        where = prepared.describe(self.ctx.region)
+        where = prepared.describe(self._region())
         self.call_status.info(
             f"Calling {where}… your phone rings first; answer it to be connected."
         )
+        self.caller_name_status.hide()
+        account = prepared.route.account
+        clients = self.ctx.clients
+
+        async def place() -> PlacedCall:
+            client = await clients.get(account)
+            return await place_routed_call(client, prepared)
+
         self.run(
-            place_call(session.client, prepared),
+            place(),
             lambda result: self._placed(prepared, result),
             on_error=self._failed,
             on_finally=self._settled,
         )
+        self._announce(prepared)
 
-    def _placed(self, prepared: PreparedCall, result: DispatchResult) -> None:
-        where = prepared.describe(self.ctx.region)
-        call_id = f" — call id {result.call_hash}" if result.call_hash else ""
-        parts = [f"Call placed to {where}{call_id}."]
+    def _announce(self, prepared: RoutedCall) -> None:
+        """TrueCLID call start beside the call (its own task: it never delays the call)."""
+        cnam = caller_name_account(self.ctx.config)
+        if cnam is None:
+            return
+        clients = self.ctx.clients
+
+        async def announce() -> Announcement:
+            from telephony_desktop.providers.truecnam.client import TrueCnamClient
+
+            try:
+                client = await clients.get(cnam)
+            except TelephonyError as exc:
+                return Announcement(
+                    "failed",
+                    "TrueCNAM was not told about this call (the call itself is not affected): "
+                    + exc.user_message(self.ctx.lang),
+                    exc,
+                )
+            assert isinstance(client, TrueCnamClient)
+            return await announce_call_start(
+                client, calling=prepared.caller_id, called=prepared.destination.e164
+            )
+
+        self.run(announce(), self._announced)
+
+    def _announced(self, outcome: Announcement) -> None:
+        style = {"sent": _QUIET, "skipped": _QUIET}.get(outcome.state, "color: #b36b00;")
+        prefix = "" if outcome.state == "sent" else "⚠ "
+        self.caller_name_status.setStyleSheet(style)
+        self.caller_name_status.setText(prefix + outcome.message_en)
+        self.caller_name_status.show()
+
+    def _placed(self, prepared: RoutedCall, result: PlacedCall) -> None:
+        where = prepared.describe(self._region())
+        call_id = f" — reference {result.reference}" if result.reference else ""
+        parts = [f"Call placed to {where} through {prepared.route.name}{call_id}."]
         parts.extend(prepared.notes)
         warnings = [w.message(self.ctx.lang) for w in result.warnings]
         text = " ".join(parts + warnings)
@@ -410,8 +567,9 @@ class DialerTab(Tab):
     def _failed(self, exc: TelephonyError) -> None:
         if isinstance(exc, OutcomeUnknown):
             self.call_status.warning(
-                f"Outcome unknown — {describe(exc, self.ctx.lang)} The History tab shows the "
-                "call if it went through: look there before calling again."
+                f"Outcome unknown — {describe(exc, self.ctx.lang)} Your phone will ring if it "
+                "went through, and the History tab will show the call: look there before "
+                "calling again."
             )
         else:
             self.call_status.error(describe(exc, self.ctx.lang))

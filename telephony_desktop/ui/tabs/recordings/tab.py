@@ -48,6 +48,7 @@ from telephony_desktop.ui.tabs.recordings.model import (
     RecordingsModel,
     status_text,
 )
+from telephony_desktop.ui.tabs.recordings.verba_panel import VerbaPanel, verba_account
 from telephony_desktop.ui.tabs.voicemail.common import (
     ConfirmBar,
     ask_save_path,
@@ -82,6 +83,10 @@ class RecordingsTab(Tab):
     # --- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
+        self.verba: VerbaPanel | None = None
+        if verba_account(self.ctx) is not None:
+            self.verba = VerbaPanel(self.ctx, self)
+            self.body.addWidget(self.verba)
         top = QHBoxLayout()
         top.setSpacing(8)
         self.summary = QLabel("Loading recordings…", self)
@@ -206,6 +211,8 @@ class RecordingsTab(Tab):
         self.splitter.setStretchFactor(1, 2)
         self.splitter.setSizes([640, 460])
         self.body.addWidget(self.splitter, 1)
+        if self.verba is not None:  # one recording plays at a time
+            self.verba.playback_started.connect(self.player.pause)
 
     def _build_details(self) -> QWidget:
         pane = QFrame(self)
@@ -270,8 +277,12 @@ class RecordingsTab(Tab):
 
     def first_shown(self) -> None:
         if self._service is None:
-            self.summary.setText("No account is open.")
-            self.empty.setText("Add an account in Settings to see your call recordings here.")
+            self.summary.setText("No VoiceMeUp account is open.")
+            self.empty.setText(
+                "Recordings kept by VoiceMeUp appear here once a VoiceMeUp account is added in "
+                "Settings."
+                + (" Verba recordings are found above." if self.verba is not None else "")
+            )
             self.refresh_button.setEnabled(False)
             return
         if not self._loaded and not self._refreshing:
@@ -507,6 +518,8 @@ class RecordingsTab(Tab):
     def _maybe_play(self, rec_id: str) -> None:
         if self._play_when_ready == rec_id:
             self._play_when_ready = None
+            if self.verba is not None:
+                self.verba.player.pause()
             self.player.play()
 
     # --- download ------------------------------------------------------------------------------

@@ -29,10 +29,9 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.errors import TelephonyError
-from telephony_desktop.domain.models import AccountDetails
+from telephony_desktop.services.accounts import check_account
 from telephony_desktop.store import settings
 from telephony_desktop.store.secrets import Source
-from telephony_desktop.ui.accounts.connection import check_connection, connected_text
 from telephony_desktop.ui.accounts.form import AccountForm, fill_regions, system_region
 from telephony_desktop.ui.accounts.store_io import update_config
 from telephony_desktop.ui.app import apply_theme
@@ -408,16 +407,13 @@ class SettingsTab(Tab):
         self.test_button.setText("Testing…")
         self.account_status.info(f"Testing {account.name}…")
 
-        def done(details: AccountDetails) -> None:
-            self.account_status.success(connected_text(details, account))
-
         def settled() -> None:
             self.test_button.setText("Test connection")
             self._update_buttons()
 
         self.run(
-            check_connection(account, self.ctx.secrets, language=self.ctx.lang),
-            done,
+            check_account(account, self.ctx.secrets, language=self.ctx.lang),
+            self.account_status.success,
             on_error=self._account_error,
             on_finally=settled,
         )

@@ -1,0 +1,183 @@
+"""Commands that work across providers: ``call --route``, ``recording find`` (Verba) and
+``account test``."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from telephony_desktop.cli.commands import Context
+from telephony_desktop.domain.errors import InputError
+from telephony_desktop.domain.numbers import display
+from telephony_desktop.services.accounts import check_account, open_client
+from telephony_desktop.services.call_routes import (
+    Route,
+    call_routes,
+    find_route,
+    place_routed_call,
+    prepare_routed_call,
+)
+from telephony_desktop.services.caller_name import (
+    Announcement,
+    announce_call_start,
+    caller_name_account,
+)
+from telephony_desktop.services.verba_recordings import VerbaLookup, parse_status
+from telephony_desktop.store import paths, settings
+
+# Which route field ``--ring`` fills: the phone that rings first.
+_RING_FIELD = {"voicemeup": "ring_first", "telecmi": "agent_number", "simotel": "caller"}
+
+
+def _route(ctx: Context, config: settings.Config) -> Route:
+    a = ctx.args
+    if a.route:
+        return find_route(config, a.route)
+    if a.account:
+        return find_route(config, a.account)
+    routes = call_routes(config)
+    if not routes:
+        raise InputError(
+            "No account can place calls: add a VoiceMeUp, TeleCMI or Simotel account.",
+            "Aucun compte ne peut passer d'appels : ajoutez un compte VoiceMeUp, TeleCMI ou "
+            "Simotel.",
+            field="route",
+        )
+    return routes[0]
+
+
+async def _announce(
+    ctx: Context, config: settings.Config, calling: str, called: str
+) -> Announcement | None:
+    from telephony_desktop.domain.errors import TelephonyError
+    from telephony_desktop.providers.truecnam.client import TrueCnamClient
+
+    account = caller_name_account(config)
+    if account is None or ctx.args.no_caller_name:
+        return None
+    try:
+        client = await open_client(account, ctx.secrets, language=ctx.lang)
+    except TelephonyError as exc:
+        return Announcement(
+            "failed",
+            "TrueCNAM was not told about this call (the call itself is not affected): "
+            + exc.user_message(ctx.lang),
+            exc,
+        )
+    assert isinstance(client, TrueCnamClient)
+    try:
+        return await announce_call_start(client, calling=calling, called=called)
+    finally:
+        await client.aclose()
+
+
+async def call_cmd(ctx: Context) -> int:
+    """Place one call on a route; TrueCLID rides beside it. Never retried."""
+    a = ctx.args
+    config = ctx.config()
+    route = _route(ctx, config)
+    fields = {_RING_FIELD[route.provider]: a.ring} if a.ring else {}
+    prepared = prepare_routed_call(
+        route, a.number, region=route.account.region, caller_id=a.caller_id or "", fields=fields
+    )
+    client = await open_client(route.account, ctx.secrets, language=ctx.lang)
+    announce = asyncio.create_task(
+        _announce(ctx, config, prepared.caller_id, prepared.destination.e164)
+    )
+    try:
+        result = await place_routed_call(client, prepared)
+    finally:
+        await client.aclose()
+        outcome = await announce  # the call is placed (or not) whatever this says
+        if outcome is not None and outcome.state != "sent" and not a.json:
+            ctx.warn(outcome.message_en)
+    region = route.account.region
+    if a.json:
+        ctx.json(
+            {
+                "route": route.name,
+                "provider": route.provider,
+                "reference": result.reference,
+                "status": result.status,
+                "destination": prepared.destination.e164,
+                "caller_id": prepared.caller_id,
+                "warnings": [w.message(ctx.lang) for w in result.warnings],
+                "caller_name": None
+                if outcome is None
+                else {"state": outcome.state, "message": outcome.message_en},
+            }
+        )
+        return 0
+    ctx.say(
+        f"Calling {display(prepared.destination.e164, region)} through {route.name} "
+        f"({route.provider}): your phone rings first (reference {result.reference or '-'}, "
+        f"{result.status or 'accepted'})."
+    )
+    for note in prepared.notes:
+        ctx.say(note)
+    for warning in result.warnings:
+        ctx.warn(warning.message(ctx.lang))
+    if outcome is not None and outcome.state == "sent":
+        ctx.say(outcome.message_en)
+    return 0
+
+
+def _verba_account(ctx: Context, config: settings.Config) -> settings.Account:
+    if ctx.args.account:
+        account = settings.get_account(config, ctx.args.account)
+        if account.provider == "verba":
+            return account
+    found = next((acc for acc in config.accounts if acc.provider == "verba"), None)
+    if found is None:
+        raise InputError(
+            "No Verba account is configured: add one with "
+            "'telephony-desktop account add NAME --provider verba --base-url URL "
+            "--setting username=LOGIN'.",
+            "Aucun compte Verba n'est configuré : ajoutez-en un avec "
+            "'telephony-desktop account add NOM --provider verba --base-url URL "
+            "--setting username=IDENTIFIANT'.",
+            field="account",
+        )
+    return found
+
+
+async def recording_cmd(ctx: Context) -> int:
+    a = ctx.args
+    config = ctx.config()
+    account = _verba_account(ctx, config)
+    status = parse_status(a.status)
+    from telephony_desktop.providers.verba.client import VerbaClient
+
+    client = await open_client(account, ctx.secrets, language=ctx.lang)
+    assert isinstance(client, VerbaClient)
+    lookup = VerbaLookup(client, paths.data_dir() / "verba" / account.name.lower())
+    try:
+        found = await lookup.find(a.extension, status)
+        saved: Path | None = None
+        if a.download:
+            saved = await lookup.save_copy(found.call_id, Path(a.download))
+    finally:
+        await client.aclose()
+    if a.json:
+        ctx.json(
+            {
+                "account": account.name,
+                "extension": found.extension,
+                "status": list(found.status),
+                "call_id": found.call_id,
+                "url": found.url,
+                "saved_to": str(saved) if saved else None,
+            }
+        )
+        return 0
+    ctx.say(f"Call {found.call_id} ({', '.join(found.status)} call on {found.extension})")
+    ctx.say(f"Open in Verba: {found.url}")
+    if saved is not None:
+        ctx.say(f"Recording saved to {saved}")
+    return 0
+
+
+async def account_test_cmd(ctx: Context) -> int:
+    account = settings.get_account(ctx.config(), ctx.args.name)
+    ctx.say(await check_account(account, ctx.secrets, language=ctx.lang))
+    return 0

@@ -1,0 +1,205 @@
+"""Any account's provider client: its credentials read from the keyring, built, tested, pooled.
+
+The main (VoiceMeUp) account is opened as a whole ``AccountSession`` with its cache; the others
+(a TeleCMI or Simotel dialer route, TrueCNAM caller names, Verba recordings) only need a client,
+opened the first time it is used and kept until the app closes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, TypeAlias
+
+from telephony_desktop.domain.errors import SecretMissing
+from telephony_desktop.store.secrets import SecretStore
+from telephony_desktop.store.settings import Account
+
+if TYPE_CHECKING:
+    from telephony_desktop.providers.simotel.client import SimotelClient
+    from telephony_desktop.providers.telecmi.client import TeleCMIClient
+    from telephony_desktop.providers.truecnam.client import TrueCnamClient
+    from telephony_desktop.providers.verba.client import VerbaClient
+    from telephony_desktop.providers.voicemeup.client import VoiceMeUpClient
+
+    ProviderClient: TypeAlias = (
+        VoiceMeUpClient | TeleCMIClient | SimotelClient | TrueCnamClient | VerbaClient
+    )
+
+
+async def read_credentials(
+    account: Account, secrets: SecretStore, *, typed: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """The account's secrets: ``typed`` (a form not yet saved) wins over the keyring, read off
+    the loop. A missing required secret raises ``SecretMissing``; optional ones are skipped, but
+    at least one must be there."""
+    spec = account.spec
+    found: dict[str, str] = {}
+    missing: SecretMissing | None = None
+    for field in spec.secret_fields:
+        value = (typed or {}).get(field, "")
+        if value:
+            found[field] = value
+            continue
+        try:
+            found[field] = str(await secrets.aget(account.name, field))
+        except SecretMissing as exc:
+            if field not in spec.optional_secrets:
+                raise
+            missing = missing or exc
+    if not found and missing is not None:
+        raise missing
+    return found
+
+
+def build_client(
+    account: Account, creds: Mapping[str, str], *, language: str = "en"
+) -> ProviderClient:
+    """The adapter for ``account``'s provider (nothing is sent yet)."""
+    provider = account.provider
+    settings = account.settings
+    if provider == "voicemeup":
+        from telephony_desktop.providers.voicemeup.client import VoiceMeUpClient
+        from telephony_desktop.providers.voicemeup.names import DEFAULT_ENDPOINT
+
+        return VoiceMeUpClient(
+            account_id=account.account_id,
+            auth_token=creds["auth_token"],
+            endpoint=account.base_url or DEFAULT_ENDPOINT,
+            language=language,
+        )
+    if provider == "telecmi":
+        from telephony_desktop.providers.telecmi.client import TeleCMIClient
+
+        return TeleCMIClient(
+            appid=account.account_id,
+            secret=creds["secret"],
+            region=str(settings.get("endpoint", "global")),
+            base_url=account.base_url,
+            language=language,
+        )
+    if provider == "simotel":
+        from telephony_desktop.providers.simotel.client import SimotelClient
+
+        username = str(settings.get("username", "")) or None
+        password = creds.get("password") or None
+        return SimotelClient(
+            base_url=account.base_url or "",
+            username=username if password else None,
+            password=password if username else None,
+            api_key=creds.get("api_key") or None,
+            allow_insecure_http=account.allow_insecure_http,
+            language=language,
+        )
+    if provider == "truecnam":
+        from telephony_desktop.providers.truecnam.client import TrueCnamClient
+
+        return TrueCnamClient(
+            username=str(settings.get("username", "")),
+            password=creds["password"],
+            endpoint=account.base_url,
+            language=language,
+        )
+    if provider == "verba":
+        from telephony_desktop.providers.verba.client import VerbaClient
+
+        return VerbaClient(
+            base_url=account.base_url or "",
+            login=str(settings.get("username", "")),
+            password=creds["password"],
+            api_key=creds["api_key"],
+            language=language,
+        )
+    raise AssertionError(f"no adapter for {provider}")  # Account refuses unknown providers
+
+
+async def open_client(
+    account: Account,
+    secrets: SecretStore,
+    *,
+    typed: Mapping[str, str] | None = None,
+    language: str = "en",
+) -> ProviderClient:
+    creds = await read_credentials(account, secrets, typed=typed)
+    return build_client(account, creds, language=language)
+
+
+async def check_account(
+    account: Account,
+    secrets: SecretStore,
+    *,
+    typed: Mapping[str, str] | None = None,
+    language: str = "en",
+) -> str:
+    """``Test connection``: one harmless authenticated request; the sentence to show on success.
+    Failures raise the adapter's typed errors."""
+    client = await open_client(account, secrets, typed=typed, language=language)
+    try:
+        details = await client.test_connection()
+    finally:
+        await client.aclose()
+    label = account.spec.label
+    if account.provider == "voicemeup":
+        from telephony_desktop.domain.models import AccountDetails
+
+        if isinstance(details, AccountDetails):
+            money = details.funds_left if details.funds_left is not None else None
+            money = money if money is not None else details.account_balance
+            balance = f", balance {money} {details.currency}".rstrip() if money is not None else ""
+            name = f" ({details.callerid_name})" if details.callerid_name else ""
+            return f"Connected: account {details.account_id or account.account_id}{name}{balance}."
+    what = {
+        "telecmi": f"app {account.account_id} accepted",
+        "simotel": "the PBX answered ping",
+        "truecnam": "the API key was accepted",
+        "verba": "signed in, token received",
+    }.get(account.provider, "OK")
+    return f"Connected to {label}: {what}."
+
+
+class ClientPool:
+    """One client per account, opened on first use and closed together.
+
+    ``borrowed`` clients (the main session's) are handed out but never closed here.
+    """
+
+    def __init__(
+        self,
+        secrets: SecretStore,
+        *,
+        language: str = "en",
+        borrowed: Mapping[str, ProviderClient] | None = None,
+    ) -> None:
+        self._secrets = secrets
+        self._language = language
+        self._borrowed: dict[str, ProviderClient] = dict(borrowed or {})
+        self._open: dict[str, tuple[Account, ProviderClient]] = {}
+        self._lock = asyncio.Lock()
+
+    def borrow(self, account_name: str, client: ProviderClient) -> None:
+        self._borrowed[account_name.lower()] = client
+
+    async def get(self, account: Account) -> ProviderClient:
+        key = account.name.lower()
+        if key in self._borrowed:
+            return self._borrowed[key]
+        async with self._lock:
+            current = self._open.get(key)
+            if current is not None and current[0] == account:
+                return current[1]
+            if current is not None:  # the account was edited: its old client goes
+                del self._open[key]
+                await current[1].aclose()
+            client = await open_client(account, self._secrets, language=self._language)
+            self._open[key] = (account, client)
+            return client
+
+    async def forget(self, account_name: str) -> None:
+        entry = self._open.pop(account_name.lower(), None)
+        if entry is not None:
+            await entry[1].aclose()
+
+    async def aclose(self) -> None:
+        entries, self._open = list(self._open.values()), {}
+        for _account, client in entries:
+            await client.aclose()

@@ -1,0 +1,258 @@
+"""Dialer routes: which provider bridges a click-to-call, and what each needs from the user.
+
+A route is an account that can place calls: VoiceMeUp (``call_dispatch``: ring a phone or SIP
+device of the account first), TeleCMI (PCMO bridge: ring the user's own number first) or Simotel
+(PBX originate: ring the user's extension first). Everything is checked before anything is sent,
+and a call is placed once: a lost answer is ``OutcomeUnknown``, never a retry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Final
+
+import phonenumbers
+
+from telephony_desktop.domain.errors import InputError
+from telephony_desktop.domain.models import PlacedCall
+from telephony_desktop.domain.numbers import PhoneNumber, display, normalise
+from telephony_desktop.services.dialer import parse_ring_first, prepare_call
+from telephony_desktop.store.settings import Account, Config
+
+if TYPE_CHECKING:
+    from telephony_desktop.services.accounts import ProviderClient
+
+ROUTE_PROVIDERS: Final = ("voicemeup", "telecmi", "simotel")
+
+# The fields each route asks for, in order: (key, label, hint).
+ROUTE_FIELDS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
+    "voicemeup": (
+        ("ring_first", "Ring first", "Your phone or peer:USERNAME — it rings, then the number"),
+    ),
+    "telecmi": (("agent_number", "Your phone", "Your own number — it rings first, then the call"),),
+    "simotel": (
+        ("caller", "Your extension", "Your PBX extension — it rings first, e.g. 557"),
+        ("context", "Context", "The PBX outgoing route of your extension, e.g. main_routing"),
+        ("trunk_name", "Trunk", "Only when your first leg is an outside number"),
+    ),
+}
+KIND_LABELS: Final = {
+    "voicemeup": "VoiceMeUp call dispatch",
+    "telecmi": "TeleCMI bridge",
+    "simotel": "Simotel PBX originate",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    account: Account
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+    @property
+    def provider(self) -> str:
+        return self.account.provider
+
+    @property
+    def label(self) -> str:
+        return f"{self.account.name} — {KIND_LABELS[self.provider]}"
+
+    @property
+    def fields(self) -> tuple[tuple[str, str, str], ...]:
+        return ROUTE_FIELDS[self.provider]
+
+    def defaults(self) -> dict[str, str]:
+        settings = self.account.settings
+        return {key: str(settings.get(key, "")) for key, _label, _hint in self.fields}
+
+
+def call_routes(config: Config) -> list[Route]:
+    """Every account that can place calls, the default account first."""
+    routes = [Route(a) for a in config.accounts if a.provider in ROUTE_PROVIDERS]
+    default = (config.default_account or "").lower()
+    routes.sort(key=lambda r: r.name.lower() != default)
+    return routes
+
+
+def find_route(config: Config, name: str) -> Route:
+    """The route named ``name`` (an account name, or a provider when only one account has it)."""
+    routes = call_routes(config)
+    key = name.strip().lower()
+    for route in routes:
+        if route.name.lower() == key:
+            return route
+    by_provider = [r for r in routes if r.provider == key]
+    if len(by_provider) == 1:
+        return by_provider[0]
+    names = ", ".join(r.name for r in routes) or "none configured"
+    raise InputError(
+        f"No call route named {name!r}. Routes: {names}.",
+        f"Aucune route d'appel nommée {name!r}. Routes : {names}.",
+        field="route",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RoutedCall:
+    """A call ready to place on one route: every value checked and in the provider's form."""
+
+    route: Route
+    destination: PhoneNumber
+    caller_id: str  # E.164, or "" for the provider's default
+    params: Mapping[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    def describe(self, region: str) -> str:
+        return display(self.destination.e164, region)
+
+
+def _required(value: str, key: str, en: str, fr: str) -> str:
+    if not value.strip():
+        raise InputError(en, fr, field=key)
+    return value.strip()
+
+
+def _caller_id(text: str, region: str) -> str:
+    if not text.strip():
+        return ""
+    try:
+        return normalise(text, region).e164
+    except InputError as exc:
+        raise InputError(
+            f"The caller ID is not usable: {exc.message_en}",
+            f"L'afficheur n'est pas utilisable : {exc.message_fr}",
+            field="caller_id",
+        ) from None
+
+
+def pbx_dial_string(number: PhoneNumber, region: str) -> str:
+    """What a phone in ``region`` would dial for ``number`` (national form at home, the
+    international prefix abroad): what a PBX's outgoing route expects."""
+    parsed = phonenumbers.parse(number.e164)
+    text = phonenumbers.format_number_for_mobile_dialing(parsed, region, with_formatting=False)
+    return text or number.e164
+
+
+def prepare_routed_call(
+    route: Route,
+    number: str,
+    *,
+    region: str,
+    caller_id: str = "",
+    fields: Mapping[str, str] | None = None,
+) -> RoutedCall:
+    """Validate and convert for ``route``; raises ``InputError`` naming the field. No I/O."""
+    values = {**route.defaults(), **{k: v for k, v in (fields or {}).items() if v is not None}}
+    destination = normalise(number, region)
+    callerid = _caller_id(caller_id or route.account.caller_id, region)
+    notes: tuple[str, ...] = ()
+    if destination.extension:
+        notes = (f"Dial extension {destination.extension} when the call is answered.",)
+    provider = route.provider
+    params: dict[str, str]
+    if provider == "voicemeup":
+        prepared = prepare_call(
+            number, region=region, ring_first=values.get("ring_first", ""), caller_id=callerid
+        )
+        params = {
+            "source_type": prepared.source_type,
+            "source": prepared.source,
+            "destination": prepared.destination_param,
+            "callerid_number": prepared.callerid_number or "",
+        }
+    elif provider == "telecmi":
+        agent = _required(
+            values.get("agent_number", ""),
+            "agent_number",
+            "Enter your own phone number: TeleCMI rings it first, then connects the call.",
+            "Entrez votre propre numéro : TeleCMI le fait sonner d'abord, puis relie l'appel.",
+        )
+        try:
+            agent_e164 = normalise(agent, region).e164
+        except InputError as exc:
+            raise InputError(
+                f"Your phone number is not usable: {exc.message_en}",
+                f"Votre numéro n'est pas utilisable : {exc.message_fr}",
+                field="agent_number",
+            ) from None
+        _required(
+            callerid,
+            "caller_id",
+            "TeleCMI needs a caller ID for every call: choose one of your TeleCMI numbers.",
+            "TeleCMI exige un afficheur pour chaque appel : choisissez un de vos numéros TeleCMI.",
+        )
+        params = {"agent_number": agent_e164, "destination": destination.e164}
+    elif provider == "simotel":
+        caller = _required(
+            values.get("caller", ""),
+            "caller",
+            "Enter your PBX extension: Simotel rings it first, then the number.",
+            "Entrez votre poste : Simotel le fait sonner d'abord, puis le numéro.",
+        )
+        context = _required(
+            values.get("context", ""),
+            "context",
+            "Enter the PBX context (outgoing route) of your extension, e.g. main_routing.",
+            "Entrez le contexte (route sortante) de votre poste, p. ex. main_routing.",
+        )
+        params = {
+            "caller": caller,
+            "callee": pbx_dial_string(destination, region),
+            "context": context,
+            "trunk_name": values.get("trunk_name", "").strip(),
+            "caller_id": callerid.lstrip("+") if callerid else caller,
+        }
+    else:  # pragma: no cover - call_routes only lists the three
+        raise AssertionError(provider)
+    return RoutedCall(route, destination, callerid, params, notes)
+
+
+async def place_routed_call(client: ProviderClient, call: RoutedCall) -> PlacedCall:
+    """Send the call once. ``OutcomeUnknown`` means: look at the history before trying again."""
+    p = call.params
+    provider = call.route.provider
+    if provider == "voicemeup":
+        from telephony_desktop.providers.voicemeup.client import VoiceMeUpClient
+
+        assert isinstance(client, VoiceMeUpClient)
+        result = await client.call_dispatch(
+            source_type=p["source_type"],
+            source=p["source"],
+            destination_type="number",
+            destination=p["destination"],
+            callerid_number=p["callerid_number"] or None,
+            meta_data="telephony-desktop",
+        )
+        return PlacedCall("voicemeup", result.call_hash, result.status, result.warnings)
+    if provider == "telecmi":
+        from telephony_desktop.providers.telecmi.client import TeleCMIClient
+
+        assert isinstance(client, TeleCMIClient)
+        return await client.make_call(
+            agent_number=p["agent_number"], destination=p["destination"], caller_id=call.caller_id
+        )
+    if provider == "simotel":
+        from telephony_desktop.providers.simotel.client import SimotelClient
+
+        assert isinstance(client, SimotelClient)
+        settings = call.route.account.settings
+        timeout = settings.get("timeout")
+        limit = settings.get("call_limit")
+        return await client.originate(
+            caller=p["caller"],
+            callee=p["callee"],
+            context=p["context"],
+            caller_id=p["caller_id"],
+            trunk_name=p["trunk_name"],
+            timeout_s=int(timeout) if timeout not in (None, "") else None,
+            call_limit_s=int(limit) if limit not in (None, "") else None,
+        )
+    raise AssertionError(provider)
+
+
+def ring_first_kind(spec: str, region: str) -> str:
+    """``peer`` or ``number`` (raises ``InputError``): for labels in the dialer."""
+    return parse_ring_first(spec, region)[0]

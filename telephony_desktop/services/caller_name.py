@@ -1,0 +1,52 @@
+"""TrueCNAM TrueCLID: tell TrueCNAM about each call the user places, so the callee sees the right
+caller name.
+
+It rides beside the call and never holds it up: the call is placed whatever happens here, and a
+failure is reported to the user, not swallowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.store.settings import Account, Config
+
+if TYPE_CHECKING:
+    from telephony_desktop.providers.truecnam.client import TrueCnamClient
+
+
+def caller_name_account(config: Config) -> Account | None:
+    """The TrueCNAM account to announce calls with (the first one configured), if any."""
+    return next((a for a in config.accounts if a.provider == "truecnam"), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """What became of a call start: ``sent``, or ``skipped``/``failed`` with the reason."""
+
+    state: str  # "sent" | "skipped" | "failed"
+    message_en: str
+    error: TelephonyError | None = None
+
+
+async def announce_call_start(client: TrueCnamClient, *, calling: str, called: str) -> Announcement:
+    """Send ``orig_call_start``; every failure becomes a reported ``Announcement``, never a raise
+    (the call must not be affected)."""
+    if not calling:
+        return Announcement(
+            "skipped",
+            "TrueCNAM was not told about this call: it needs the number you call from, and no "
+            "caller ID was chosen.",
+        )
+    try:
+        await client.call_start(calling_number=calling, called_number=called)
+    except TelephonyError as exc:
+        return Announcement(
+            "failed",
+            f"TrueCNAM was not told about this call (the call itself is not affected): "
+            f"{exc.message_en}",
+            exc,
+        )
+    return Announcement("sent", "TrueCNAM was told about this call (caller name).")

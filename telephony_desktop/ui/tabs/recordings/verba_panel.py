@@ -1,0 +1,219 @@
+"""Find a call's recording in Verba: by extension and status (last, ongoing, next), then play it
+in the shared player at speed, save a copy, or open the call in Verba's web interface."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.domain.verba import VerbaRecording
+from telephony_desktop.services.verba_recordings import STATUS_CHOICES, VerbaLookup
+from telephony_desktop.store import paths
+from telephony_desktop.store.settings import Account
+from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.errors import describe
+from telephony_desktop.ui.tabs.voicemail.common import ask_save_path
+from telephony_desktop.ui.widgets.banner import Banner
+from telephony_desktop.ui.widgets.player import AudioPlayer
+
+
+def verba_account(ctx: AppContext) -> Account | None:
+    return next((a for a in ctx.config.accounts if a.provider == "verba"), None)
+
+
+class VerbaPanel(QGroupBox):
+    """Shown in the Recordings tab when a Verba account is configured."""
+
+    playback_started = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__("Find a call's recording in Verba", parent)
+        self.setObjectName("verba-panel")
+        self.ctx = ctx
+        self.found: VerbaRecording | None = None
+        self._busy = False
+
+        self.extension = QLineEdit(self)
+        self.extension.setObjectName("verba-extension")
+        self.extension.setAccessibleName("Extension")
+        self.extension.setPlaceholderText("Extension or number, e.g. 8856")
+        self.extension.setClearButtonEnabled(True)
+        self.extension.setMaximumWidth(260)
+        self.extension.returnPressed.connect(self.find_recording)
+        self.status = QComboBox(self)
+        self.status.setObjectName("verba-status")
+        self.status.setAccessibleName("Which call")
+        for label, statuses in STATUS_CHOICES:
+            self.status.addItem(label, statuses)
+        self.find_button = QPushButton("Find recording", self)
+        self.find_button.setObjectName("verba-find")
+        self.find_button.clicked.connect(self.find_recording)
+
+        self.result = QLabel("", self)
+        self.result.setObjectName("verba-result")
+        self.result.setWordWrap(True)
+        self.message = Banner(self)
+        self.player = AudioPlayer(self, show_title=True)
+        self.player.retry_requested.connect(self.play)
+        self.play_button = QPushButton("Play", self)
+        self.play_button.setObjectName("verba-play")
+        self.play_button.clicked.connect(self.play)
+        self.open_button = QPushButton("Open in Verba", self)
+        self.open_button.setObjectName("verba-open")
+        self.open_button.setToolTip("Open this call in Verba's web interface")
+        self.open_button.clicked.connect(self.open_in_verba)
+        self.save_button = QPushButton("Download…", self)
+        self.save_button.setObjectName("verba-download")
+        self.save_button.clicked.connect(self.ask_download)
+        self.opened_url: str | None = None  # what "Open in Verba" last asked the desktop to open
+
+        row = QHBoxLayout()
+        row.setSpacing(8)
+        row.addWidget(QLabel("Extension:", self))
+        row.addWidget(self.extension, 1)
+        row.addWidget(self.status)
+        row.addWidget(self.find_button)
+        actions = QHBoxLayout()
+        actions.setSpacing(8)
+        actions.addWidget(self.play_button)
+        actions.addWidget(self.save_button)
+        actions.addWidget(self.open_button)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(6)
+        layout.addLayout(row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.result)
+        layout.addLayout(actions)
+        layout.addWidget(self.player)
+        self._show_found(None)
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    async def _service(self) -> VerbaLookup:
+        from telephony_desktop.providers.verba.client import VerbaClient
+
+        account = verba_account(self.ctx)
+        if account is None:
+            raise TelephonyError(
+                "No Verba account is configured: add one in Settings.",
+                "Aucun compte Verba n'est configuré : ajoutez-en un dans Réglages.",
+            )
+        client = await self.ctx.clients.get(account)
+        assert isinstance(client, VerbaClient)
+        media = paths.data_dir() / "verba" / account.name.lower()
+        return VerbaLookup(client, media)
+
+    def _run(self, coro: object, on_done: Callable[..., None], what: str) -> None:
+        self._set_busy(True)
+        self.ctx.tasks.start(
+            coro,  # type: ignore[arg-type]
+            on_done=on_done,
+            on_error=self._failed,
+            on_finally=lambda: self._set_busy(False),
+            name=f"verba-{what}",
+        )
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.find_button.setEnabled(not busy)
+        self._show_found(self.found)
+
+    def _failed(self, exc: TelephonyError) -> None:
+        self.message.error(describe(exc, self.ctx.lang))
+
+    def _show_found(self, found: VerbaRecording | None) -> None:
+        for button in (self.play_button, self.open_button, self.save_button):
+            button.setEnabled(found is not None and not self._busy)
+        self.player.setVisible(found is not None)
+
+    # --- actions -------------------------------------------------------------------------------
+
+    def find_recording(self) -> None:
+        if self._busy:
+            return
+        statuses = tuple(self.status.currentData() or ("last",))
+        extension = self.extension.text()
+        self.message.info(f"Looking for the call on {extension.strip() or '…'} in Verba…")
+
+        async def go() -> VerbaRecording:
+            service = await self._service()
+            return await service.find(extension, statuses)
+
+        self._run(go(), self._found, "find")
+
+    def _found(self, found: VerbaRecording) -> None:
+        self.found = found
+        self.message.hide()
+        self.player.clear(f"Call {found.call_id}")
+        self.result.setText(
+            f"Found the {' / '.join(found.status)} call on {found.extension}: call ID "
+            f"{found.call_id}."
+        )
+        self._show_found(found)
+
+    def play(self) -> None:
+        found = self.found
+        if found is None or self._busy:
+            return
+        self.player.set_busy("Downloading the recording…")
+
+        async def go() -> Path:
+            service = await self._service()
+            return await service.audio_file(found.call_id)
+
+        def ready(path: Path) -> None:
+            self.player.load(path, f"Call {found.call_id} ({found.extension})")
+            self.player.play()
+            self.playback_started.emit()
+
+        def failed(exc: TelephonyError) -> None:
+            self.player.show_error(describe(exc, self.ctx.lang), retry=True)
+
+        self._set_busy(True)
+        self.ctx.tasks.start(
+            go(),
+            on_done=ready,
+            on_error=failed,
+            on_finally=lambda: self._set_busy(False),
+            name="verba-media",
+        )
+
+    def open_in_verba(self) -> None:
+        if self.found is None:
+            return
+        self.opened_url = self.found.url
+        if not QDesktopServices.openUrl(QUrl(self.found.url)):
+            self.message.warning(f"No browser could open the call. Its address: {self.found.url}")
+
+    def ask_download(self) -> None:
+        found = self.found
+        if found is None:
+            return
+        suggested = f"verba-{found.call_id[:40]}.wav"
+        ask_save_path(self, "Save the recording", suggested, self.save_audio)
+
+    def save_audio(self, target: Path) -> None:
+        found = self.found
+        if found is None:
+            return
+
+        async def go() -> Path:
+            service = await self._service()
+            return await service.save_copy(found.call_id, target)
+
+        self._run(go(), lambda path: self.message.success(f"Saved to {path}."), "save")
