@@ -1,0 +1,203 @@
+"""Simotel PBX API v4 client (click-to-call by "Originate call"): async httpx, no Qt, no SQLite.
+
+``originate`` places a call and is sent exactly once: a lost answer becomes ``OutcomeUnknown``.
+``ping`` (the connection test) is a read and is retried on transient failures. Arguments are
+checked first (``params``), so bad input raises ``InputError`` before anything leaves the machine.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from typing import Final
+
+import httpx
+
+from telephony_desktop.domain.errors import InputError, ProviderError, ProviderUnavailable
+from telephony_desktop.domain.models import PlacedCall, ProviderWarning
+from telephony_desktop.providers import http
+from telephony_desktop.providers.simotel import errors, params, parse
+
+log = logging.getLogger(__name__)
+
+PROVIDER: Final = errors.PROVIDER  # the display name in sentences
+PROVIDER_KEY: Final = "simotel"  # PlacedCall.provider
+ORIGINATE_PATH: Final = "/call/originate/act"
+PING_PATH: Final = "/setting/ping/act"
+
+
+class SimotelClient:
+    """One Simotel PBX's API v4, with HTTP Basic and/or ``X-APIKEY`` authentication."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        username: str | None = None,
+        password: str | None = None,
+        api_key: str | None = None,
+        allow_insecure_http: bool = False,
+        client: httpx.AsyncClient | None = None,
+        retry: http.RetryPolicy | None = None,
+        language: str = "en",
+        deadline_s: float = http.DEFAULT_DEADLINE_S,
+    ) -> None:
+        username = (username or "").strip() or None
+        password = password or None
+        api_key = (api_key or "").strip() or None
+        for secret in (password, api_key):
+            if secret:
+                http.register_secret(secret)
+        has_basic = username is not None and password is not None
+        if not has_basic and api_key is None:
+            if username is not None or password is not None:
+                missing_en, missing_fr, field = (
+                    ("password", "le mot de passe", "password")
+                    if password is None
+                    else ("user name", "le nom d'utilisateur", "username")
+                )
+                raise InputError(
+                    f"Enter the Simotel API {missing_en} (or an API key).",
+                    f"Saisissez {missing_fr} de l'API Simotel (ou une clé d'API).",
+                    field=field,
+                )
+            raise InputError(
+                "Enter the Simotel API user name and password, or an API key (or both).",
+                "Saisissez le nom d'utilisateur et le mot de passe de l'API Simotel, ou une clé "
+                "d'API (ou les deux).",
+                field="api_key",
+            )
+        self.base_url = base_url
+        self.api_root = params.api_root(base_url, allow_insecure_http=allow_insecure_http)
+        self.username = username
+        self.language = language
+        self._auth: httpx.BasicAuth | None = None
+        if has_basic:
+            assert username is not None and password is not None
+            self._auth = httpx.BasicAuth(username, password)
+            # The header value is a reversible encoding of the password: treat it as a secret.
+            http.register_secret(
+                base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
+            )
+        self._headers: dict[str, str] = {"Accept": "application/json"}
+        if api_key is not None:
+            self._headers["X-APIKEY"] = api_key
+        self._client = client or http.make_client()
+        self._owns_client = client is None
+        self._retry = retry or http.RetryPolicy()
+        self._deadline_s = deadline_s
+
+    def __repr__(self) -> str:  # never the password or the key
+        return f"SimotelClient(api_root={self.api_root!r}, username={self.username!r})"
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> SimotelClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- plumbing --------------------------------------------------------------------------
+
+    async def _put(self, path: str, body: dict[str, str]) -> http.Reply:
+        try:
+            return await http.send(
+                self._client,
+                "PUT",
+                self.api_root + path,
+                provider=PROVIDER,
+                json=body,
+                headers=self._headers,
+                auth=self._auth,
+                deadline_s=self._deadline_s,
+            )
+        except ProviderUnavailable as exc:
+            # 501 is the PBX saying "I do not do this", not a passing server failure.
+            if exc.status == 501:
+                raise errors.not_implemented() from None
+            raise
+
+    # --- calls -------------------------------------------------------------------------------
+
+    async def originate(
+        self,
+        *,
+        caller: str,
+        callee: str,
+        context: str,
+        caller_id: str,
+        trunk_name: str = "",
+        timeout_s: int | None = None,
+        call_limit_s: int | None = None,
+    ) -> PlacedCall:
+        """Ring ``caller``, then bridge it to ``callee``. Sent once, never retried.
+
+        Raises ``InputError`` (nothing sent), ``ConnectionFailed`` (nothing sent),
+        ``OutcomeUnknown`` (sent, answer lost or garbled), or a ``ProviderRejected`` subclass
+        (``AuthenticationError``/``AccessDenied``, ``InvalidRequest``, ``NotFound``,
+        ``UnsupportedRequest``, ``Conflict`` for a busy line) when the PBX refused it.
+        """
+        request = params.originate_request(
+            caller=caller,
+            callee=callee,
+            context=context,
+            caller_id=caller_id,
+            trunk_name=trunk_name,
+            timeout_s=timeout_s,
+            call_limit_s=call_limit_s,
+        )
+        try:
+            reply = await self._put(ORIGINATE_PATH, request.body())
+            env = parse.check(
+                reply.status,
+                reply.body,
+                action_en="place the call",
+                action_fr="passer l'appel",
+                location=reply.headers.get("location", ""),
+            )
+            reference = parse.text_field(env, "originated_call_id")
+            if env.success is None and not reference:
+                raise errors.malformed()
+        except ProviderError as exc:
+            raise http.as_outcome_unknown(
+                exc, action_en="Placing the call", action_fr="Le lancement de l'appel"
+            ) from None
+        warnings: tuple[ProviderWarning, ...] = ()
+        if not reference:
+            log.info("simotel: originate succeeded without an originated_call_id")
+            warnings = (
+                ProviderWarning(
+                    "no_call_id",
+                    "Simotel accepted the call but gave no call reference.",
+                    "Simotel a accepté l'appel sans donner de référence d'appel.",
+                ),
+            )
+        return PlacedCall(
+            provider=PROVIDER_KEY, reference=reference, status="originated", warnings=warnings
+        )
+
+    # --- connectivity ------------------------------------------------------------------------
+
+    async def ping(self) -> None:
+        """``PUT /api/v4/setting/ping/act``; returns when the PBX answers ``success: 1``."""
+
+        async def attempt() -> None:
+            reply = await self._put(PING_PATH, {})
+            env = parse.check(
+                reply.status,
+                reply.body,
+                action_en="answer the connection test",
+                action_fr="répondre au test de connexion",
+                location=reply.headers.get("location", ""),
+            )
+            if env.success is None:
+                raise errors.malformed()
+
+        await http.with_retry(attempt, policy=self._retry, what="Simotel ping")
+
+    async def test_connection(self) -> None:
+        """Raise the typed error if the address, the credentials or the IP allow-list is wrong."""
+        await self.ping()

@@ -1,0 +1,1 @@
+"""TeleCMI "make a call" (PCMO bridge) adapter: client, answer parser, error table."""

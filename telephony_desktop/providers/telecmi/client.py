@@ -1,0 +1,271 @@
+"""TeleCMI "make a call" (PCMO bridge) client: async httpx, no Qt, no SQLite.
+
+``make_call`` rings the user's own phone (``agent_number``) first, then bridges it to
+``destination`` with a PCMO ``bridge`` action. It is sent once: a lost answer becomes
+``OutcomeUnknown``. ``call_detail`` reads the legs of a placed call by its ``request_id`` and is
+retried like every read. See ``docs/providers/telecmi.md``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import httpx
+
+from telephony_desktop.domain.errors import (
+    AuthenticationError,
+    InputError,
+    ProviderError,
+    ProviderRejected,
+)
+from telephony_desktop.domain.models import PlacedCall
+from telephony_desktop.domain.telecmi import TeleCMILeg
+from telephony_desktop.providers import http
+from telephony_desktop.providers.telecmi import parse, transport
+from telephony_desktop.providers.telecmi.errors import PROVIDER
+
+log = logging.getLogger(__name__)
+
+GLOBAL_ORIGIN: Final = "https://rest.telecmi.com"
+CDR_ORIGIN: Final = "https://piopiy.telecmi.com"
+MAKE_CALL_PATHS: Final = {
+    "global": "/v2/global_pcmo_make_call",
+    "india": "/v2/ind_pcmo_make_call",
+}
+CDR_PATH: Final = "/v1/piopiy/requestid_cdr"
+# test_connection asks for the legs of a request id that cannot exist: TeleCMI checks the app ID
+# and secret first (420), and any other well-formed answer means they were accepted.
+PROBE_REQUEST_ID: Final = "telephony-desktop-connection-test"
+
+_APPID: Final = re.compile(r"^\d{1,15}$")
+_E164: Final = re.compile(r"^\+[1-9]\d{6,14}$")
+_REQUEST_ID: Final = re.compile(r"^[\x21-\x7e]{1,200}$")
+_DEFAULT_RETRY: Final = http.RetryPolicy()
+
+# (English label, French label with its article) for each validated argument.
+_LABELS: Final = {
+    "agent_number": ("your phone number (rung first)", "votre numéro (appelé en premier)"),
+    "destination": ("number to call", "le numéro à appeler"),
+    "caller_id": ("caller ID", "le numéro de l'afficheur"),
+}
+
+
+def _input(field: str, en: str, fr: str) -> InputError:
+    return InputError(en, fr, field=field)
+
+
+class TeleCMIClient:
+    """One TeleCMI app's connection (app ID + app secret)."""
+
+    def __init__(
+        self,
+        *,
+        appid: str,
+        secret: str,
+        region: str = "global",
+        base_url: str | None = None,
+        client: httpx.AsyncClient | None = None,
+        retry: http.RetryPolicy = _DEFAULT_RETRY,
+        language: str = "en",
+        deadline_s: float = http.DEFAULT_DEADLINE_S,
+    ) -> None:
+        http.register_secret(secret)
+        if region not in MAKE_CALL_PATHS:
+            raise _input(
+                "region",
+                f"Unknown TeleCMI region {region!r}: use global or india.",
+                f"Région TeleCMI inconnue {region!r} : utilisez global ou india.",
+            )
+        if base_url is not None:
+            parts = urlsplit(base_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise _input(
+                    "base_url",
+                    "The TeleCMI address must start with https:// and name a host.",
+                    "L'adresse TeleCMI doit commencer par https:// et nommer un hôte.",
+                )
+        self.appid = appid.strip()
+        self._secret = secret
+        self.region = region
+        self.language = language
+        self.rest_origin = (base_url or GLOBAL_ORIGIN).rstrip("/")
+        self.cdr_origin = (base_url or CDR_ORIGIN).rstrip("/")
+        self._client = client or http.make_client()
+        self._owns_client = client is None
+        self._retry = retry
+        self._deadline_s = deadline_s
+
+    def __repr__(self) -> str:  # never the secret
+        return f"TeleCMIClient(appid={self.appid!r}, region={self.region!r})"
+
+    async def aclose(self) -> None:
+        if self._owns_client:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> TeleCMIClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.aclose()
+
+    # --- validation --------------------------------------------------------------------------
+
+    def _credentials(self) -> dict[str, Any]:
+        if not _APPID.match(self.appid):
+            raise _input(
+                "appid",
+                "A TeleCMI app ID is a number (up to 15 digits). Check it in Settings.",
+                "Un identifiant d'application TeleCMI est un nombre (15 chiffres au plus). "
+                "Vérifiez-le dans les Paramètres.",
+            )
+        if not self._secret.strip():
+            raise _input(
+                "secret",
+                "The TeleCMI app secret is missing. Enter it in Settings.",
+                "Le secret de l'application TeleCMI est absent. Saisissez-le dans les Paramètres.",
+            )
+        return {"appid": int(self.appid), "secret": self._secret}
+
+    @staticmethod
+    def _number(field: str, value: str) -> int:
+        """An E.164 number as TeleCMI wants it: its digits, as a JSON number."""
+        if not isinstance(value, str) or not _E164.match(value.strip()):
+            en, fr = _LABELS[field]
+            raise _input(
+                field,
+                f"The {en} must be a full international number, e.g. +15145551234.",
+                f"{fr[0].upper()}{fr[1:]} doit être un numéro international complet, "
+                "p. ex. +15145551234.",
+            )
+        return int(value.strip()[1:])
+
+    @staticmethod
+    def _seconds(field: str, value: int, en: str, fr: str) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise _input(
+                field,
+                f"The {en} must be a whole number of seconds above zero.",
+                f"{fr} doit être un nombre entier de secondes supérieur à zéro.",
+            )
+        return value
+
+    @staticmethod
+    def _extra(extra_params: Mapping[str, str] | None) -> dict[str, str] | None:
+        if extra_params is None:
+            return None
+        if not isinstance(extra_params, Mapping) or not all(
+            isinstance(k, str) and k and isinstance(v, str) for k, v in extra_params.items()
+        ):
+            raise _input(
+                "extra_params",
+                "Custom parameters for TeleCMI must be names and values in text.",
+                "Les paramètres personnalisés pour TeleCMI doivent être des noms et des valeurs "
+                "texte.",
+            )
+        return dict(extra_params)
+
+    def make_call_body(
+        self,
+        *,
+        agent_number: str,
+        destination: str,
+        caller_id: str,
+        duration_s: int = 300,
+        ring_timeout_s: int = 20,
+        extra_params: Mapping[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """The JSON ``make_call`` sends (secret included); raises ``InputError`` first."""
+        credentials = self._credentials()
+        to = self._number("agent_number", agent_number)
+        number = self._number("destination", destination)
+        caller = self._number("caller_id", caller_id)
+        duration = self._seconds("duration_s", duration_s, "call length limit", "La durée limite")
+        timeout = self._seconds(
+            "ring_timeout_s", ring_timeout_s, "ring time", "Le délai de sonnerie"
+        )
+        extra = self._extra(extra_params)
+        body: dict[str, Any] = {**credentials, "from": caller, "to": to}
+        if extra is not None:
+            body["extra_params"] = extra
+        body["pcmo"] = [
+            {
+                "action": "bridge",
+                "duration": duration,
+                "timeout": timeout,
+                "from": caller,
+                "loop": 1,
+                "connect": [{"type": "pstn", "number": number}],
+            }
+        ]
+        return body
+
+    # --- calls -------------------------------------------------------------------------------
+
+    async def make_call(
+        self,
+        *,
+        agent_number: str,
+        destination: str,
+        caller_id: str,
+        duration_s: int = 300,
+        ring_timeout_s: int = 20,
+        extra_params: Mapping[str, str] | None = None,
+    ) -> PlacedCall:
+        """Ring ``agent_number``, then bridge it to ``destination`` showing ``caller_id``.
+
+        Raises ``InputError`` (nothing sent), ``AuthenticationError`` (420), ``InvalidRequest``
+        (422, or TeleCMI's JSON 502), ``ProviderRejected`` (other refusals), ``ConnectionFailed``
+        (nothing sent) or ``OutcomeUnknown`` (sent, answer lost or garbled: never retried).
+        """
+        body = self.make_call_body(
+            agent_number=agent_number,
+            destination=destination,
+            caller_id=caller_id,
+            duration_s=duration_s,
+            ring_timeout_s=ring_timeout_s,
+            extra_params=extra_params,
+        )
+        url = self.rest_origin + MAKE_CALL_PATHS[self.region]
+        try:
+            reply = await transport.post_json(self._client, url, body, deadline_s=self._deadline_s)
+            doc = parse.check(reply.status, reply.body, reply.headers, placing=True)
+            placed = parse.parse_placed(doc)
+        except ProviderError as exc:
+            raise http.as_outcome_unknown(exc, action_en="The call", action_fr="L'appel") from None
+        log.info("TeleCMI call placed (%s)", placed.status)
+        return placed
+
+    async def call_detail(self, request_id: str) -> tuple[TeleCMILeg, ...]:
+        """The legs TeleCMI logged for ``request_id`` (empty while it has none). A read: retried
+        on transport failures, 5xx and garbled answers."""
+        if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id.strip()):
+            raise _input(
+                "request_id",
+                "That TeleCMI request ID is not valid.",
+                "Cet identifiant de requête TeleCMI n'est pas valide.",
+            )
+        body = {**self._credentials(), "request_id": request_id.strip()}
+        url = self.cdr_origin + CDR_PATH
+
+        async def attempt() -> tuple[TeleCMILeg, ...]:
+            reply = await transport.post_json(self._client, url, body, deadline_s=self._deadline_s)
+            doc = parse.check(reply.status, reply.body, reply.headers, placing=False)
+            return parse.parse_legs(doc)
+
+        return await http.with_retry(attempt, policy=self._retry, what="TeleCMI call detail")
+
+    async def test_connection(self) -> None:
+        """Check the app ID and secret with a ``requestid_cdr`` for a request id that cannot
+        exist: 420 raises ``AuthenticationError``; any other well-formed answer (no legs, or a
+        refusal of the dummy id) means the credentials were accepted. Transport failures and
+        garbled answers raise as usual."""
+        try:
+            await self.call_detail(PROBE_REQUEST_ID)
+        except AuthenticationError:
+            raise
+        except ProviderRejected as exc:
+            log.debug("%s: probe refused with %s; credentials accepted", PROVIDER, exc.code)

@@ -1,0 +1,1 @@
+"""Verba Recording System HTTP API adapter: client, parameter checks, parser, error table."""
