@@ -13,6 +13,78 @@ from telephony_desktop.store import paths, settings
 from telephony_desktop.store.secrets import secret_env_var
 
 DEMO_ACCOUNT = "demo"
+DEMO_AGENT_NUMBER = "+15145550100"  # "your own phone" for the TeleCMI bridge
+
+
+def demo_accounts(server: SandboxServer) -> list[tuple[settings.Account, dict[str, str]]]:
+    """One account per provider on ``server``, each with its secrets: VoiceMeUp (``demo``, the
+    main account), TeleCMI (``bridge``), Simotel (``pbx``), TrueCNAM (``callername``) and Verba
+    (``recorder``)."""
+    with server.state.lock:
+        first_did = min(server.state.dids.values(), key=lambda d: d.client_did_id)
+        first_peer = min(server.state.peers.values(), key=lambda p: p.client_peer_id)
+    origin = server.origin
+    return [
+        (
+            settings.Account(
+                name=DEMO_ACCOUNT,
+                provider="voicemeup",
+                account_id=server.account_id,
+                caller_id=first_did.phone_number,
+                region="CA",
+                base_url=server.base_url,
+                settings={"ring_first": f"peer:{first_peer.username}"},
+            ),
+            {"auth_token": server.auth_token},
+        ),
+        (
+            settings.Account(
+                name="bridge",
+                provider="telecmi",
+                account_id=server.telecmi.appid,
+                caller_id=first_did.phone_number,
+                region="CA",
+                base_url=origin,
+                settings={"agent_number": DEMO_AGENT_NUMBER, "endpoint": "global"},
+            ),
+            {"secret": server.telecmi.secret},
+        ),
+        (
+            settings.Account(
+                name="pbx",
+                provider="simotel",
+                region="CA",
+                base_url=origin,
+                settings={
+                    "username": server.simotel.username,
+                    "caller": "557",
+                    "context": "main_routing",
+                    "timeout": 30,
+                },
+            ),
+            {"api_key": server.simotel.api_key, "password": server.simotel.password},
+        ),
+        (
+            settings.Account(
+                name="callername",
+                provider="truecnam",
+                region="CA",
+                base_url=origin + "/api/v1",
+                settings={"username": server.truecnam.username},
+            ),
+            {"password": server.truecnam.password},
+        ),
+        (
+            settings.Account(
+                name="recorder",
+                provider="verba",
+                region="CA",
+                base_url=origin + "/verba/api",
+                settings={"username": server.verba.login},
+            ),
+            {"api_key": server.verba.api_key, "password": server.verba.password},
+        ),
+    ]
 
 
 @contextmanager
@@ -22,14 +94,9 @@ def demo_environment(*, live_interval_s: float = 20.0) -> Iterator[SandboxServer
     The demo token is the sandbox's own, handed over through the environment override of this
     process only: nothing is written to the keyring.
     """
-    saved = {
+    saved: dict[str, str | None] = {
         name: os.environ.get(name)
-        for name in (
-            paths.ENV_CONFIG,
-            paths.ENV_DATA_DIR,
-            paths.ENV_LOG_DIR,
-            secret_env_var(DEMO_ACCOUNT, "auth_token"),
-        )
+        for name in (paths.ENV_CONFIG, paths.ENV_DATA_DIR, paths.ENV_LOG_DIR)
     }
     with (
         tempfile.TemporaryDirectory(prefix="telephony-desktop-demo-") as tmp,
@@ -39,21 +106,16 @@ def demo_environment(*, live_interval_s: float = 20.0) -> Iterator[SandboxServer
         os.environ[paths.ENV_CONFIG] = str(root / "config.toml")
         os.environ[paths.ENV_DATA_DIR] = str(root / "data")
         os.environ[paths.ENV_LOG_DIR] = str(root / "logs")
-        os.environ[secret_env_var(DEMO_ACCOUNT, "auth_token")] = server.auth_token
         try:
-            with server.state.lock:
-                first_did = min(server.state.dids.values(), key=lambda d: d.client_did_id)
-                first_peer = min(server.state.peers.values(), key=lambda p: p.client_peer_id)
-            account = settings.Account(
-                name=DEMO_ACCOUNT,
-                provider="voicemeup",
-                account_id=server.account_id,
-                caller_id=first_did.phone_number,
-                region="CA",
-                base_url=server.base_url,
-                settings={"ring_first": f"peer:{first_peer.username}"},
-            )
-            config = settings.add_account(settings.Config(), account, make_default=True)
+            config = settings.Config()
+            for account, secrets in demo_accounts(server):
+                for field, value in secrets.items():
+                    var = secret_env_var(account.name, field)
+                    saved.setdefault(var, os.environ.get(var))
+                    os.environ[var] = value
+                config = settings.add_account(
+                    config, account, make_default=account.name == DEMO_ACCOUNT
+                )
             settings.save_config(paths.config_path(), config)
             if live_interval_s > 0:
                 server.start_live(interval_s=live_interval_s)

@@ -8,6 +8,7 @@ and a call is placed once: a lost answer is ``OutcomeUnknown``, never a retry.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Final
@@ -132,8 +133,8 @@ def pbx_dial_string(number: PhoneNumber, region: str) -> str:
     """What a phone in ``region`` would dial for ``number`` (national form at home, the
     international prefix abroad): what a PBX's outgoing route expects."""
     parsed = phonenumbers.parse(number.e164)
-    text = phonenumbers.format_number_for_mobile_dialing(parsed, region, with_formatting=False)
-    return text or number.e164
+    text = phonenumbers.format_out_of_country_calling_number(parsed, region)
+    return re.sub(r"[^0-9+]", "", text) or number.e164
 
 
 def prepare_routed_call(

@@ -118,4 +118,36 @@ def ctx(run: Runner, sandbox: SandboxServer, isolated_dirs: Path) -> Iterator[Ap
         yield context
     finally:
         run(context.tasks.cancel_all())
-        run(session.aclose())
+        run(context.aclose())
+
+
+@pytest.fixture
+def providers_ctx(run: Runner, sandbox: SandboxServer, isolated_dirs: Path) -> Iterator[AppContext]:
+    """An app context with one account per provider on the sandbox (as the demo sets them up:
+    ``demo`` VoiceMeUp, ``bridge`` TeleCMI, ``pbx`` Simotel, ``callername`` TrueCNAM,
+    ``recorder`` Verba), their secrets in the keyring."""
+    from telephony_desktop.demo import DEMO_ACCOUNT, demo_accounts
+
+    secrets = SecretStore()
+    config = settings.Config()
+    for account, values in demo_accounts(sandbox):
+        config = settings.add_account(config, account, make_default=account.name == DEMO_ACCOUNT)
+        for field, value in values.items():
+            secrets.set(account.name, field, value)
+    config_path = paths.config_path()
+    settings.save_config(config_path, config)
+    main = config.find(DEMO_ACCOUNT)
+    assert main is not None
+    session = run(open_session(main, secrets))
+    context = AppContext(
+        config_path=config_path,
+        config=config,
+        secrets=secrets,
+        ui_state=UiState(config_path.parent / "ui-state.ini"),
+        session=session,
+    )
+    try:
+        yield context
+    finally:
+        run(context.tasks.cancel_all())
+        run(context.aclose())

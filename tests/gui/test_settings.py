@@ -101,16 +101,19 @@ def test_errors_land_under_their_field(
     assert settings.load_config(ctx.config_path).find("home") is None  # nothing written
 
 
-def test_providers_without_an_adapter_are_listed_but_not_selectable(
-    qtbot: QtBot, run: Runner, ctx: AppContext
-) -> None:
+def test_every_provider_is_selectable(qtbot: QtBot, run: Runner, ctx: AppContext) -> None:
     tab = settings_tab(qtbot, run, ctx)
     combo = tab.form.provider
     model = combo.model()
     assert isinstance(model, QStandardItemModel)
     labels = {combo.itemText(i): model.item(i).isEnabled() for i in range(combo.count())}
-    assert labels["VoiceMeUp"] is True
-    assert labels["TeleCMI — coming soon"] is False
+    assert labels == {
+        "VoiceMeUp": True,
+        "TeleCMI": True,
+        "Simotel": True,
+        "TrueCNAM": True,
+        "Verba": True,
+    }
 
 
 def test_a_missing_keyring_says_how_to_fix_it(

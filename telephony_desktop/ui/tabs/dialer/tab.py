@@ -552,8 +552,9 @@ class DialerTab(Tab):
 
     def _placed(self, prepared: RoutedCall, result: PlacedCall) -> None:
         where = prepared.describe(self._region())
-        call_id = f" — reference {result.reference}" if result.reference else ""
-        parts = [f"Call placed to {where} through {prepared.route.name}{call_id}."]
+        call_id = f" — call id {result.reference}" if result.reference else ""
+        via = f" through {prepared.route.name}" if self.route.count() > 1 else ""
+        parts = [f"Call placed to {where}{via}{call_id}."]
         parts.extend(prepared.notes)
         warnings = [w.message(self.ctx.lang) for w in result.warnings]
         text = " ".join(parts + warnings)
