@@ -109,10 +109,10 @@ def demo_environment(*, live_interval_s: float = 20.0) -> Iterator[SandboxServer
         try:
             config = settings.Config()
             for account, secrets in demo_accounts(server):
-                for field, value in secrets.items():
+                for field, secret in secrets.items():
                     var = secret_env_var(account.name, field)
                     saved.setdefault(var, os.environ.get(var))
-                    os.environ[var] = value
+                    os.environ[var] = secret
                 config = settings.add_account(
                     config, account, make_default=account.name == DEMO_ACCOUNT
                 )

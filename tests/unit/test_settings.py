@@ -101,18 +101,33 @@ def test_provider_registry_uses_the_providers_own_secret_names() -> None:
 
 
 def test_accounts_of_every_provider() -> None:
-    cmi = office(provider="telecmi", account_id="2222226",
-                 settings={"agent_number": "(514) 555-1234", "endpoint": "India"})
+    cmi = office(
+        provider="telecmi",
+        account_id="2222226",
+        settings={"agent_number": "(514) 555-1234", "endpoint": "India"},
+    )
     assert cmi.settings == {"agent_number": "+15145551234", "endpoint": "india"}
-    pbx = office(provider="simotel", account_id="", base_url="http://127.0.0.1:8080",
-                 settings={"caller": "557", "context": "main_routing", "timeout": "30"})
+    pbx = office(
+        provider="simotel",
+        account_id="",
+        base_url="http://127.0.0.1:8080",
+        settings={"caller": "557", "context": "main_routing", "timeout": "30"},
+    )
     assert pbx.settings["timeout"] == 30
     assert pbx.spec.optional_secrets == ("api_key", "password")
     cnam = office(provider="truecnam", account_id="", settings={"username": "apikeyuser"})
-    verba = office(provider="verba", account_id="", base_url="https://verba.example.com/verba/api",
-                   settings={"username": "agent"})
+    verba = office(
+        provider="verba",
+        account_id="",
+        base_url="https://verba.example.com/verba/api",
+        settings={"username": "agent"},
+    )
     assert [a.spec.capabilities for a in (cmi, pbx, cnam, verba)] == [
-        ("call",), ("call",), ("caller_name",), ("recordings",)]
+        ("call",),
+        ("call",),
+        ("caller_name",),
+        ("recordings",),
+    ]
 
 
 def test_account_is_normalised() -> None:
@@ -155,10 +170,24 @@ def test_bad_names(name: str) -> None:
         ({"provider": "nope"}, "provider"),
         ({"provider": "telecmi", "settings": {"endpoint": "mars"}}, "settings.endpoint"),
         ({"provider": "telecmi", "settings": {"agent_number": "12"}}, "settings.agent_number"),
-        ({"provider": "simotel", "account_id": "", "base_url": "https://pbx.example.com",
-          "settings": {"caller": "557", "context": "main", "timeout": 0}}, "settings.timeout"),
-        ({"provider": "simotel", "account_id": "", "base_url": "https://pbx.example.com",
-          "settings": {"caller": "557"}}, "settings.context"),
+        (
+            {
+                "provider": "simotel",
+                "account_id": "",
+                "base_url": "https://pbx.example.com",
+                "settings": {"caller": "557", "context": "main", "timeout": 0},
+            },
+            "settings.timeout",
+        ),
+        (
+            {
+                "provider": "simotel",
+                "account_id": "",
+                "base_url": "https://pbx.example.com",
+                "settings": {"caller": "557"},
+            },
+            "settings.context",
+        ),
         ({"allow_insecure_http": "yes"}, "allow_insecure_http"),
         ({"settings": {"mode": 1.5}}, "settings.mode"),
         ({"settings": {"bad key": "x"}}, "settings"),
