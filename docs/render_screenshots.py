@@ -43,9 +43,19 @@ def _select_first_row(page: Tab) -> None:
             return
 
 
+def _recordings(page: Tab) -> None:
+    """The first recording selected, and a Verba lookup for extension 8856's last call."""
+    from telephony_desktop.ui.tabs.recordings import RecordingsTab
+
+    _select_first_row(page)
+    if isinstance(page, RecordingsTab) and page.verba is not None:
+        page.verba.extension.setText("8856")
+        page.verba.find_recording()
+
+
 PREPARE: dict[str, Callable[[Tab], None]] = {
     "voicemail": _select_first_row,
-    "recordings": _select_first_row,
+    "recordings": _recordings,
     "dids": _select_first_row,
     "e911": _select_first_row,
 }
@@ -73,8 +83,7 @@ async def render(out: Path, dark: bool) -> list[Path]:
     finally:
         window.close()
         await ctx.tasks.cancel_all()
-        if ctx.session is not None:
-            await ctx.session.aclose()
+        await ctx.aclose()
     return written
 
 

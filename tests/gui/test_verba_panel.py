@@ -61,21 +61,22 @@ def test_find_play_and_open_the_last_call_of_an_extension(
     qtbot: QtBot, run: Runner, providers_ctx: AppContext, sandbox: SandboxServer, tmp_path: Path
 ) -> None:
     _tab, verba = panel(qtbot, run, providers_ctx)
-    assert not verba.play_button.isEnabled() and not verba.player.isVisible()
+    assert not verba.open_button.isEnabled() and not verba.player.isVisible()
     find(qtbot, run, providers_ctx, verba, "8856", 0)  # last finished call
     found = verba.found
     assert found is not None and found.extension == "8856"
     assert found.call_id in verba.result.text()
-    assert verba.play_button.isEnabled() and verba.player.isVisible()
+    assert verba.open_button.isEnabled() and verba.player.isVisible()
 
     verba.player.set_speed(1.5)
-    verba.play_button.click()
-    run.until(lambda: verba.player.path is not None and not providers_ctx.tasks.busy)
+    run.until(lambda: verba.player.path is not None)  # fetched once found, ready to play
+    verba.play()
+    run.until(lambda: not providers_ctx.tasks.busy)
     assert verba.player.path is not None
     assert verba.player.path.read_bytes()[:4] == b"RIFF"
     assert verba.player.playback_rate() == 1.5
     media = sandbox.request_log.of_type("verba.GetMedia")
-    verba.play_button.click()  # again: from the kept file, no second download
+    verba.play()  # again: from the kept file, no second download
     run.until(lambda: not providers_ctx.tasks.busy)
     assert len(sandbox.request_log.of_type("verba.GetMedia")) == len(media) == 1
 

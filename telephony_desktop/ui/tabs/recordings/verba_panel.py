@@ -46,13 +46,15 @@ class VerbaPanel(QGroupBox):
         self.ctx = ctx
         self.found: VerbaRecording | None = None
         self._busy = False
+        self._loading: str | None = None  # the call ID whose audio is being fetched
+        self._play_when_ready = False
 
         self.extension = QLineEdit(self)
         self.extension.setObjectName("verba-extension")
         self.extension.setAccessibleName("Extension")
         self.extension.setPlaceholderText("Extension or number, e.g. 8856")
         self.extension.setClearButtonEnabled(True)
-        self.extension.setMaximumWidth(260)
+        self.extension.setFixedWidth(240)
         self.extension.returnPressed.connect(self.find_recording)
         self.status = QComboBox(self)
         self.status.setObjectName("verba-status")
@@ -67,11 +69,8 @@ class VerbaPanel(QGroupBox):
         self.result.setObjectName("verba-result")
         self.result.setWordWrap(True)
         self.message = Banner(self)
-        self.player = AudioPlayer(self, show_title=True)
+        self.player = AudioPlayer(self, show_title=False)  # the line above names the call
         self.player.retry_requested.connect(self.play)
-        self.play_button = QPushButton("Play", self)
-        self.play_button.setObjectName("verba-play")
-        self.play_button.clicked.connect(self.play)
         self.open_button = QPushButton("Open in Verba", self)
         self.open_button.setObjectName("verba-open")
         self.open_button.setToolTip("Open this call in Verba's web interface")
@@ -83,22 +82,23 @@ class VerbaPanel(QGroupBox):
 
         row = QHBoxLayout()
         row.setSpacing(8)
-        row.addWidget(QLabel("Extension:", self))
-        row.addWidget(self.extension, 1)
+        caption = QLabel("Extension:", self)
+        caption.setBuddy(self.extension)
+        row.addWidget(caption)
+        row.addWidget(self.extension)
         row.addWidget(self.status)
         row.addWidget(self.find_button)
-        actions = QHBoxLayout()
-        actions.setSpacing(8)
-        actions.addWidget(self.play_button)
-        actions.addWidget(self.save_button)
-        actions.addWidget(self.open_button)
-        actions.addStretch(1)
+        row.addStretch(1)
+        found = QHBoxLayout()
+        found.setSpacing(8)
+        found.addWidget(self.result, 1)
+        found.addWidget(self.save_button)
+        found.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         layout.addLayout(row)
         layout.addWidget(self.message)
-        layout.addWidget(self.result)
-        layout.addLayout(actions)
+        layout.addLayout(found)
         layout.addWidget(self.player)
         self._show_found(None)
 
@@ -137,7 +137,7 @@ class VerbaPanel(QGroupBox):
         self.message.error(describe(exc, self.ctx.lang))
 
     def _show_found(self, found: VerbaRecording | None) -> None:
-        for button in (self.play_button, self.open_button, self.save_button):
+        for button in (self.open_button, self.save_button):
             button.setEnabled(found is not None and not self._busy)
         self.player.setVisible(found is not None)
 
@@ -165,11 +165,19 @@ class VerbaPanel(QGroupBox):
             f"{found.call_id}."
         )
         self._show_found(found)
+        self.load_audio(play=False)  # ready in the player: Play (or Space) starts it
 
     def play(self) -> None:
+        self.load_audio(play=True)
+
+    def load_audio(self, *, play: bool) -> None:
         found = self.found
-        if found is None or self._busy:
+        if found is None:
             return
+        if self._loading == found.call_id:  # already on its way: just play it when it lands
+            self._play_when_ready = self._play_when_ready or play
+            return
+        self._loading, self._play_when_ready = found.call_id, play
         self.player.set_busy("Downloading the recording…")
 
         async def go() -> Path:
@@ -177,19 +185,21 @@ class VerbaPanel(QGroupBox):
             return await service.audio_file(found.call_id)
 
         def ready(path: Path) -> None:
+            if self.found is not found:
+                return  # another call was looked up meanwhile
             self.player.load(path, f"Call {found.call_id} ({found.extension})")
-            self.player.play()
-            self.playback_started.emit()
+            if self._play_when_ready:
+                self.player.play()
+                self.playback_started.emit()
 
         def failed(exc: TelephonyError) -> None:
             self.player.show_error(describe(exc, self.ctx.lang), retry=True)
 
-        self._set_busy(True)
         self.ctx.tasks.start(
             go(),
             on_done=ready,
             on_error=failed,
-            on_finally=lambda: self._set_busy(False),
+            on_finally=lambda: setattr(self, "_loading", None),
             name="verba-media",
         )
 
