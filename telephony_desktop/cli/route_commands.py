@@ -3,11 +3,10 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from telephony_desktop.cli.commands import Context
-from telephony_desktop.domain.errors import InputError
+from telephony_desktop.domain.errors import InputError, OutcomeUnknown
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.services.accounts import check_account, open_client
 from telephony_desktop.services.call_routes import (
@@ -71,6 +70,11 @@ async def _announce(
         await client.aclose()
 
 
+async def _report(ctx: Context, outcome: Announcement | None, *, force: bool) -> None:
+    if outcome is not None and outcome.state != "sent" and force:
+        ctx.warn(outcome.message_en)
+
+
 async def call_cmd(ctx: Context) -> int:
     """Place one call on a route; TrueCLID rides beside it. Never retried."""
     a = ctx.args
@@ -80,17 +84,20 @@ async def call_cmd(ctx: Context) -> int:
     prepared = prepare_routed_call(
         route, a.number, region=route.account.region, caller_id=a.caller_id or "", fields=fields
     )
+    dest = prepared.destination.e164
     client = await open_client(route.account, ctx.secrets, language=ctx.lang)
-    announce = asyncio.create_task(
-        _announce(ctx, config, prepared.caller_id, prepared.destination.e164)
-    )
     try:
         result = await place_routed_call(client, prepared)
+    except OutcomeUnknown:
+        # The call may be ringing: TrueCNAM is still told, then the outcome is reported.
+        await _report(ctx, await _announce(ctx, config, prepared.caller_id, dest), force=True)
+        raise
     finally:
         await client.aclose()
-        outcome = await announce  # the call is placed (or not) whatever this says
-        if outcome is not None and outcome.state != "sent" and not a.json:
-            ctx.warn(outcome.message_en)
+    # Only a call the provider took is announced; the user's own phone rings first, so the
+    # announcement still precedes the callee's ring.
+    outcome = await _announce(ctx, config, prepared.caller_id, dest)
+    await _report(ctx, outcome, force=not a.json)
     region = route.account.region
     if a.json:
         ctx.json(

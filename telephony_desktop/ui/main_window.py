@@ -103,9 +103,11 @@ class MainWindow(QMainWindow):
 
     def _account_line(self) -> str:
         s = self.ctx.session
+        others = [a for a in self.ctx.config.accounts if s is None or a.name != s.account.name]
+        extra = f" (+ {', '.join(a.name for a in others)})" if others else ""
         if s is None:
-            return "No account"
-        return f"{s.account.name} · {s.account.spec.label} {s.account.account_id}"
+            return f"Accounts: {', '.join(a.name for a in others)}" if others else "No account"
+        return f"{s.account.name} · {s.account.spec.label} {s.account.account_id}{extra}"
 
     def page(self, key: str) -> Tab:
         return self.pages[key]

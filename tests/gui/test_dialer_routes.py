@@ -159,3 +159,18 @@ def test_a_missing_route_field_is_said_before_anything_is_sent(
     assert tab.route_fields["context"].hasFocus()
     assert placements(sandbox) == dict.fromkeys(PLACEMENTS, 0)
     assert call_starts(sandbox) == 0
+
+
+def test_a_refused_call_is_not_announced_to_truecnam(
+    qtbot: QtBot, run: Runner, providers_ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    sandbox.faults.add("telecmi.make_call", "error", code="420")
+    tab = dialer(qtbot, run, providers_ctx)
+    dial(qtbot, run, providers_ctx, tab, "bridge")
+    assert tab.call_status.level is Level.ERROR
+    assert "TeleCMI" in tab.call_status.text
+    assert call_starts(sandbox) == 0 and not tab.caller_name_status.isVisible()
+    sandbox.faults.add("telecmi.make_call", "reset")  # outcome unknown: it may be ringing
+    dial(qtbot, run, providers_ctx, tab, "bridge")
+    assert tab.call_status.level is Level.WARNING
+    assert call_starts(sandbox) == 1

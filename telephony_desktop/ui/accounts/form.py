@@ -232,7 +232,7 @@ class AccountForm(QFrame):
 
         self.status = Banner(self)
         self.test_button = QPushButton("Test connection", self)
-        self.test_button.setToolTip("Check the account ID and token with the provider")
+        self.test_button.setToolTip("Check what is typed (secrets included) with the provider")
         self.cancel_button = QPushButton("Cancel", self)
         self.save_button = QPushButton("Save account", self)
         self.save_button.setDefault(True)
@@ -274,8 +274,8 @@ class AccountForm(QFrame):
         self._form.addRow("", self.advanced_toggle)
         url_field = _Field(
             self.base_url,
-            "The full endpoint URL, only for a self-hosted or test server. Leave empty to use "
-            "the provider's.",
+            "The full endpoint URL: required for a self-hosted server (Simotel, Verba); for the "
+            "others only to point at a test server — leave empty to use the provider's.",
             self,
         )
         self.fields["base_url"] = url_field
@@ -345,6 +345,9 @@ class AccountForm(QFrame):
             self.fields["account_id"].hint.show()
             example = "80012345" if spec.name == "voicemeup" else ""
             self.account_id.setPlaceholderText(f"e.g. {example}" if example else "")
+        # Caller ID and region only matter to accounts that place calls.
+        self._set_row_visible("caller_id", "call" in spec.capabilities)
+        self._set_row_visible("region", "call" in spec.capabilities)
         for field in self.secrets:
             self._set_row_visible(field, field in spec.secret_fields)
         for key in self.settings_edits:
@@ -470,6 +473,9 @@ class AccountForm(QFrame):
         """Under the field it is about when there is one; otherwise above the buttons."""
         text = describe(exc, self.ctx.lang)
         key = _field_key(exc.field) if isinstance(exc, InputError) else ""
+        if isinstance(exc, InputError) and exc.field.startswith("settings."):
+            # "settings.endpoint must be one of: ..." -> "Endpoint must be one of: ..."
+            text = text.replace(exc.field, _SETTING_LABELS.get(key, key))
         field = self.fields.get(key)
         if key in ("base_url", "allow_insecure_http"):
             self.advanced_toggle.setChecked(True)
@@ -503,12 +509,13 @@ class AccountForm(QFrame):
         try:
             account = self.account()
             typed = self.typed_secrets()
+            _check_basic_auth(account, typed)
             if self.editing is None:
                 field = _missing_secret(account, typed)
                 if field:
-                    label = _SECRET_LABELS.get(field, field)
+                    label = _missing_label(account, field)
                     raise InputError(
-                        f"Enter the {label.lower()}: it is kept in the system keyring, "
+                        f"Enter the {_in_sentence(label)}: it is kept in the system keyring, "
                         "never in the configuration file.",
                         f"Entrez le {field} : il est gardé dans le trousseau système, jamais "
                         "dans le fichier de configuration.",
@@ -559,12 +566,13 @@ class AccountForm(QFrame):
         try:
             account = self.account(name=self.name.text().strip() or "untitled")
             typed = self.typed_secrets()
+            _check_basic_auth(account, typed)
             if self.editing is None:
                 missing = _missing_secret(account, typed)
                 if missing:
-                    label = _SECRET_LABELS.get(missing, missing)
+                    label = _missing_label(account, missing)
                     raise InputError(
-                        f"Enter the {label.lower()} to test the connection.",
+                        f"Enter the {_in_sentence(label)} to test the connection.",
                         f"Entrez le {missing} pour tester la connexion.",
                         field=missing,
                     )
@@ -587,6 +595,38 @@ class AccountForm(QFrame):
         self.clear_errors()
         self.status.hide()
         self.cancelled.emit()
+
+
+def _missing_label(account: settings.Account, field: str) -> str:
+    """``API key`` — or ``API key or the password`` when either would do (Simotel)."""
+    optional = account.spec.optional_secrets
+    if field in optional:
+        return " or the ".join(_in_sentence(_SECRET_LABELS.get(f, f)) for f in optional)
+    return _SECRET_LABELS.get(field, field)
+
+
+def _in_sentence(label: str) -> str:
+    """``Auth token`` -> ``auth token``; ``API key`` stays."""
+    first, _, rest = label.partition(" ")
+    first = first if first.isupper() else first.lower()
+    return f"{first} {rest}".strip()
+
+
+def _check_basic_auth(account: settings.Account, typed: dict[str, str]) -> None:
+    """A Simotel password is only sent with a user name (HTTP Basic): without one (and without
+    an API key) the account could never sign in."""
+    if (
+        account.provider == "simotel"
+        and "password" in typed
+        and "api_key" not in typed
+        and not str(account.settings.get("username", "")).strip()
+    ):
+        raise InputError(
+            "Enter the API user name that goes with the password (or use an API key instead).",
+            "Entrez le nom d'utilisateur de l'API qui va avec le mot de passe (ou utilisez "
+            "plutôt une clé d'API).",
+            field="settings.username",
+        )
 
 
 def _missing_secret(account: settings.Account, typed: dict[str, str]) -> str:

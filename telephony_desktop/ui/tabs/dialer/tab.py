@@ -512,13 +512,14 @@ class DialerTab(Tab):
         self.run(
             place(),
             lambda result: self._placed(prepared, result),
-            on_error=self._failed,
+            on_error=lambda exc: self._failed(exc, prepared),
             on_finally=self._settled,
         )
-        self._announce(prepared)
 
     def _announce(self, prepared: RoutedCall) -> None:
-        """TrueCLID call start beside the call (its own task: it never delays the call)."""
+        """TrueCLID call start for a call the provider took (or may have taken): its own task,
+        after the call is placed, so it never delays or stops it; a refused call is not
+        announced."""
         cnam = caller_name_account(self.ctx.config)
         if cnam is None:
             return
@@ -564,9 +565,11 @@ class DialerTab(Tab):
             self.call_status.success(text)
         self._remember(prepared.destination.e164)
         self.call_placed.emit(result)
+        self._announce(prepared)
 
-    def _failed(self, exc: TelephonyError) -> None:
+    def _failed(self, exc: TelephonyError, prepared: RoutedCall) -> None:
         if isinstance(exc, OutcomeUnknown):
+            self._announce(prepared)  # the call may be ringing: the callee should see the name
             self.call_status.warning(
                 f"Outcome unknown — {describe(exc, self.ctx.lang)} Your phone will ring if it "
                 "went through, and the History tab will show the call: look there before "

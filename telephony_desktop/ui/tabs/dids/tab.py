@@ -478,7 +478,7 @@ class DidsTab(Tab):
 
     def first_shown(self) -> None:
         if self._service is None:
-            self.summary.setText("No account is open.")
+            self.summary.setText("No VoiceMeUp account is open.")
             self.refresh_button.setEnabled(False)
             self.search_button.setEnabled(False)
             return

@@ -425,7 +425,7 @@ class E911Tab(Tab):
 
     def first_shown(self) -> None:
         if self._service is None:
-            self.summary.setText("No account is open.")
+            self.summary.setText("No VoiceMeUp account is open.")
             self.refresh_button.setEnabled(False)
             return
         if not self._loaded and not self._refreshing:

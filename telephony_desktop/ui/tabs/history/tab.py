@@ -65,7 +65,7 @@ PROGRESSIVE_RELOAD_MS = 1000  # while syncing, show newly cached calls this ofte
 EMPTY_CACHE = "No calls yet — press Sync now to fetch your call history."
 EMPTY_MATCH = "No calls match these filters.\nClear the search or widen the date range."
 SYNCING_EMPTY = "Fetching your call history…"
-NO_ACCOUNT = "No account is open. Add one in Settings to see your call history."
+NO_ACCOUNT = "Call history comes from a VoiceMeUp account: add one in Settings to see it here."
 
 DIRECTIONS = (("All directions", ""), ("↙ Incoming", "inbound"), ("↗ Outgoing", "outbound"))
 DATE_RANGES = (

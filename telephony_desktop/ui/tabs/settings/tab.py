@@ -57,6 +57,16 @@ def _without(config: settings.Config, name: str) -> settings.Config:
     return config
 
 
+async def _secrets_source(ctx: AppContext, account: settings.Account) -> Source | None:
+    """Where the account's secrets are; None when a required one, or every optional one, is
+    missing (Simotel needs an API key or a password, not both)."""
+    spec = account.spec
+    seen = {f: await ctx.secrets.asource(account.name, f) for f in spec.secret_fields}
+    if any(seen[f] is None for f in spec.secret_fields if f not in spec.optional_secrets):
+        return None
+    return next((s for s in seen.values() if s is not None), None)
+
+
 class SettingsTab(Tab):
     title = "Settings"
     key = "settings"
@@ -264,9 +274,7 @@ class SettingsTab(Tab):
         async def sources() -> dict[str, Source | None]:
             found: dict[str, Source | None] = {}
             for account in accounts:
-                found[account.name] = await self.ctx.secrets.asource(
-                    account.name, account.secret_fields[0]
-                )
+                found[account.name] = await _secrets_source(self.ctx, account)
             return found
 
         def show(found: dict[str, Source | None]) -> None:

@@ -239,7 +239,7 @@ class VoicemailTab(Tab):
 
     def first_shown(self) -> None:
         if self._service is None:
-            self.summary.setText("No account is open.")
+            self.summary.setText("No VoiceMeUp account is open.")
             self.empty.setText("Add an account in Settings to see your voicemail here.")
             self.refresh_button.setEnabled(False)
             return
