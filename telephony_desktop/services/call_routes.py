@@ -71,10 +71,11 @@ class Route:
 
 
 def call_routes(config: Config) -> list[Route]:
-    """Every account that can place calls, the default account first."""
+    """Every account that can place calls: the chosen call route first, else the default
+    account (when it can call), then the others in the file's order."""
     routes = [Route(a) for a in config.accounts if a.provider in ROUTE_PROVIDERS]
-    default = (config.default_account or "").lower()
-    routes.sort(key=lambda r: r.name.lower() != default)
+    first = (config.call_route or config.default_account or "").lower()
+    routes.sort(key=lambda r: r.name.lower() != first)
     return routes
 
 

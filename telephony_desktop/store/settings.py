@@ -557,6 +557,9 @@ class Config:
     poll_interval_s: int = 30
     language: str = "en"
     theme: str = "system"
+    # The account that places calls by default (a dialer route); None: the default account
+    # when it can place calls, else the first one that can.
+    call_route: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "accounts", tuple(self.accounts))
@@ -581,6 +584,17 @@ class Config:
         _check_int("poll_interval_s", self.poll_interval_s, POLL_INTERVAL_RANGE)
         _check_choice("language", self.language, LANGUAGES)
         _check_choice("theme", self.theme, THEMES)
+        if self.call_route is not None:
+            route = self.find(self.call_route) if isinstance(self.call_route, str) else None
+            if route is None or "call" not in route.spec.capabilities:
+                raise _bad(
+                    "call_route",
+                    "call_route must name an account that can place calls (VoiceMeUp, TeleCMI "
+                    "or Simotel).",
+                    "call_route doit désigner un compte qui peut passer des appels (VoiceMeUp, "
+                    "TeleCMI ou Simotel).",
+                )
+            object.__setattr__(self, "call_route", route.name)
 
     def find(self, name: str) -> Account | None:
         key = name_key(name)
@@ -638,10 +652,14 @@ def remove_account(config: Config, name: str) -> Config:
     default = config.default_account
     if default is not None and name_key(default) == name_key(account.name):
         default = None
+    route = config.call_route
+    if route is not None and name_key(route) == name_key(account.name):
+        route = None
     return dataclasses.replace(
         config,
         accounts=tuple(a for a in config.accounts if a is not account),
         default_account=default,
+        call_route=route,
     )
 
 
@@ -714,7 +732,7 @@ class _Problem(Exception):
 
 
 _TOP_KEYS: Final = ("version", "default_account", "preferences", "accounts")
-_PREF_KEYS: Final = ("sync_interval_min", "poll_interval_s", "language", "theme")
+_PREF_KEYS: Final = ("sync_interval_min", "poll_interval_s", "language", "theme", "call_route")
 _ACCOUNT_KEYS: Final = (
     "provider",
     "account_id",
@@ -825,6 +843,8 @@ def config_to_dict(config: Config) -> dict[str, Any]:
         "language": config.language,
         "theme": config.theme,
     }
+    if config.call_route is not None:
+        data["preferences"]["call_route"] = config.call_route
     accounts: dict[str, Any] = {}
     for account in config.accounts:
         table: dict[str, Any] = {"provider": account.provider}

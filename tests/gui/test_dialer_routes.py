@@ -13,6 +13,7 @@ from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.tabs.dialer import DialerTab
 from telephony_desktop.ui.widgets.banner import Level
 from tests.gui.conftest import Runner
+from tests.gui.test_player import MULTIMEDIA_NOISE
 
 PLACEMENTS = {"demo": "call_dispatch", "bridge": "telecmi.make_call", "pbx": "simotel.originate"}
 
@@ -174,3 +175,29 @@ def test_a_refused_call_is_not_announced_to_truecnam(
     dial(qtbot, run, providers_ctx, tab, "bridge")
     assert tab.call_status.level is Level.WARNING
     assert call_starts(sandbox) == 1
+
+
+@pytest.mark.qt_log_ignore(*MULTIMEDIA_NOISE)
+def test_the_preferred_route_is_chosen_in_settings(
+    qtbot: QtBot, run: Runner, providers_ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    from telephony_desktop.store import settings
+    from telephony_desktop.ui.main_window import MainWindow
+    from telephony_desktop.ui.tabs.settings import SettingsTab
+
+    window = MainWindow(providers_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    run.until(lambda: not providers_ctx.tasks.busy)
+    tab = window.pages["dialer"]
+    prefs = window.pages["settings"]
+    assert isinstance(tab, DialerTab) and isinstance(prefs, SettingsTab)
+    route = tab.current_route()
+    assert route is not None and route.name == "demo"
+    prefs.call_route.setCurrentIndex(prefs.call_route.findData("pbx"))
+    run.until(lambda: not providers_ctx.tasks.busy)
+    assert settings.load_config(providers_ctx.config_path).call_route == "pbx"
+    route = tab.current_route()
+    assert route is not None and route.name == "pbx"  # the dialer follows the preference
+    window.close()
+    run.until(lambda: not providers_ctx.tasks.busy)

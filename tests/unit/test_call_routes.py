@@ -158,3 +158,20 @@ def test_verba_inputs() -> None:
     assert check_extension(" 8856 ") == "8856"
     with pytest.raises(InputError):
         check_extension("88 56")
+
+
+def test_call_route_preference(tmp_path: object) -> None:
+    import dataclasses
+    from pathlib import Path
+
+    config = dataclasses.replace(CONFIG, call_route="PBX")
+    assert config.call_route == "pbx"
+    assert call_routes(config)[0].name == "pbx"
+    for bad in ("cnam", "nobody"):
+        with pytest.raises(InputError) as info:
+            dataclasses.replace(CONFIG, call_route=bad)
+        assert info.value.field == "call_route"
+    path = Path(str(tmp_path)) / "config.toml"
+    settings.save_config(path, config)
+    assert settings.load_config(path).call_route == "pbx"
+    assert settings.remove_account(config, "pbx").call_route is None

@@ -55,8 +55,11 @@ def replace_account(
     default = config.default_account
     if default is not None and settings.name_key(default) == settings.name_key(old.name):
         default = account.name
+    route = config.call_route
+    if route is not None and settings.name_key(route) == settings.name_key(old.name):
+        route = account.name if "call" in account.spec.capabilities else None
     accounts = tuple(account if a is old else a for a in config.accounts)
-    return dataclasses.replace(config, accounts=accounts, default_account=default)
+    return dataclasses.replace(config, accounts=accounts, default_account=default, call_route=route)
 
 
 def with_account(config: settings.Config, account: settings.Account) -> settings.Config:

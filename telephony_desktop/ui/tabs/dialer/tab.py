@@ -192,6 +192,7 @@ class DialerTab(Tab):
 
         self.body.addLayout(self._layout(), 1)
         self._dids: list[Did] = []
+        self._preferred_route: str | None = None
         self._fill_routes()
         self.route.currentIndexChanged.connect(lambda _i: self._route_changed())
         self._route_changed()
@@ -317,10 +318,15 @@ class DialerTab(Tab):
         return data if isinstance(data, Route) else None
 
     def _fill_routes(self) -> None:
-        wanted = self.current_route()
+        """The routes, the preferred one (Settings) first; a per-call choice is kept unless
+        the preference itself changed."""
+        routes = call_routes(self.ctx.config)
+        preferred = routes[0].name if routes else None
+        wanted = self.current_route() if preferred == self._preferred_route else None
+        self._preferred_route = preferred
         self.route.blockSignals(True)
         self.route.clear()
-        for route in call_routes(self.ctx.config):
+        for route in routes:
             self.route.addItem(route.label, route)
         index = max(0, self.route.findText(wanted.label)) if wanted else 0
         self.route.setCurrentIndex(index)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.services.accounts import check_account
+from telephony_desktop.services.call_routes import call_routes
 from telephony_desktop.store import settings
 from telephony_desktop.store.secrets import Source
 from telephony_desktop.ui.accounts.form import AccountForm, fill_regions, system_region
@@ -118,6 +119,12 @@ class SettingsTab(Tab):
         self.language_note = QLabel("Applies the next time you start the app.", self)
         self.language_note.setStyleSheet(_HINT_STYLE)
         self.language_note.hide()
+        self.call_route = QComboBox(self)
+        self.call_route.setObjectName("settings-call-route")
+        self.call_route.setAccessibleName("Place calls through")
+        self.call_route.setToolTip(
+            "The account the Dialer uses unless you pick another one for a call"
+        )
         self.default_region = QComboBox(self)
         self.default_region.setAccessibleName("Default region")
         self.default_region.setToolTip("The region a new account starts with")
@@ -168,6 +175,7 @@ class SettingsTab(Tab):
         language.addWidget(self.language)
         language.addWidget(self.language_note)
         form.addRow("Language:", language)
+        form.addRow("Place calls through:", self.call_route)
         form.addRow("Default region:", self.default_region)
         form.addRow("Sync call history every:", self.sync_interval)
         form.addRow("Check for voicemail every:", self.poll_interval)
@@ -209,6 +217,7 @@ class SettingsTab(Tab):
         self.accounts.itemSelectionChanged.connect(self._update_buttons)
         self.theme.currentIndexChanged.connect(lambda _i: self.save_preferences())
         self.language.currentIndexChanged.connect(lambda _i: self.save_preferences())
+        self.call_route.currentIndexChanged.connect(lambda _i: self.save_preferences())
         self.default_region.currentIndexChanged.connect(lambda _i: self._region_chosen())
         self.sync_interval.valueChanged.connect(lambda _v: self._prefs_timer.start())
         self.poll_interval.valueChanged.connect(lambda _v: self._prefs_timer.start())
@@ -247,6 +256,14 @@ class SettingsTab(Tab):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.blockSignals(False)
+        self.call_route.blockSignals(True)
+        self.call_route.clear()
+        self.call_route.addItem("The default account (when it can call)", None)
+        for route in call_routes(config):
+            self.call_route.addItem(route.label, route.name)
+        self.call_route.setCurrentIndex(max(0, self.call_route.findData(config.call_route)))
+        self.call_route.setEnabled(self.call_route.count() > 1)
+        self.call_route.blockSignals(False)
         self.default_region.blockSignals(True)
         self.default_region.setCurrentIndex(
             max(0, self.default_region.findData(self.default_region_code()))
@@ -447,6 +464,7 @@ class SettingsTab(Tab):
         language = str(self.language.currentData())
         sync_min = self.sync_interval.value()
         poll_s = self.poll_interval.value()
+        route = self.call_route.currentData()
 
         def change(config: settings.Config) -> settings.Config:
             return dataclasses.replace(
@@ -455,6 +473,7 @@ class SettingsTab(Tab):
                 language=language,
                 sync_interval_min=sync_min,
                 poll_interval_s=poll_s,
+                call_route=str(route) if route and config.find(str(route)) else None,
             )
 
         if theme != self.ctx.config.theme:
