@@ -186,13 +186,15 @@ async def send(
     auth: httpx.Auth | tuple[str, str] | None = None,
     deadline_s: float = DEFAULT_DEADLINE_S,
     max_bytes: int = 64 * 1024 * 1024,
+    raise_5xx: bool = True,
 ) -> Reply:
     """One exchange, with every transport failure mapped to the domain error tree.
 
     5xx answers raise ``ProviderUnavailable``; other statuses are returned for the adapter to read
     (VoiceMeUp sends its error envelope with 200 and 4xx alike). The body is read fully, up to
     ``max_bytes``, and the whole exchange must end within ``deadline_s`` (a slow drip never
-    trips the per-read timeout).
+    trips the per-read timeout). With ``raise_5xx=False`` a 5xx answer is returned too, for a
+    provider whose own errors use 5xx statuses (TeleCMI's 502 "property missing").
     """
     name = provider
     request = client.build_request(
@@ -251,7 +253,7 @@ async def send(
             f"L'échange avec {name} a échoué.",
             provider=name,
         ) from None
-    if response.status_code >= 500:
+    if response.status_code >= 500 and raise_5xx:
         raise ProviderUnavailable(
             f"{name} is having trouble right now (error {response.status_code}). "
             "Try again in a few minutes.",

@@ -25,10 +25,11 @@ from telephony_desktop.domain.errors import (
 from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.telecmi import TeleCMILeg
 from telephony_desktop.providers import http
-from telephony_desktop.providers.telecmi import parse, transport
+from telephony_desktop.providers.telecmi import parse
 from telephony_desktop.providers.telecmi.errors import PROVIDER
 
 log = logging.getLogger(__name__)
+MAX_BYTES: Final = 4 * 1024 * 1024  # a CDR answer for one request id is small
 
 GLOBAL_ORIGIN: Final = "https://rest.telecmi.com"
 CDR_ORIGIN: Final = "https://piopiy.telecmi.com"
@@ -101,6 +102,20 @@ class TeleCMIClient:
 
     def __repr__(self) -> str:  # never the secret
         return f"TeleCMIClient(appid={self.appid!r}, region={self.region!r})"
+
+    async def _post(self, url: str, body: object) -> http.Reply:
+        """POST JSON; 5xx answers come back too (TeleCMI's own 502 has a JSON body that only
+        ``parse.check`` can tell apart from a proxy's error page)."""
+        return await http.send(
+            self._client,
+            "POST",
+            url,
+            provider=PROVIDER,
+            json=body,
+            deadline_s=self._deadline_s,
+            max_bytes=MAX_BYTES,
+            raise_5xx=False,
+        )
 
     async def aclose(self) -> None:
         if self._owns_client:
@@ -231,7 +246,7 @@ class TeleCMIClient:
         )
         url = self.rest_origin + MAKE_CALL_PATHS[self.region]
         try:
-            reply = await transport.post_json(self._client, url, body, deadline_s=self._deadline_s)
+            reply = await self._post(url, body)
             doc = parse.check(reply.status, reply.body, reply.headers, placing=True)
             placed = parse.parse_placed(doc)
         except ProviderError as exc:
@@ -252,7 +267,7 @@ class TeleCMIClient:
         url = self.cdr_origin + CDR_PATH
 
         async def attempt() -> tuple[TeleCMILeg, ...]:
-            reply = await transport.post_json(self._client, url, body, deadline_s=self._deadline_s)
+            reply = await self._post(url, body)
             doc = parse.check(reply.status, reply.body, reply.headers, placing=False)
             return parse.parse_legs(doc)
 
