@@ -74,6 +74,7 @@ async def _dispatch(ctx: commands.Context) -> int:
         "e911": commands.e911_cmd,
         "call": route_commands.call_cmd,
         "recording": route_commands.recording_cmd,
+        "call-status": route_commands.call_status_cmd,
     }
     command = ctx.args.command
     if command == "account" and ctx.args.action == "test":

@@ -142,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     call.add_argument("--json", action="store_true")
 
+    cs = sub.add_parser(
+        "call-status", help="what became of a TeleCMI bridge, by the reference 'call' printed"
+    )
+    cs.add_argument("reference", help="the TeleCMI request id")
+    cs.add_argument("--route", metavar="R", help="the TeleCMI account (default: the only one)")
+    cs.add_argument("--json", action="store_true")
+
     # recordings (Verba)
     rec = sub.add_parser("recording", help="find call recordings in Verba")
     rec_sub = rec.add_subparsers(dest="action", metavar="ACTION", required=True)

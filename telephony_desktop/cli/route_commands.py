@@ -7,14 +7,17 @@ from pathlib import Path
 
 from telephony_desktop.cli.commands import Context
 from telephony_desktop.domain.errors import InputError, OutcomeUnknown
+from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.services.accounts import check_account, open_client
 from telephony_desktop.services.call_routes import (
     Route,
     call_routes,
+    describe_legs,
     find_route,
     place_routed_call,
     prepare_routed_call,
+    read_call_status,
 )
 from telephony_desktop.services.caller_name import (
     Announcement,
@@ -126,6 +129,37 @@ async def call_cmd(ctx: Context) -> int:
         ctx.warn(warning.message(ctx.lang))
     if outcome is not None and outcome.state == "sent":
         ctx.say(outcome.message_en)
+    return 0
+
+
+async def call_status_cmd(ctx: Context) -> int:
+    """The legs TeleCMI logged for a bridge it accepted."""
+    config = ctx.config()
+    route = find_route(config, ctx.args.route or "telecmi")
+    placed = PlacedCall(route.provider, ctx.args.reference.strip())
+    client = await open_client(route.account, ctx.secrets, language=ctx.lang)
+    try:
+        legs = await read_call_status(client, placed)
+    finally:
+        await client.aclose()
+    if ctx.args.json:
+        ctx.json(
+            [
+                {
+                    "leg": leg.leg,
+                    "from": leg.from_number,
+                    "to": leg.to_number,
+                    "status": leg.status,
+                    "duration_s": leg.duration,
+                    "direction": leg.direction,
+                    "time": leg.time.isoformat() if leg.time else None,
+                    "rate": str(leg.rate) if leg.rate is not None else None,
+                }
+                for leg in legs
+            ]
+        )
+    else:
+        ctx.say(describe_legs(legs, route.account.region))
     return 0
 
 

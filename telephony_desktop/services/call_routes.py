@@ -22,6 +22,7 @@ from telephony_desktop.services.dialer import parse_ring_first, prepare_call
 from telephony_desktop.store.settings import Account, Config
 
 if TYPE_CHECKING:
+    from telephony_desktop.domain.telecmi import TeleCMILeg
     from telephony_desktop.services.accounts import ProviderClient
 
 ROUTE_PROVIDERS: Final = ("voicemeup", "telecmi", "simotel")
@@ -258,3 +259,32 @@ async def place_routed_call(client: ProviderClient, call: RoutedCall) -> PlacedC
 def ring_first_kind(spec: str, region: str) -> str:
     """``peer`` or ``number`` (raises ``InputError``): for labels in the dialer."""
     return parse_ring_first(spec, region)[0]
+
+
+def describe_legs(legs: tuple[TeleCMILeg, ...], region: str) -> str:
+    """``Leg 1 to (514) 555-0100: answered, 0:42 · Leg 2 ...`` (or why there is nothing)."""
+    if not legs:
+        return (
+            "TeleCMI has no detail for this call yet: it logs each leg when it ends. "
+            "Check again in a moment."
+        )
+    parts = []
+    for i, leg in enumerate(legs, 1):
+        to = display("+" + leg.to_number.lstrip("+"), region) if leg.to_number else "?"
+        minutes, seconds = divmod(max(0, leg.duration), 60)
+        status = leg.status or "unknown"
+        parts.append(f"Leg {i} to {to}: {status}, {minutes}:{seconds:02d}")
+    return " · ".join(parts)
+
+
+async def read_call_status(client: ProviderClient, placed: PlacedCall) -> tuple[TeleCMILeg, ...]:
+    """The legs TeleCMI logged for a bridge it accepted (a read, retried)."""
+    from telephony_desktop.providers.telecmi.client import TeleCMIClient
+
+    if placed.provider != "telecmi" or not isinstance(client, TeleCMIClient):
+        raise InputError(
+            "Only TeleCMI calls can be looked up by their reference.",
+            "Seuls les appels TeleCMI peuvent être retrouvés par leur référence.",
+            field="route",
+        )
+    return await client.call_detail(placed.reference)

@@ -72,7 +72,12 @@ def test_one_dial_per_route_end_to_end(
     assert tab.call_status.level is Level.SUCCESS, tab.call_status.text
     assert tab.call_status.text.startswith(f"Call placed to (514) 555-0199 through {route}")
     assert placements(sandbox) == {name: int(name == route) for name in PLACEMENTS}
+    assert tab.status_button.isVisible() is (route == "bridge")
     if route == "bridge":
+        tab.status_button.click()  # the bridge read back by its request id
+        run.until(lambda: not providers_ctx.tasks.busy)
+        assert tab.call_detail.text().startswith("Leg 1 to"), tab.call_detail.text()
+        assert "answered" in tab.call_detail.text()
         (placed,) = sandbox.telecmi.placed
         assert str(placed["to"]) == DEMO_AGENT_NUMBER.lstrip("+")  # the user's phone first
         assert str(placed["pcmo"][0]["connect"][0]["number"]) == "15145550199"
@@ -141,7 +146,8 @@ def test_a_lost_answer_is_outcome_unknown_and_never_retried(
     dial(qtbot, run, providers_ctx, tab, route)
     assert tab.call_status.level is Level.WARNING
     assert tab.call_status.text.startswith("Outcome unknown")
-    assert "History" in tab.call_status.text
+    label = "TeleCMI" if route == "bridge" else "Simotel"
+    assert f"{label}'s call log will show it" in tab.call_status.text
     assert len(sandbox.request_log.of_type(fault_type)) == 1  # sent once, not retried
     assert tab.call_button.isEnabled()  # the user decides
 

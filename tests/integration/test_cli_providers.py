@@ -336,3 +336,18 @@ def test_recording_download_writes_wav(
     assert cli(*args) == EXIT_OK, cli.err
     assert again.read_bytes() == target.read_bytes()
     assert len(sandbox.request_log.of_type("verba.GetMedia")) == media  # kept, not refetched
+
+
+def test_call_status_reads_a_telecmi_bridge_back(everything: Cli, sandbox: SandboxServer) -> None:
+    cli = everything
+    assert cli("call", DESTINATION, "--route", "bridge", "--json") == EXIT_OK, cli.err
+    reference = cli.json()["reference"]  # type: ignore[index]
+    assert cli("call-status", reference, "--json") == EXIT_OK, cli.err
+    legs = cli.json()
+    assert isinstance(legs, list) and len(legs) == 2
+    assert {leg["status"] for leg in legs} == {"answered"}
+    assert cli("call-status", reference) == EXIT_OK
+    assert cli.out.startswith("Leg 1 to")
+    assert cli("call-status", "unknown-request") == EXIT_OK
+    assert "no detail for this call yet" in cli.out
+    assert cli("call-status", reference, "--route", "pbx") == 2  # not a TeleCMI route

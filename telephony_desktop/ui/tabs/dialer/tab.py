@@ -31,8 +31,10 @@ from telephony_desktop.services.call_routes import (
     Route,
     RoutedCall,
     call_routes,
+    describe_legs,
     place_routed_call,
     prepare_routed_call,
+    read_call_status,
 )
 from telephony_desktop.services.caller_name import (
     Announcement,
@@ -160,6 +162,17 @@ class DialerTab(Tab):
             edit.returnPressed.connect(self.dial)
             self.route_fields[key] = edit
         self.ring_first = self.route_fields["ring_first"]
+        self.status_button = QPushButton("Check call status", self)
+        self.status_button.setObjectName("dialer-call-status")
+        self.status_button.setToolTip("Ask TeleCMI what became of this call's two legs")
+        self.status_button.clicked.connect(self.check_call_status)
+        self.status_button.hide()
+        self.call_detail = QLabel("", self)
+        self.call_detail.setObjectName("dialer-call-detail")
+        self.call_detail.setWordWrap(True)
+        self.call_detail.setStyleSheet(_QUIET)
+        self.call_detail.hide()
+        self._last_placed: tuple[RoutedCall, PlacedCall] | None = None
         self.caller_name_status = QLabel("", self)
         self.caller_name_status.setObjectName("dialer-caller-name")
         self.caller_name_status.setWordWrap(True)
@@ -211,6 +224,10 @@ class DialerTab(Tab):
         left.addLayout(row)
         left.addWidget(self.verdict)
         left.addWidget(self.call_status)
+        detail = QHBoxLayout()
+        detail.addWidget(self.call_detail, 1)
+        detail.addWidget(self.status_button, 0, Qt.AlignmentFlag.AlignTop)
+        left.addLayout(detail)
         left.addWidget(self.caller_name_status)
         form = QFormLayout()
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
@@ -508,6 +525,8 @@ class DialerTab(Tab):
             f"Calling {where}… your phone rings first; answer it to be connected."
         )
         self.caller_name_status.hide()
+        self.status_button.hide()
+        self.call_detail.hide()
         account = prepared.route.account
         clients = self.ctx.clients
 
@@ -570,16 +589,48 @@ class DialerTab(Tab):
         else:
             self.call_status.success(text)
         self._remember(prepared.destination.e164)
+        self._last_placed = (prepared, result)
+        self.status_button.setVisible(result.provider == "telecmi" and bool(result.reference))
         self.call_placed.emit(result)
         self._announce(prepared)
+
+    def check_call_status(self) -> None:
+        """Read back a TeleCMI bridge's legs by its request id."""
+        placed = self._last_placed
+        if placed is None:
+            return
+        prepared, result = placed
+        clients = self.ctx.clients
+        self.status_button.setEnabled(False)
+        self.call_detail.setText("Asking TeleCMI…")
+        self.call_detail.show()
+
+        async def read() -> str:
+            client = await clients.get(prepared.route.account)
+            legs = await read_call_status(client, result)
+            return describe_legs(legs, self._region())
+
+        def failed(exc: TelephonyError) -> None:
+            self.call_detail.setText(describe(exc, self.ctx.lang))
+
+        self.run(
+            read(),
+            self.call_detail.setText,
+            on_error=failed,
+            on_finally=lambda: self.status_button.setEnabled(True),
+        )
 
     def _failed(self, exc: TelephonyError, prepared: RoutedCall) -> None:
         if isinstance(exc, OutcomeUnknown):
             self._announce(prepared)  # the call may be ringing: the callee should see the name
+            where = (
+                "the History tab will show the call"
+                if prepared.route.provider == "voicemeup"
+                else f"{prepared.route.account.spec.label}'s call log will show it"
+            )
             self.call_status.warning(
-                f"Outcome unknown — {describe(exc, self.ctx.lang)} Your phone will ring if it "
-                "went through, and the History tab will show the call: look there before "
-                "calling again."
+                f"Outcome unknown — {describe(exc, self.ctx.lang)} Your phone rings first if "
+                f"it went through, and {where}: check before calling again."
             )
         else:
             self.call_status.error(describe(exc, self.ctx.lang))
