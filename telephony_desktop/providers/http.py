@@ -120,7 +120,9 @@ DEFAULT_DEADLINE_S = 60.0
 
 def make_client(*, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
     """An ``AsyncClient`` with TLS verification on and no redirects (a redirect could carry a
-    secret query string to another host)."""
+    secret query string to another host). httpx logs every URL at INFO: the redacting filter is
+    installed here too, so no entry point can forget it."""
+    install_redaction()
     return httpx.AsyncClient(
         timeout=timeout,
         follow_redirects=False,

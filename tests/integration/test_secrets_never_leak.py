@@ -98,3 +98,68 @@ def test_cli_output_and_log_file_never_carry_the_token(
     config = (isolated_dirs / "config" / "config.toml").read_text()
     for where, text in [("output", "".join(outputs)), ("log file", logs), ("config", config)]:
         assert KNOWN_TOKEN not in text, f"secret found in {where}"
+
+
+def test_no_provider_secret_reaches_output_or_logs_under_faults(
+    sandbox: SandboxServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    isolated_dirs: Path,
+) -> None:
+    """TeleCMI, Simotel, TrueCNAM and Verba secrets, through every new command and failure."""
+    from telephony_desktop.demo import demo_accounts
+    from telephony_desktop.store import paths, settings
+    from telephony_desktop.store.secrets import secret_env_var
+
+    config = settings.Config()
+    secrets: list[str] = []
+    for account, values in demo_accounts(sandbox):
+        config = settings.add_account(config, account, make_default=account.name == "demo")
+        for field, value in values.items():
+            monkeypatch.setenv(secret_env_var(account.name, field), value)
+            secrets.append(value)
+    # TrueCNAM's API key user name is a setting (in the config), but it travels in the URL
+    # beside the password: the logs and the output must not show it either.
+    user = sandbox.truecnam.username
+    settings.save_config(paths.config_path(), config)
+    outputs: list[str] = []
+
+    def run(*argv: str) -> None:
+        main(["--debug", *argv])
+        captured = capsys.readouterr()
+        outputs.extend([captured.out, captured.err])
+
+    kinds = ("reset", "malformed", "error")
+    types = (
+        "telecmi.make_call",
+        "telecmi.cdr",
+        "simotel.originate",
+        "simotel.ping",
+        "truecnam.call_start",
+        "verba.RequestToken",
+        "verba.GetCallID",
+        "verba.GetMedia",
+    )
+    for kind in (None, *kinds):
+        sandbox.faults.clear()
+        if kind is not None:
+            for request_type in types:
+                sandbox.faults.add(request_type, kind, count=None)
+        for route in ("bridge", "pbx", "demo"):
+            run("call", "5145550199", "--route", route, "--json")
+        run("recording", "find", "--extension", "8856", "--download", str(isolated_dirs / "r.wav"))
+        for name in ("bridge", "pbx", "callername", "recorder"):
+            run("account", "test", name)
+        run("call-status", "some-request-id")
+    logs = "".join(p.read_text() for p in (isolated_dirs / "logs").glob("*.log*"))
+    assert "telecmi" in logs.lower() or "simotel" in logs.lower()  # the traffic was logged
+    texts = [
+        ("output", "".join(outputs)),
+        ("log file", logs),
+        ("config", paths.config_path().read_text()),
+    ]
+    for secret in secrets:
+        for where, text in texts:
+            assert secret not in text, f"a secret was found in the {where}"
+    for where, text in texts[:2]:
+        assert user not in text, f"the TrueCNAM API user name was found in the {where}"
