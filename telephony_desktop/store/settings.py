@@ -560,6 +560,13 @@ class Config:
     # The account that places calls by default (a dialer route); None: the default account
     # when it can place calls, else the first one that can.
     call_route: str | None = None
+    # Desktop behaviour: closing the window keeps the app in the tray; new-voicemail
+    # notifications; a tel:/callto:/sip: link dials at once (off: it waits in the dialer);
+    # start at login (off by default).
+    close_to_tray: bool = True
+    notifications: bool = True
+    dial_links_immediately: bool = False
+    start_at_login: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "accounts", tuple(self.accounts))
@@ -584,6 +591,11 @@ class Config:
         _check_int("poll_interval_s", self.poll_interval_s, POLL_INTERVAL_RANGE)
         _check_choice("language", self.language, LANGUAGES)
         _check_choice("theme", self.theme, THEMES)
+        for flag in _BOOL_PREFS:
+            if not isinstance(getattr(self, flag), bool):
+                raise _bad(
+                    flag, f"{flag} must be true or false.", f"{flag} doit valoir true ou false."
+                )
         if self.call_route is not None:
             route = self.find(self.call_route) if isinstance(self.call_route, str) else None
             if route is None or "call" not in route.spec.capabilities:
@@ -732,7 +744,20 @@ class _Problem(Exception):
 
 
 _TOP_KEYS: Final = ("version", "default_account", "preferences", "accounts")
-_PREF_KEYS: Final = ("sync_interval_min", "poll_interval_s", "language", "theme", "call_route")
+_BOOL_PREFS: Final = (
+    "close_to_tray",
+    "notifications",
+    "dial_links_immediately",
+    "start_at_login",
+)
+_PREF_KEYS: Final = (
+    "sync_interval_min",
+    "poll_interval_s",
+    "language",
+    "theme",
+    "call_route",
+    *_BOOL_PREFS,
+)
 _ACCOUNT_KEYS: Final = (
     "provider",
     "account_id",
@@ -845,6 +870,8 @@ def config_to_dict(config: Config) -> dict[str, Any]:
     }
     if config.call_route is not None:
         data["preferences"]["call_route"] = config.call_route
+    for flag in _BOOL_PREFS:
+        data["preferences"][flag] = getattr(config, flag)
     accounts: dict[str, Any] = {}
     for account in config.accounts:
         table: dict[str, Any] = {"provider": account.provider}

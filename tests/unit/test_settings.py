@@ -12,7 +12,7 @@ import platformdirs
 import pytest
 
 from telephony_desktop.domain.errors import ConfigError, InputError
-from telephony_desktop.store import paths
+from telephony_desktop.store import paths, settings
 from telephony_desktop.store.settings import (
     ADD_ACCOUNT_HINT,
     PROVIDERS,
@@ -562,3 +562,32 @@ def test_hand_written_file_loads(tmp_path: Path) -> None:
     assert config.language == "fr"
     assert config.sync_interval_min == 15
     assert get_account(config).caller_id == "+15145551234"
+
+
+def test_desktop_preferences_round_trip(tmp_path: Path) -> None:
+    config = dataclasses.replace(
+        settings.Config(),
+        close_to_tray=False,
+        notifications=False,
+        dial_links_immediately=True,
+        start_at_login=True,
+    )
+    path = tmp_path / "config.toml"
+    settings.save_config(path, config)
+    again = settings.load_config(path)
+    assert (
+        again.close_to_tray,
+        again.notifications,
+        again.dial_links_immediately,
+        again.start_at_login,
+    ) == (False, False, True, True)
+    defaults = settings.Config()
+    assert (
+        defaults.close_to_tray,
+        defaults.notifications,
+        defaults.dial_links_immediately,
+        defaults.start_at_login,
+    ) == (True, True, False, False)
+    with pytest.raises(InputError) as info:
+        settings.Config(notifications="yes")  # type: ignore[arg-type]
+    assert info.value.field == "notifications"
