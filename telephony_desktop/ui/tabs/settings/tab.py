@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QCheckBox,
     QComboBox,
     QFormLayout,
     QFrame,
@@ -137,6 +138,17 @@ class SettingsTab(Tab):
         self.poll_interval.setAccessibleName("Check for voicemail every (seconds)")
         self.poll_interval.setRange(*settings.POLL_INTERVAL_RANGE)
         self.poll_interval.setSuffix(" s")
+        self.close_to_tray = QCheckBox("Closing the window keeps the app in the tray", self)
+        self.close_to_tray.setToolTip(
+            "Voicemail notifications and phone links keep working; Quit is in the tray menu"
+        )
+        self.notifications = QCheckBox("Notify me of new voicemail", self)
+        self.dial_links = QCheckBox("Dial phone links immediately", self)
+        self.dial_links.setToolTip(
+            "Off: a tel:, callto: or sip: link you click waits in the Dialer for you to press "
+            "Call. On: it is dialed at once."
+        )
+        self.start_at_login = QCheckBox("Start when I log in (in the tray)", self)
         self.prefs_status = QLabel("", self)
         self.prefs_status.setWordWrap(True)
         self._prefs_timer = QTimer(self)
@@ -179,6 +191,11 @@ class SettingsTab(Tab):
         form.addRow("Default region:", self.default_region)
         form.addRow("Sync call history every:", self.sync_interval)
         form.addRow("Check for voicemail every:", self.poll_interval)
+        desktop = QVBoxLayout()
+        desktop.setSpacing(4)
+        for check in (self.close_to_tray, self.notifications, self.dial_links, self.start_at_login):
+            desktop.addWidget(check)
+        form.addRow("Desktop:", desktop)
         form.addRow("", self.prefs_status)
         where = QLabel(f"Saved in {self.ctx.config_path}", prefs)
         where.setWordWrap(True)
@@ -218,6 +235,8 @@ class SettingsTab(Tab):
         self.theme.currentIndexChanged.connect(lambda _i: self.save_preferences())
         self.language.currentIndexChanged.connect(lambda _i: self.save_preferences())
         self.call_route.currentIndexChanged.connect(lambda _i: self.save_preferences())
+        for box in (self.close_to_tray, self.notifications, self.dial_links, self.start_at_login):
+            box.toggled.connect(lambda _on: self.save_preferences())
         self.default_region.currentIndexChanged.connect(lambda _i: self._region_chosen())
         self.sync_interval.valueChanged.connect(lambda _v: self._prefs_timer.start())
         self.poll_interval.valueChanged.connect(lambda _v: self._prefs_timer.start())
@@ -256,6 +275,15 @@ class SettingsTab(Tab):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(0, combo.findData(value)))
             combo.blockSignals(False)
+        for box, on in (
+            (self.close_to_tray, config.close_to_tray),
+            (self.notifications, config.notifications),
+            (self.dial_links, config.dial_links_immediately),
+            (self.start_at_login, config.start_at_login),
+        ):
+            box.blockSignals(True)
+            box.setChecked(on)
+            box.blockSignals(False)
         self.call_route.blockSignals(True)
         self.call_route.clear()
         self.call_route.addItem("The default account (when it can call)", None)
@@ -465,6 +493,10 @@ class SettingsTab(Tab):
         sync_min = self.sync_interval.value()
         poll_s = self.poll_interval.value()
         route = self.call_route.currentData()
+        close_to_tray = self.close_to_tray.isChecked()
+        notifications = self.notifications.isChecked()
+        dial_links = self.dial_links.isChecked()
+        at_login = self.start_at_login.isChecked()
 
         def change(config: settings.Config) -> settings.Config:
             return dataclasses.replace(
@@ -474,6 +506,10 @@ class SettingsTab(Tab):
                 sync_interval_min=sync_min,
                 poll_interval_s=poll_s,
                 call_route=str(route) if route and config.find(str(route)) else None,
+                close_to_tray=close_to_tray,
+                notifications=notifications,
+                dial_links_immediately=dial_links,
+                start_at_login=at_login,
             )
 
         if theme != self.ctx.config.theme:
