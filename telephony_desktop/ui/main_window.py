@@ -34,7 +34,8 @@ TAB_CLASSES: tuple[type[Tab], ...] = (
 
 
 class MainWindow(QMainWindow):
-    closed = Signal()
+    closed = Signal()  # the window is gone for good: the app quits
+    hidden_to_tray = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,6 +60,12 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
+        # With a tray icon and the preference on, closing only hides the window; Quit (tray
+        # menu, Ctrl+Q) really closes it.
+        self.tray_available = False
+        self._quitting = False
+        quit_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Quit), self)
+        quit_key.activated.connect(self.quit_app)
         self._status = QLabel(self)
         self.statusBar().addPermanentWidget(self._status)
         self._status.setText(self._account_line())
@@ -109,6 +116,32 @@ class MainWindow(QMainWindow):
             return f"Accounts: {', '.join(a.name for a in others)}" if others else "No account"
         return f"{s.account.name} · {s.account.spec.label} {s.account.account_id}{extra}"
 
+    def bring_forward(self) -> None:
+        """Show, restore and raise the window (a second launch, the tray, a phone link)."""
+        if self.isMinimized():
+            self.showNormal()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+
+    def take_link(self, text: str, *, dial: bool) -> None:
+        """A phone link or ``--dial``: the number goes into the dialer, dialed only if asked."""
+        self.bring_forward()
+        dialer = self.show_tab("dialer")
+        assert isinstance(dialer, DialerTab)
+        dialer.set_number(text, dial=dial)
+
+    def open_voicemail(self, voicemail_id: str) -> None:
+        """From a notification: the Voicemail tab on that message."""
+        self.bring_forward()
+        page = self.show_tab("voicemail")
+        assert isinstance(page, VoicemailTab)
+        page.select_voicemail(voicemail_id)
+
+    def quit_app(self) -> None:
+        self._quitting = True
+        self.close()
+
     def page(self, key: str) -> Tab:
         return self.pages[key]
 
@@ -149,5 +182,10 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save()
+        if self.tray_available and self.ctx.config.close_to_tray and not self._quitting:
+            event.ignore()
+            self.hide()
+            self.hidden_to_tray.emit()
+            return
         super().closeEvent(event)
         self.closed.emit()
