@@ -118,42 +118,78 @@ async def _run_window(
     lang: str,
     demo: bool,
     stack: contextlib.ExitStack,
+    *,
+    dial: str | None = None,
+    minimized: bool = False,
 ) -> int:
+    from telephony_desktop.desktop.single_instance import InstanceServer
+    from telephony_desktop.ui import shell as desktop_shell
     from telephony_desktop.ui import startup
     from telephony_desktop.ui.main_window import MainWindow
+    from telephony_desktop.ui.tray import app_icon
 
     app = QApplication.instance()
     assert isinstance(app, QApplication)
-    ctx = await build_context(config_path=config_path, account=account, lang=lang, demo=demo)
-    if not ctx.config.accounts:  # no account yet: the first-run screen, until one is ready
-        chosen = await startup.first_run(
-            ctx, start_demo=lambda: startup.start_demo(stack, lang=lang)
-        )
-        if chosen is None:
-            await ctx.tasks.cancel_all()
-            return 0
-        ctx = chosen
-    apply_theme(app, ctx.config.theme)
-    window = MainWindow(ctx)
-    install_loop_handler(asyncio.get_running_loop(), window.show_unexpected, ctx.lang)
-    closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-
-    def on_closed() -> None:
-        if not closed.done():
-            closed.set_result(None)
-
-    window.closed.connect(on_closed)
-    window.show()
+    app.setWindowIcon(app_icon())
+    # Listen at once: a phone link clicked while this instance starts is handed over, not lost
+    # (it waits here until the window exists).
+    server = InstanceServer(config_path)
+    if not server.listen():
+        log.warning("another instance owns the single-instance socket; links go there")
+    early: list[str] = []
+    server.received.connect(early.append)
     try:
-        await closed
+        ctx = await build_context(config_path=config_path, account=account, lang=lang, demo=demo)
+        if not ctx.config.accounts:  # no account yet: the first-run screen, until one is ready
+            chosen = await startup.first_run(
+                ctx, start_demo=lambda: startup.start_demo(stack, lang=lang)
+            )
+            if chosen is None:
+                await ctx.tasks.cancel_all()
+                return 0
+            ctx = chosen
+        apply_theme(app, ctx.config.theme)
+        window = MainWindow(ctx)
+        install_loop_handler(asyncio.get_running_loop(), window.show_unexpected, ctx.lang)
+        shell = desktop_shell.attach(window)
+        server.received.disconnect(early.append)
+        server.received.connect(shell.take_link)
+        closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+        def on_closed() -> None:
+            if not closed.done():
+                closed.set_result(None)
+
+        window.closed.connect(on_closed)
+        if minimized and shell.tray.available:
+            log.info("started in the tray")
+        else:
+            window.show()
+        for text in ([dial] if dial else []) + early:
+            shell.take_link(text)
+        try:
+            await closed
+        finally:
+            await shell.close()
+            await ctx.tasks.cancel_all()
+            await ctx.aclose()
+        return 0
     finally:
-        await ctx.tasks.cancel_all()
-        await ctx.aclose()
-    return 0
+        server.close()
 
 
-def run_gui(*, config_path: Path, account: str | None, lang: str, demo: bool) -> int:
-    """Run the window until it is closed. Returns the process exit status."""
+def run_gui(
+    *,
+    config_path: Path,
+    account: str | None,
+    lang: str,
+    demo: bool,
+    dial: str | None = None,
+    minimized: bool = False,
+) -> int:
+    """Run the window until it is closed (or Quit, with the tray). ``dial``: a number or link
+    text to put in the dialer at start; ``minimized``: start in the tray. Returns the process
+    exit status."""
     app = make_application()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -166,7 +202,7 @@ def run_gui(*, config_path: Path, account: str | None, lang: str, demo: bool) ->
             config_path = paths.config_path()
         with loop:
             status: int = loop.run_until_complete(
-                _run_window(config_path, account, lang, demo, stack)
+                _run_window(config_path, account, lang, demo, stack, dial=dial, minimized=minimized)
             )
             return status
     except TelephonyError as exc:

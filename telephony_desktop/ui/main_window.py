@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
         if not start_only and isinstance(history, HistoryTab) and self.ctx.session is not None:
             history.sync_now()
 
+    def show_unread(self, count: int) -> None:
+        self._unread_voicemail(count)
+
     def _unread_voicemail(self, count: int) -> None:
         page = self.pages["voicemail"]
         title = f"{page.title} ({count})" if count else page.title
