@@ -18,6 +18,9 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("TELEPHONY_DESKTOP_CONFIG", str(home / "config" / "config.toml"))
     monkeypatch.setenv("TELEPHONY_DESKTOP_DATA_DIR", str(home / "data"))
     monkeypatch.setenv("TELEPHONY_DESKTOP_LOG_DIR", str(home / "logs"))
+    # Desktop integration (link handlers, autostart) writes XDG files: never the real ones.
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
     for name in list(os.environ):
         if name.startswith("TELEPHONY_DESKTOP_SECRET_"):
             monkeypatch.delenv(name)

@@ -251,3 +251,24 @@ def test_preferences_are_saved(qtbot: QtBot, run: Runner, ctx: AppContext) -> No
     tab.default_region.setCurrentIndex(tab.default_region.findData("FR"))
     tab.add_button.click()
     assert tab.form.region.currentData() == "FR"
+
+
+def test_desktop_preferences_are_saved_and_start_at_login_writes_the_autostart_entry(
+    qtbot: QtBot, run: Runner, ctx: AppContext, isolated_dirs: object
+) -> None:
+    from pathlib import Path
+
+    tab = settings_tab(qtbot, run, ctx)
+    assert tab.close_to_tray.isChecked() and tab.notifications.isChecked()
+    assert not tab.dial_links.isChecked() and not tab.start_at_login.isChecked()
+    tab.dial_links.setChecked(True)
+    run.until(lambda: not ctx.tasks.busy)
+    tab.start_at_login.setChecked(True)
+    run.until(lambda: not ctx.tasks.busy)
+    config = settings.load_config(ctx.config_path)
+    assert config.dial_links_immediately and config.start_at_login
+    entry = Path(str(isolated_dirs)) / "xdg-config" / "autostart" / "telephony-desktop.desktop"
+    assert entry.is_file() and "Exec=" in entry.read_text()
+    tab.start_at_login.setChecked(False)
+    run.until(lambda: not ctx.tasks.busy)
+    assert not entry.exists() and not settings.load_config(ctx.config_path).start_at_login

@@ -6,6 +6,7 @@ secrets go to the keyring only.
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -525,7 +526,20 @@ class SettingsTab(Tab):
             self.config_changed.emit(config)
 
         def failed(exc: TelephonyError) -> None:
+            self._show_config()  # the boxes show what is really in force
             self.prefs_status.setText(describe(exc, self.ctx.lang))
             self.prefs_status.setStyleSheet("color: #c0392b;")
 
-        self.run(update_config(self.ctx, change), saved, on_error=failed)
+        async def apply() -> settings.Config:
+            # Start at login is a file (or registry value) outside the config: written first,
+            # so the preference never claims what is not in place.
+            if at_login != self.ctx.config.start_at_login:
+                from telephony_desktop.desktop import autostart
+
+                if at_login:
+                    await asyncio.to_thread(autostart.enable)
+                else:
+                    await asyncio.to_thread(autostart.disable)
+            return await update_config(self.ctx, change)
+
+        self.run(apply(), saved, on_error=failed)
