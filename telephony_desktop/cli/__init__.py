@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import logging
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 from telephony_desktop.cli import commands
-from telephony_desktop.cli.parser import build_parser
+from telephony_desktop.cli.parser import parse_args
 from telephony_desktop.diagnostics import setup_logging
 from telephony_desktop.domain.errors import (
     ConfigError,
@@ -97,16 +98,79 @@ def _maybe_demo(enabled: bool) -> Iterator[None]:
         yield
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    lang = _language(args.lang)
-    if args.command is None:
-        from telephony_desktop.ui.app import run_gui  # Qt loads only for the window
+def _self_test(args: argparse.Namespace) -> int:
+    import importlib
 
+    try:
+        module = importlib.import_module("telephony_desktop.selftest")
+    except ModuleNotFoundError as exc:
+        if exc.name != "telephony_desktop.selftest":
+            raise
+        print("telephony-desktop: --self-test is not available in this build", file=sys.stderr)
+        return EXIT_FAILED
+    run_self_test: Callable[[argparse.Namespace], int] = module.run_self_test
+    return run_self_test(args)
+
+
+def _desktop_cmd(args: argparse.Namespace, lang: str) -> int:
+    from telephony_desktop import desktop
+
+    try:
+        if args.action == "install":
+            lines = desktop.install(with_autostart=args.autostart)
+        elif args.action == "uninstall":
+            lines = desktop.uninstall()
+        else:
+            lines = desktop.status()
+    except TelephonyError as exc:
+        print(f"telephony-desktop: {exc.user_message(lang)}", file=sys.stderr)
+        return exit_code(exc)
+    for line in lines:
+        print(line)
+    return EXIT_OK
+
+
+def _open_window(args: argparse.Namespace, lang: str) -> int:
+    """No COMMAND: hand a link/--dial (or just "come forward") to the running instance, else
+    open the window with the number in the dialer."""
+    dial: str | None = None
+    if args.link or args.dial:
+        from telephony_desktop.desktop.links import dial_text
+
+        try:
+            dial = dial_text(args.link or args.dial)
+        except InputError as exc:
+            print(f"telephony-desktop: {exc.user_message(lang)}", file=sys.stderr)
+            return EXIT_INPUT
+    setup_logging(paths.log_dir(), debug=args.debug)
+    config = paths.config_path(Path(args.config) if args.config else None)
+    if not args.demo:  # each demo is its own throw-away instance
+        from telephony_desktop.desktop.single_instance import hand_off  # QtNetwork only
+
+        if hand_off(dial or "", config_path=config, raise_window=not args.minimized):
+            return EXIT_OK
+    from telephony_desktop.ui.app import run_gui  # Qt widgets load only for the window
+
+    return run_gui(
+        config_path=config,
+        account=args.account,
+        lang=lang,
+        demo=args.demo,
+        dial=dial,
+        minimized=args.minimized,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    lang = _language(args.lang)
+    if args.self_test:
+        return _self_test(args)
+    if args.command is None:
+        return _open_window(args, lang)
+    if args.command == "desktop":
         setup_logging(paths.log_dir(), debug=args.debug)
-        config = paths.config_path(Path(args.config) if args.config else None)
-        return run_gui(config_path=config, account=args.account, lang=lang, demo=args.demo)
+        return _desktop_cmd(args, lang)
     if args.demo:  # the demo brings its own throw-away config and account
         args.config, args.account = None, DEMO_ACCOUNT
     try:

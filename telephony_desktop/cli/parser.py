@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import re
+import sys
+from collections.abc import Sequence
 
 from telephony_desktop import __version__
+
+# A tel:/callto:/sip: link given before any COMMAND (what a browser or the desktop passes):
+# taken out of argv before argparse, which would read it as a COMMAND.
+LINK_RE = re.compile(r"^(?:tel|callto|sips?):", re.IGNORECASE)
+_TOP_OPTIONS_WITH_VALUE = ("--config", "--account", "--lang", "--dial")
 
 EPILOG = """\
 exit status: 0 success; 2 bad input or usage; 3 configuration or keyring problem;
@@ -16,8 +24,10 @@ exit status: 0 success; 2 bad input or usage; 3 configuration or keyring problem
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="telephony-desktop",
+        usage="%(prog)s [options] [tel:|callto:|sip: LINK]\n       %(prog)s [options] COMMAND ...",
         description="Desktop softphone companion: dialer, call history, voicemail, DIDs, E911. "
-        "With no command, opens the window.",
+        "With no command, opens the window (or brings the running one forward), with LINK's "
+        "number in the dialer.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -29,7 +39,18 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--debug", action="store_true", help="verbose logs in the log file")
     p.add_argument("--lang", choices=("en", "fr"), help="language of messages")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    p.add_argument(
+        "--dial",
+        metavar="NUMBER",
+        help="open the window (or the running one) with NUMBER in the dialer",
+    )
+    p.add_argument("--minimized", action="store_true", help="start in the tray, no window")
+    p.add_argument(
+        "--self-test", action="store_true", help="check this installation (packaged builds)"
+    )
+    p.set_defaults(link=None)
+    # prog: sub-commands' usage lines, unaffected by the custom usage above
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", prog=p.prog)
 
     # account
     acc = sub.add_parser("account", help="add, list, remove accounts; store their secrets")
@@ -164,6 +185,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("overview", help="print a summary of the account (sync, voicemail, numbers)")
 
+    # desktop integration
+    desk = sub.add_parser(
+        "desktop", help="register as the tel:/callto:/sip: link handler; start at login"
+    )
+    desk_sub = desk.add_subparsers(dest="action", metavar="ACTION", required=True)
+    di = desk_sub.add_parser("install", help="handle tel:, callto: and sip: links (this user)")
+    di.add_argument("--autostart", action="store_true", help="also start at login, in the tray")
+    desk_sub.add_parser("uninstall", help="undo install (link handler and start at login)")
+    desk_sub.add_parser("status", help="print what is registered where")
+
     # sandbox
     sb = sub.add_parser("sandbox", help="run the provider sandbox on loopback")
     sb.add_argument("--port", type=int, default=8765)
@@ -174,3 +205,42 @@ def build_parser() -> argparse.ArgumentParser:
         "--live", type=float, default=0.0, metavar="SECONDS", help="add a new call every N s"
     )
     return p
+
+
+def split_link(argv: Sequence[str]) -> tuple[list[str], str | None]:
+    """``argv`` without the tel:/callto:/sip: link given before any COMMAND, and that link.
+
+    Only global options may precede the link; the first other word is a COMMAND, after which
+    nothing is taken (``call tel:+1514...`` still reaches the ``call`` command)."""
+    args = list(argv)
+    i = 0
+    while i < len(args):
+        word = args[i]
+        if word == "--":
+            break
+        if LINK_RE.match(word):
+            return args[:i] + args[i + 1 :], word
+        if word in _TOP_OPTIONS_WITH_VALUE:
+            i += 2
+            continue
+        if not word.startswith("-"):
+            break  # a COMMAND
+        i += 1
+    return args, None
+
+
+def parse_args(
+    argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None
+) -> argparse.Namespace:
+    """Parse the command line, with an optional link before any COMMAND (``args.link``)."""
+    parser = parser or build_parser()
+    rest, link = split_link(sys.argv[1:] if argv is None else argv)
+    args = parser.parse_args(rest)
+    args.link = link
+    if (link or args.dial) and args.command:
+        parser.error("a link or --dial opens the window; it cannot go with a COMMAND")
+    if link and args.dial:
+        parser.error("give a link or --dial, not both")
+    if args.self_test and (args.command or link or args.dial):
+        parser.error("--self-test runs alone")
+    return args

@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import logging
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import qasync
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QColor, QFileOpenEvent, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
 from telephony_desktop import __version__
@@ -112,6 +113,27 @@ def main_account(config: settings.Config, name: str | None) -> settings.Account 
     return next((a for a in config.accounts if "history" in a.spec.capabilities), None)
 
 
+class _LinkOpenFilter(QObject):
+    """macOS hands a clicked tel:/callto:/sip: link to the running app as a FileOpen event
+    (on a cold start too), not in argv."""
+
+    def __init__(self, target: Callable[[str], None]) -> None:
+        super().__init__()
+        self.target = target
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.FileOpen and isinstance(event, QFileOpenEvent):
+            from telephony_desktop.desktop.links import dial_text
+
+            url = event.url().toString() or event.file()
+            try:
+                self.target(dial_text(url))
+            except TelephonyError as exc:
+                log.info("ignored a link: %s", exc.message_en)
+            return True
+        return False
+
+
 async def _run_window(
     config_path: Path,
     account: str | None,
@@ -122,7 +144,7 @@ async def _run_window(
     dial: str | None = None,
     minimized: bool = False,
 ) -> int:
-    from telephony_desktop.desktop.single_instance import InstanceServer
+    from telephony_desktop.desktop.single_instance import InstanceServer, hand_off
     from telephony_desktop.ui import shell as desktop_shell
     from telephony_desktop.ui import startup
     from telephony_desktop.ui.main_window import MainWindow
@@ -135,9 +157,17 @@ async def _run_window(
     # (it waits here until the window exists).
     server = InstanceServer(config_path)
     if not server.listen():
+        # Another instance won the race between our hand-off attempt and now: it gets the
+        # link (or comes forward) and this one ends.
+        if await asyncio.to_thread(
+            hand_off, dial or "", config_path=config_path, raise_window=not minimized
+        ):
+            return 0
         log.warning("another instance owns the single-instance socket; links go there")
     early: list[str] = []
     server.received.connect(early.append)
+    opener = _LinkOpenFilter(early.append)  # macOS: links arrive as FileOpen events
+    app.installEventFilter(opener)
     try:
         ctx = await build_context(config_path=config_path, account=account, lang=lang, demo=demo)
         if not ctx.config.accounts:  # no account yet: the first-run screen, until one is ready
@@ -154,6 +184,7 @@ async def _run_window(
         shell = desktop_shell.attach(window)
         server.received.disconnect(early.append)
         server.received.connect(shell.take_link)
+        opener.target = shell.take_link
         closed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
         def on_closed() -> None:
@@ -175,6 +206,7 @@ async def _run_window(
             await ctx.aclose()
         return 0
     finally:
+        app.removeEventFilter(opener)
         server.close()
 
 

@@ -116,3 +116,16 @@ def test_closing_hides_to_the_tray_only_when_there_is_one(
     ctx.config = dataclasses.replace(ctx.config, close_to_tray=False)
     window.close()
     assert closed == [True]
+
+
+def test_a_macos_link_open_event_reaches_the_dialer(qapp: object) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QFileOpenEvent
+
+    from telephony_desktop.ui.app import _LinkOpenFilter
+
+    got: list[str] = []
+    opener = _LinkOpenFilter(got.append)
+    assert opener.eventFilter(opener, QFileOpenEvent(QUrl("tel:+1-514-555-0123")))
+    assert opener.eventFilter(opener, QFileOpenEvent(QUrl("sip:alice@example.com")))  # refused
+    assert got == ["+15145550123"]

@@ -30,6 +30,11 @@ QT_FREE = [
     "telephony_desktop.services.verba_recordings",
     "telephony_desktop.cli.route_commands",
     "telephony_desktop.demo",
+    "telephony_desktop.services.voicemail_watch",
+    "telephony_desktop.resources",
+    "telephony_desktop.desktop.links",
+    "telephony_desktop.desktop.registration",
+    "telephony_desktop.desktop.autostart",
     "telephony_desktop.sandbox",
     "telephony_desktop.cli",
 ]

@@ -1,0 +1,429 @@
+"""Register the app as the handler of ``tel:``, ``callto:`` and ``sip:`` links.
+
+Qt-free. Linux: a ``.desktop`` entry in ``$XDG_DATA_HOME/applications`` with the
+``x-scheme-handler/*`` MIME types, made the default in ``$XDG_CONFIG_HOME/mimeapps.list``
+(directly, and with ``xdg-mime`` when it is installed). Windows: per-user keys under
+``HKCU\\Software\\Classes`` (written with ``winreg``, or as a ``.reg`` text). macOS: the bundle's
+``CFBundleURLTypes`` (Info.plist data; Launch Services reads it from the installed app).
+
+The generators are pure functions, so every platform's artefacts can be checked as data anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+import plistlib
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from telephony_desktop.domain.errors import ConfigError
+
+APP_ID = "telephony-desktop"
+APP_NAME = "Telephony Desktop"
+DESKTOP_FILE = f"{APP_ID}.desktop"
+SCHEMES = ("tel", "callto", "sip")
+MIME_TYPES = tuple(f"x-scheme-handler/{s}" for s in SCHEMES)
+MACOS_BUNDLE_ID = "io.github.telephony-desktop"
+WINDOWS_PROG_ID = "TelephonyDesktop.Link"
+WINDOWS_CAPABILITIES = r"Software\TelephonyDesktop\Capabilities"
+
+Runner = Callable[..., Any]  # subprocess.run's shape: run(argv, check=..., ...)
+Which = Callable[[str], str | None]
+
+
+def launch_command() -> list[str]:
+    """How to start this app: the frozen executable (PyInstaller) or ``python -m
+    telephony_desktop`` from a source/venv install."""
+    if getattr(sys, "frozen", False):
+        return [os.path.abspath(sys.executable)]
+    return [os.path.abspath(sys.executable), "-m", "telephony_desktop"]
+
+
+# --- Linux (freedesktop) -------------------------------------------------------------------
+
+
+def xdg_data_home() -> Path:
+    value = os.environ.get("XDG_DATA_HOME", "")
+    return Path(value) if os.path.isabs(value) else Path.home() / ".local" / "share"
+
+
+def xdg_config_home() -> Path:
+    value = os.environ.get("XDG_CONFIG_HOME", "")
+    return Path(value) if os.path.isabs(value) else Path.home() / ".config"
+
+
+def _exec_arg(arg: str) -> str:
+    """Quote one argument for a desktop entry's ``Exec`` key (Desktop Entry spec, "The Exec
+    key"): reserved characters force double quotes, inside which ``"`` `` ` `` ``$`` ``\\`` are
+    escaped; ``%`` is doubled; then the string-value escaping doubles every backslash."""
+    reserved = set(" \t\n\"'\\><~|&;$*?#()`")
+    arg = arg.replace("%", "%%")
+    if arg and not (set(arg) & reserved):
+        quoted = arg
+    else:
+        inner = "".join("\\" + c if c in '"`$\\' else c for c in arg)
+        quoted = f'"{inner}"'
+    return quoted.replace("\\", "\\\\")
+
+
+def exec_line(command: Sequence[str], *extra: str) -> str:
+    """The ``Exec`` value for ``command`` followed by ``extra`` field codes/arguments."""
+    return " ".join([*(_exec_arg(a) for a in command), *extra])
+
+
+def linux_desktop_entry(command: Sequence[str] | None = None) -> str:
+    """The ``telephony-desktop.desktop`` file that handles ``tel:``/``callto:``/``sip:``."""
+    cmd = list(command) if command is not None else launch_command()
+    return (
+        "[Desktop Entry]\n"
+        "Type=Application\n"
+        "Version=1.5\n"
+        f"Name={APP_NAME}\n"
+        "GenericName=Softphone companion\n"
+        "Comment=Click-to-call, call history, voicemail\n"
+        f"Exec={exec_line(cmd, '%u')}\n"
+        f"Icon={APP_ID}\n"
+        "Terminal=false\n"
+        "StartupNotify=true\n"
+        f"StartupWMClass={APP_ID}\n"
+        f"MimeType={''.join(m + ';' for m in MIME_TYPES)}\n"
+        "Categories=Network;Telephony;\n"
+        "Keywords=phone;call;dial;voicemail;\n"
+    )
+
+
+def desktop_entry_path(data_home: Path | None = None) -> Path:
+    return (data_home or xdg_data_home()) / "applications" / DESKTOP_FILE
+
+
+def mimeapps_path(config_home: Path | None = None) -> Path:
+    return (config_home or xdg_config_home()) / "mimeapps.list"
+
+
+def install_linux(
+    command: Sequence[str] | None = None,
+    *,
+    data_home: Path | None = None,
+    config_home: Path | None = None,
+    run: Runner = subprocess.run,
+    which: Which = shutil.which,
+) -> list[str]:
+    """Write the desktop entry and make it the default for the three schemes. Returns notes
+    (one line each) saying what was done."""
+    entry = desktop_entry_path(data_home)
+    write_file(entry, linux_desktop_entry(command))
+    notes = [f"wrote {entry}"]
+    xdg_mime = which("xdg-mime")
+    if xdg_mime:
+        for mime in MIME_TYPES:
+            _run(run, [xdg_mime, "default", DESKTOP_FILE, mime], notes)
+        notes.append(f"xdg-mime: default for {', '.join(SCHEMES)}")
+    else:
+        notes.append("xdg-mime not found (xdg-utils): set the defaults in mimeapps.list only")
+    mimeapps = mimeapps_path(config_home)
+    write_file(mimeapps, set_defaults(_read(mimeapps), MIME_TYPES, DESKTOP_FILE))
+    notes.append(f"updated {mimeapps}")
+    _update_database(entry.parent, run, which, notes)
+    return notes
+
+
+def uninstall_linux(
+    *,
+    data_home: Path | None = None,
+    config_home: Path | None = None,
+    run: Runner = subprocess.run,
+    which: Which = shutil.which,
+) -> list[str]:
+    """Remove the desktop entry and our own mimeapps.list defaults (other apps' are kept)."""
+    notes: list[str] = []
+    entry = desktop_entry_path(data_home)
+    if entry.exists():
+        entry.unlink()
+        notes.append(f"removed {entry}")
+    mimeapps = mimeapps_path(config_home)
+    if mimeapps.exists():
+        before = _read(mimeapps)
+        after = remove_defaults(before, MIME_TYPES, DESKTOP_FILE)
+        if after != before:
+            write_file(mimeapps, after)
+            notes.append(f"removed our defaults from {mimeapps}")
+    _update_database(entry.parent, run, which, notes)
+    return notes or ["nothing to remove"]
+
+
+def linux_status(
+    *,
+    data_home: Path | None = None,
+    config_home: Path | None = None,
+) -> dict[str, str | None]:
+    """Per MIME type, the default handler named in mimeapps.list (None: none set), plus the
+    path of our desktop entry under the key ``entry`` (None: not installed)."""
+    entry = desktop_entry_path(data_home)
+    status: dict[str, str | None] = {"entry": str(entry) if entry.exists() else None}
+    defaults = read_defaults(_read(mimeapps_path(config_home)))
+    for mime in MIME_TYPES:
+        status[mime] = defaults.get(mime)
+    return status
+
+
+def _run(run: Runner, argv: list[str], notes: list[str]) -> None:
+    try:
+        run(argv, check=False, capture_output=True, timeout=30)
+    except (OSError, subprocess.SubprocessError) as exc:
+        notes.append(f"{Path(argv[0]).name} failed: {type(exc).__name__}")
+
+
+def _update_database(applications: Path, run: Runner, which: Which, notes: list[str]) -> None:
+    tool = which("update-desktop-database")
+    if tool and applications.is_dir():
+        _run(run, [tool, str(applications)], notes)
+        notes.append("update-desktop-database: done")
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return ""
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(
+            f"Could not read {path}: {exc}.", f"Impossible de lire {path} : {exc}."
+        ) from exc
+
+
+def write_file(path: Path, data: str | bytes) -> None:
+    """Write ``data`` atomically (a temporary file renamed over ``path``); ``ConfigError``."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+        os.replace(tmp, path)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"Could not write {path}: {reason}.", f"Impossible d'écrire {path} : {reason}."
+        ) from exc
+
+
+# --- mimeapps.list, edited line by line (comments, order and other sections kept) -----------
+
+_DEFAULTS = "[Default Applications]"
+
+
+def _sections(lines: list[str]) -> tuple[int, int] | None:
+    """(start, end) line indexes of the [Default Applications] body, or None."""
+    start = None
+    for i, line in enumerate(lines):
+        stripped = line.strip()
+        if start is None and stripped == _DEFAULTS:
+            start = i + 1
+        elif start is not None and stripped.startswith("["):
+            return start, i
+    return (start, len(lines)) if start is not None else None
+
+
+def read_defaults(text: str) -> dict[str, str]:
+    lines = text.splitlines()
+    span = _sections(lines)
+    result: dict[str, str] = {}
+    if span is None:
+        return result
+    for line in lines[span[0] : span[1]]:
+        key, eq, value = line.partition("=")
+        if eq and not line.lstrip().startswith("#"):
+            result[key.strip()] = value.strip()
+    return result
+
+
+def set_defaults(text: str, mimes: Sequence[str], desktop_file: str) -> str:
+    """``text`` with ``mime=desktop_file`` in [Default Applications] for each of ``mimes``."""
+    lines = text.splitlines()
+    span = _sections(lines)
+    if span is None:
+        if lines and lines[-1].strip():
+            lines.append("")
+        lines.append(_DEFAULTS)
+        span = (len(lines), len(lines))
+    start, end = span
+    body = [
+        line
+        for line in lines[start:end]
+        if line.partition("=")[0].strip() not in mimes or line.lstrip().startswith("#")
+    ]
+    while body and not body[-1].strip():
+        body.pop()
+    body += [f"{mime}={desktop_file}" for mime in mimes]
+    if end < len(lines):
+        body.append("")
+    return "\n".join([*lines[:start], *body, *lines[end:]]) + "\n"
+
+
+def remove_defaults(text: str, mimes: Sequence[str], desktop_file: str) -> str:
+    """``text`` without ``desktop_file`` as a default for ``mimes``; other handlers listed for
+    the same type stay, and so does every other line."""
+    lines = text.splitlines()
+    span = _sections(lines)
+    if span is None:
+        return text
+    start, end = span
+    body: list[str] = []
+    for line in lines[start:end]:
+        key, eq, value = line.partition("=")
+        if eq and key.strip() in mimes and not line.lstrip().startswith("#"):
+            handlers = [h for h in value.strip().split(";") if h and h != desktop_file]
+            if not handlers:
+                continue
+            line = f"{key.strip()}={';'.join(handlers)};"
+        body.append(line)
+    result = "\n".join([*lines[:start], *body, *lines[end:]])
+    return result + "\n" if result else ""
+
+
+# --- Windows -------------------------------------------------------------------------------
+
+
+def windows_command_line(command: Sequence[str], *extra: str) -> str:
+    """``"C:\\...\\app.exe" -m telephony_desktop "%1"``: the program always quoted."""
+    program, *args = command
+    parts = [f'"{program}"', subprocess.list2cmdline(args), *extra]
+    return " ".join(p for p in parts if p)
+
+
+def windows_keys(command: Sequence[str] | None = None) -> dict[str, dict[str, str]]:
+    """Every per-user key to write: ``{key under HKCU: {value name ("" = default): data}}``."""
+    cmd = list(command) if command is not None else launch_command()
+    open_cmd = windows_command_line(cmd, '"%1"')
+    icon = f'"{cmd[0]}",0'
+    keys: dict[str, dict[str, str]] = {}
+    for scheme in SCHEMES:
+        base = rf"Software\Classes\{scheme}"
+        keys[base] = {"": f"URL:{scheme} Protocol", "URL Protocol": ""}
+        keys[rf"{base}\DefaultIcon"] = {"": icon}
+        keys[rf"{base}\shell\open\command"] = {"": open_cmd}
+    # What Settings > Default apps lists (the user picks us there when another app is chosen).
+    prog = rf"Software\Classes\{WINDOWS_PROG_ID}"
+    keys[prog] = {"": f"{APP_NAME} link", "URL Protocol": ""}
+    keys[rf"{prog}\DefaultIcon"] = {"": icon}
+    keys[rf"{prog}\shell\open\command"] = {"": open_cmd}
+    keys[WINDOWS_CAPABILITIES] = {
+        "ApplicationName": APP_NAME,
+        "ApplicationDescription": "Click-to-call for tel:, callto: and sip: links",
+    }
+    keys[rf"{WINDOWS_CAPABILITIES}\URLAssociations"] = dict.fromkeys(SCHEMES, WINDOWS_PROG_ID)
+    keys[r"Software\RegisteredApplications"] = {APP_NAME: WINDOWS_CAPABILITIES}
+    return keys
+
+
+def _reg_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def windows_reg(command: Sequence[str] | None = None) -> str:
+    """The same keys as a ``.reg`` file (``regedit /s`` imports it)."""
+    out = ["Windows Registry Editor Version 5.00", ""]
+    for key, values in windows_keys(command).items():
+        out.append(f"[HKEY_CURRENT_USER\\{key}]")
+        for name, data in values.items():
+            out.append(f"{'@' if name == '' else _reg_string(name)}={_reg_string(data)}")
+        out.append("")
+    return "\r\n".join(out) + "\r\n"
+
+
+def windows_install(command: Sequence[str] | None = None) -> list[str]:
+    """Write the keys with ``winreg`` (Windows only)."""
+    if sys.platform != "win32":
+        raise ConfigError("The Windows registry exists only on Windows.")
+    import winreg
+
+    notes = []
+    for key, values in windows_keys(command).items():
+        with winreg.CreateKeyEx(winreg.HKEY_CURRENT_USER, key, 0, winreg.KEY_SET_VALUE) as h:
+            for name, data in values.items():
+                winreg.SetValueEx(h, name or None, 0, winreg.REG_SZ, data)
+        notes.append(f"HKCU\\{key}")
+    return [f"wrote {len(notes)} registry keys under HKCU\\Software\\Classes"]
+
+
+def windows_uninstall(command: Sequence[str] | None = None) -> list[str]:
+    """Remove our keys; a scheme whose open command is not ours is left alone."""
+    if sys.platform != "win32":
+        raise ConfigError("The Windows registry exists only on Windows.")
+    import winreg
+
+    ours = windows_command_line(list(command) if command else launch_command(), '"%1"')
+    notes: list[str] = []
+
+    def delete_tree(key: str) -> None:
+        try:
+            with winreg.OpenKey(winreg.HKEY_CURRENT_USER, key, 0, winreg.KEY_ALL_ACCESS) as h:
+                while True:
+                    try:
+                        child = winreg.EnumKey(h, 0)
+                    except OSError:
+                        break
+                    delete_tree(rf"{key}\{child}")
+            winreg.DeleteKey(winreg.HKEY_CURRENT_USER, key)
+            notes.append(f"removed HKCU\\{key}")
+        except FileNotFoundError:
+            pass
+
+    for scheme in SCHEMES:
+        base = rf"Software\Classes\{scheme}"
+        try:
+            current = winreg.QueryValue(winreg.HKEY_CURRENT_USER, rf"{base}\shell\open\command")
+        except FileNotFoundError:
+            continue
+        if current == ours:
+            delete_tree(base)
+    delete_tree(rf"Software\Classes\{WINDOWS_PROG_ID}")
+    delete_tree(r"Software\TelephonyDesktop")
+    try:
+        with winreg.OpenKey(
+            winreg.HKEY_CURRENT_USER, r"Software\RegisteredApplications", 0, winreg.KEY_SET_VALUE
+        ) as h:
+            winreg.DeleteValue(h, APP_NAME)
+    except FileNotFoundError:
+        pass
+    return notes or ["nothing to remove"]
+
+
+def windows_status() -> dict[str, str | None]:
+    """Per scheme, the per-user open command (None: none)."""
+    if sys.platform != "win32":
+        raise ConfigError("The Windows registry exists only on Windows.")
+    import winreg
+
+    status: dict[str, str | None] = {}
+    for scheme in SCHEMES:
+        try:
+            status[scheme] = winreg.QueryValue(
+                winreg.HKEY_CURRENT_USER, rf"Software\Classes\{scheme}\shell\open\command"
+            )
+        except FileNotFoundError:
+            status[scheme] = None
+    return status
+
+
+# --- macOS ---------------------------------------------------------------------------------
+
+
+def macos_url_types() -> list[dict[str, Any]]:
+    """``CFBundleURLTypes`` for the bundle's Info.plist: one entry per scheme."""
+    return [
+        {
+            "CFBundleURLName": f"{MACOS_BUNDLE_ID}.{scheme}",
+            "CFBundleURLSchemes": [scheme],
+            "CFBundleTypeRole": "Viewer",
+        }
+        for scheme in SCHEMES
+    ]
+
+
+def macos_info_plist_fragment() -> bytes:
+    """An XML plist holding ``CFBundleURLTypes``, to merge into the bundle's Info.plist (e.g.
+    PyInstaller ``BUNDLE(info_plist={"CFBundleURLTypes": macos_url_types()})``)."""
+    return plistlib.dumps({"CFBundleURLTypes": macos_url_types()}, sort_keys=False)

@@ -1,0 +1,271 @@
+"""One instance: a second launch hands its link to the running one, between real processes."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from queue import Empty, Queue
+from threading import Thread
+
+import pytest
+
+from telephony_desktop.desktop import single_instance
+from telephony_desktop.desktop.single_instance import (
+    MAX_MESSAGE,
+    InstanceServer,
+    decode_request,
+    encode_request,
+    hand_off,
+    lock_path,
+    server_name,
+    socket_path,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+unix_only = pytest.mark.skipif(sys.platform == "win32", reason="Unix socket files")
+
+
+@pytest.fixture(autouse=True)
+def socket_dir(monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Sockets and lock files in a private, short-pathed dir of their own (a killed child
+    leaves them behind on purpose), removed afterwards."""
+    path = Path(tempfile.mkdtemp(prefix="td-", dir="/tmp" if os.path.isdir("/tmp") else None))
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(path))  # Linux: the socket goes here
+    monkeypatch.setenv("TMPDIR", str(path))  # elsewhere: Qt's temp dir
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+class Child:
+    """``tests.helpers.instance_child`` in its own process; its stdout read line by line."""
+
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "tests.helpers.instance_child", *args],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: Queue[str] = Queue()
+        Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self) -> None:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            self.lines.put(line.rstrip("\n"))
+
+    def expect(self, prefix: str, timeout: float = 20) -> str:
+        deadline = time.monotonic() + timeout
+        seen = []
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=max(0.01, deadline - time.monotonic()))
+            except Empty:
+                break
+            if line.startswith(prefix):
+                return line
+            seen.append(line)
+        raise AssertionError(f"no {prefix!r} line; got {seen}")
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait(timeout=10)
+
+
+@pytest.fixture
+def children() -> Iterator[list[Child]]:
+    started: list[Child] = []
+    yield started
+    for child in started:
+        child.stop()
+
+
+def _start(children: list[Child], *args: str) -> Child:
+    child = Child(*args)
+    children.append(child)
+    return child
+
+
+def _launch(*argv: str, timeout: float = 30) -> subprocess.CompletedProcess[str]:
+    """``python -m telephony_desktop ARGV``: the real second launch."""
+    return subprocess.run(
+        [sys.executable, "-m", "telephony_desktop", *argv],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def test_second_launch_hands_its_link_to_the_running_instance(children: list[Child]) -> None:
+    a = _start(children, "2")
+    a.expect("ready")
+    started = time.monotonic()
+    b = _launch("tel:+1-514-555-0123")
+    assert b.returncode == 0, b.stderr
+    assert time.monotonic() - started < 15  # it did not open a window and wait
+    assert a.expect("received:") == "received:+15145550123"
+    c = _launch("--dial", "(514) 555-0199 ext 7")
+    assert c.returncode == 0, c.stderr
+    assert a.expect("received:") == "received:5145550199 ext 7"
+    assert a.proc.wait(timeout=10) == 0  # closed its server after two hand-offs
+
+
+def test_plain_second_launch_brings_the_window_forward(children: list[Child]) -> None:
+    a = _start(children)
+    a.expect("ready")
+    assert _launch().returncode == 0
+    assert a.expect("received:") == "received:"
+    assert _launch("--minimized").returncode == 0  # autostart while running: nothing to show
+    assert _launch("callto://+15145550123").returncode == 0
+    assert a.expect("received:") == "received:+15145550123"
+
+
+def test_a_bad_link_is_refused_before_anything(children: list[Child]) -> None:
+    a = _start(children)
+    a.expect("ready")
+    result = _launch("sip:alice@example.com")
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "not a phone number" in result.stderr
+    assert hand_off("+15145550123")  # A is still there and got nothing from the bad link
+    assert a.expect("received:") == "received:+15145550123"
+
+
+def test_a_second_server_does_not_take_over(children: list[Child]) -> None:
+    a = _start(children)
+    a.expect("ready")
+    b = _start(children)
+    b.expect("busy")
+    assert b.proc.wait(timeout=10) == 3
+    assert hand_off("tel:+15145550123")
+    assert a.expect("received:") == "received:+15145550123"
+
+
+def test_no_instance_means_a_quick_false() -> None:
+    started = time.monotonic()
+    assert hand_off("+15145550123") is False
+    assert time.monotonic() - started < 0.5
+
+
+@unix_only
+def test_a_crashed_instance_leaves_a_socket_that_is_cleaned(children: list[Child]) -> None:
+    a = _start(children)
+    a.expect("ready")
+    a.proc.kill()  # no clean-up: the socket file and the lock file stay behind
+    a.proc.wait(timeout=10)
+    path = socket_path(server_name())
+    assert os.path.exists(path) and os.path.exists(lock_path(server_name()))
+    assert hand_off("+15145550123") is False  # nobody answers on the stale socket
+    b = _start(children, "1")
+    b.expect("ready")
+    assert hand_off("+15145550123")
+    assert b.expect("received:") == "received:+15145550123"
+    assert b.proc.wait(timeout=10) == 0
+    assert not os.path.exists(path)  # a clean close removes it
+
+
+@unix_only
+def test_stale_socket_file_in_process(qapp: object) -> None:
+    name = server_name()
+    path = socket_path(name)
+    stale = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    stale.bind(path)  # bound, never listening, then abandoned: like a crashed instance
+    stale.close()
+    assert os.path.exists(path)
+    server = InstanceServer()
+    try:
+        assert server.listen()
+        assert server.full_server_name() == path
+    finally:
+        server.close()
+    assert not os.path.exists(path)
+
+
+def test_names_differ_per_config_and_fit_a_socket_path(tmp_path: Path, socket_dir: Path) -> None:
+    one = server_name(tmp_path / "a" / "config.toml")
+    two = server_name(tmp_path / "b" / "config.toml")
+    assert one != two and server_name(tmp_path / "a" / "config.toml") == one
+    assert len(socket_path(one).encode()) < 104
+    if sys.platform.startswith("linux"):
+        assert Path(one).parent == socket_dir  # the private runtime dir when there is one
+
+
+def test_garbage_is_ignored_and_the_server_keeps_working(qtbot: object, qapp: object) -> None:
+    from PySide6.QtCore import QCoreApplication
+
+    server = InstanceServer()
+    assert server.listen()
+    got: list[str] = []
+    server.received.connect(got.append)
+    name = server.name
+
+    def pump(ms: int = 200) -> None:
+        end = time.monotonic() + ms / 1000
+        while time.monotonic() < end:
+            QCoreApplication.processEvents()
+            time.sleep(0.005)
+
+    def raw(data: bytes, wait_reply: bool = True) -> bytes:
+        """Send bytes from a thread (the server needs this thread's event loop)."""
+        reply: list[bytes] = []
+
+        def client() -> None:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(3)
+                s.connect(socket_path(name))
+                try:
+                    s.sendall(data)
+                    if wait_reply:
+                        reply.append(s.recv(64))
+                except OSError:
+                    reply.append(b"<closed>")
+
+        t = Thread(target=client)
+        t.start()
+        end = time.monotonic() + 5
+        while t.is_alive() and time.monotonic() < end:
+            QCoreApplication.processEvents()
+            time.sleep(0.005)
+        t.join(1)
+        return reply[0] if reply else b""
+
+    try:
+        if sys.platform != "win32":
+            assert raw(b"not json\n") == b"error\n"
+            assert raw(b'{"v": 2, "dial": "+15145550123"}\n') == b"error\n"
+            assert raw(b'{"v": 1, "dial": "sip:alice@example.com"}\n') == b"error\n"
+            assert raw(b'{"v": 1, "dial": ["+15145550123"]}\n') == b"error\n"
+            assert raw(b"\xff\xfe\n") == b"error\n"
+            assert raw(b"x" * (MAX_MESSAGE + 10)) in (b"", b"<closed>")  # dropped unread
+            assert raw(b'{"v": 1, "dial": "+15145550123", "raise": false}\n') == b"ok\n"
+            pump()
+            assert got == ["+15145550123"]
+            assert raw(b'{"v": 1, "dial": "", "raise": false}\n') == b"ok\n"
+            pump()
+            assert got == ["+15145550123"]  # nothing to do: no signal
+    finally:
+        server.close()
+
+
+def test_wire_format() -> None:
+    line = encode_request("+15145550123 ext 5")
+    assert line.endswith(b"\n") and b"\n" not in line[:-1]
+    assert decode_request(line[:-1]) == ("+15145550123 ext 5", True)
+    assert decode_request(b'{"v":1}') == ("", True)
+    assert decode_request(b'{"v":1,"dial":"tel:5145550123;ext=2"}') == ("5145550123 ext 2", True)
+    assert decode_request(b"[]") is None
+    assert decode_request(b'{"v":1,"raise":"yes"}') is None
+    assert decode_request(b"[" * 100_000) is None
+    assert single_instance.PROTOCOL_VERSION == 1
