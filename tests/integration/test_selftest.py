@@ -135,3 +135,16 @@ def test_spec_keeps_its_packaging_promises() -> None:
     for name in ("ca.pem", "server.pem", "server-key.pem"):
         assert f'"{name}"), "selftest")' in spec
     assert f'"{selftest.SELFTEST_DIR_NAME}"' in spec
+
+
+def test_macos_bundle_declares_the_phone_link_schemes() -> None:
+    import plistlib
+
+    from telephony_desktop.desktop.registration import macos_info_plist_fragment
+
+    spec = SPEC.read_text(encoding="utf-8")
+    assert (
+        'if sys.platform == "darwin":' in spec and '"CFBundleURLTypes": macos_url_types()' in spec
+    )
+    types = plistlib.loads(macos_info_plist_fragment())["CFBundleURLTypes"]
+    assert sorted(s for t in types for s in t["CFBundleURLSchemes"]) == ["callto", "sip", "tel"]
