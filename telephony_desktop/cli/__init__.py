@@ -112,14 +112,31 @@ def _self_test(args: argparse.Namespace) -> int:
     return run_self_test(args)
 
 
+def _remember_start_at_login(args: argparse.Namespace, on: bool) -> None:
+    """Keep Settings' "Start when I log in" in step with what was just written (or removed)."""
+    import dataclasses
+
+    from telephony_desktop.store import settings
+
+    path = paths.config_path(Path(args.config) if args.config else None)
+    if not path.exists():
+        return
+    config = settings.load_config(path)
+    if config.start_at_login != on:
+        settings.save_config(path, dataclasses.replace(config, start_at_login=on))
+
+
 def _desktop_cmd(args: argparse.Namespace, lang: str) -> int:
     from telephony_desktop import desktop
 
     try:
         if args.action == "install":
             lines = desktop.install(with_autostart=args.autostart)
+            if args.autostart:
+                _remember_start_at_login(args, True)
         elif args.action == "uninstall":
             lines = desktop.uninstall()
+            _remember_start_at_login(args, False)
         else:
             lines = desktop.status()
     except TelephonyError as exc:

@@ -229,6 +229,25 @@ def test_cli_desktop_commands(
     assert not (data / "applications" / DESKTOP_FILE).exists()
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Linux registration")
+def test_cli_autostart_keeps_the_setting_in_step(
+    xdg: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from telephony_desktop.cli import main
+    from telephony_desktop.store import paths, settings
+
+    monkeypatch.setattr(registration.shutil, "which", lambda name: None)
+    monkeypatch.setattr(registration, "install_linux", _no_tools(registration.install_linux))
+    monkeypatch.setattr(registration, "uninstall_linux", _no_tools(registration.uninstall_linux))
+    settings.save_config(paths.config_path(), settings.Config())
+    _data, config = xdg
+    assert main(["desktop", "install", "--autostart"]) == 0
+    assert (config / "autostart" / DESKTOP_FILE).exists()
+    assert settings.load_config(paths.config_path()).start_at_login
+    assert main(["desktop", "uninstall"]) == 0
+    assert not settings.load_config(paths.config_path()).start_at_login
+
+
 # --- Windows (as data) ---------------------------------------------------------------------
 
 
