@@ -96,7 +96,8 @@ async def build_context(
     )
     chosen = main_account(config, account)
     if chosen is not None:
-        ctx.session = await open_session(chosen, secrets, language=ctx.lang)
+        # Keyring trouble must not lock the user out of the cached history and voicemail.
+        ctx.session = await open_session(chosen, secrets, language=ctx.lang, offline_ok=True)
     return ctx
 
 

@@ -8,8 +8,10 @@ from PySide6.QtCore import QByteArray, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
+from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.tabs.dialer import DialerTab
 from telephony_desktop.ui.tabs.dids import DidsTab
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
             shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
             shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
         self._restore()
+        self._secret_banner()
 
     def _connect_tabs(self) -> None:
         history = self.pages["history"]
@@ -118,6 +121,43 @@ class MainWindow(QMainWindow):
         if s is None:
             return f"Accounts: {', '.join(a.name for a in others)}" if others else "No account"
         return f"{s.account.name} · {s.account.spec.label} {s.account.account_id}{extra}"
+
+    # --- keyring trouble ------------------------------------------------------------------------
+
+    def _secret_banner(self) -> None:
+        session = self.ctx.session
+        problem = session.secret_problem if session is not None else None
+        if problem is None:
+            return
+        self.banner.error(
+            f"{describe(problem, self.ctx.lang)} Your cached history and voicemail stay "
+            "available; nothing can be fetched or sent until the token can be read.",
+            action="Try again",
+        )
+        self.banner.action_clicked.connect(self.retry_secret)
+
+    def retry_secret(self) -> None:
+        """Read the account's token again (after unlocking the keyring or storing it)."""
+        session = self.ctx.session
+        if session is None or session.secret_problem is None:
+            return
+
+        def done(_none: None) -> None:
+            self.banner.success("The token was read: your account is connected again.")
+            self.banner.action_clicked.disconnect(self.retry_secret)
+
+        def failed(exc: TelephonyError) -> None:
+            self.banner.error(
+                f"{describe(exc, self.ctx.lang)} Your cached history and voicemail stay available.",
+                action="Try again",
+            )
+
+        self.ctx.tasks.start(
+            session.reopen_client(self.ctx.secrets),
+            on_done=done,
+            on_error=failed,
+            name="retry-secret",
+        )
 
     def bring_forward(self) -> None:
         """Show, restore and raise the window (a second launch, the tray, a phone link)."""
