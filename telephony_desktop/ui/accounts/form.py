@@ -96,11 +96,20 @@ _SETTING_HELP = {
 }
 
 
+# Calling codes by region from phonenumbers' index: asking ``country_code_for_region`` would
+# import each region's metadata module (~240 of them, 100+ ms at window start).
+_CALLING_CODE: dict[str, int] = {
+    region: code
+    for code, regions in phonenumbers.COUNTRY_CODE_TO_REGION_CODE.items()
+    for region in regions
+}
+
+
 def region_label(code: str) -> str:
     """``Canada (CA) +1``."""
     territory = QLocale.codeToTerritory(code)
     name = QLocale.territoryToString(territory) if territory.value != 0 else ""  # 0: unknown
-    prefix = phonenumbers.country_code_for_region(code)
+    prefix = _CALLING_CODE.get(code, 0)
     return f"{name or code} ({code}) +{prefix}" if prefix else f"{name or code} ({code})"
 
 
