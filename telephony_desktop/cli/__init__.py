@@ -13,7 +13,7 @@ from pathlib import Path
 
 from telephony_desktop.cli import commands
 from telephony_desktop.cli.parser import parse_args
-from telephony_desktop.diagnostics import setup_logging
+from telephony_desktop.diagnostics import setup_logging, write_crash_report
 from telephony_desktop.domain.errors import (
     ConfigError,
     InputError,
@@ -76,6 +76,7 @@ async def _dispatch(ctx: commands.Context) -> int:
         "call": route_commands.call_cmd,
         "recording": route_commands.recording_cmd,
         "call-status": route_commands.call_status_cmd,
+        "diagnostics": commands.diagnostics_cmd,
     }
     command = ctx.args.command
     if command == "account" and ctx.args.action == "test":
@@ -207,9 +208,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_code(exc)
     except Exception as exc:
         log.exception("unexpected error")
+        report = write_crash_report(exc, context=f"command: {args.command}")
+        where = f"the crash report {report}" if report is not None else str(paths.log_dir())
         print(
-            f"telephony-desktop: unexpected error ({type(exc).__name__}); details are in "
-            f"{paths.log_dir()}",
+            f"telephony-desktop: unexpected error ({type(exc).__name__}); details are in {where}",
             file=sys.stderr,
         )
         return EXIT_FAILED

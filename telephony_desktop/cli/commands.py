@@ -118,6 +118,12 @@ async def account_cmd(ctx: Context) -> int:
         )
         config = settings.add_account(ctx.config(), account, make_default=a.default)
         settings.save_config(ctx.config_file, config)
+        if account.allow_insecure_http and _insecure_remote(account.base_url):
+            ctx.warn(
+                f"{account.name} uses plain http:// to another computer: its credentials will "
+                "cross the network unencrypted. Use https:// unless you trust every network "
+                "in between (a PBX on your own LAN)."
+            )
         fields = " / ".join(account.secret_fields)
         either = " (either or both)" if account.spec.optional_secrets else ""
         ctx.say(
@@ -187,6 +193,41 @@ async def account_cmd(ctx: Context) -> int:
         ctx.say(f"Stored {field} for {account.name} in the system keyring.")
         return 0
     raise AssertionError(a.action)
+
+
+def _insecure_remote(url: str | None) -> bool:
+    """A plain http:// URL to another computer (what ``allow_insecure_http`` lets through)."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return False
+    parts = urlsplit(url)
+    return parts.scheme == "http" and not settings.is_loopback_host(parts.hostname or "")
+
+
+# --- diagnostics ---------------------------------------------------------------------------
+
+
+async def diagnostics_cmd(ctx: Context) -> int:
+    """Write the diagnostic bundle ("Report a problem" in the window) to ``-o`` or here."""
+    from telephony_desktop.diagnostics import default_bundle_name, write_bundle
+
+    target = Path(ctx.args.output) if ctx.args.output else Path(default_bundle_name())
+    if target.suffix.lower() != ".zip":
+        target = target.with_name(target.name + ".zip")
+    written = await asyncio.to_thread(
+        write_bundle,
+        target,
+        config_path=ctx.config_file,
+        log_dir=paths.log_dir(),
+        store=ctx.secrets,
+    )
+    ctx.say(
+        f"Wrote the diagnostic report to {written}. It holds versions, your settings, where "
+        "each secret is stored (never the secrets themselves) and the recent log; attach it "
+        "to your problem report."
+    )
+    return 0
 
 
 # --- history -------------------------------------------------------------------------------

@@ -185,6 +185,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("overview", help="print a summary of the account (sync, voicemail, numbers)")
 
+    # diagnostics
+    diag = sub.add_parser(
+        "diagnostics",
+        help="write a diagnostic report (a zip, no secrets) to attach to a problem report",
+        description="Write a zip with versions, the settings without secrets, where each secret "
+        "is stored (never its value), the recent log and crash reports.",
+    )
+    diag.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE.zip",
+        help="where to write it (default: telephony-desktop-report-DATE-TIME.zip here)",
+    )
+
     # desktop integration
     desk = sub.add_parser(
         "desktop", help="register as the tel:/callto:/sip: link handler; start at login"

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+from telephony_desktop.diagnostics import write_crash_report
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.providers.http import redact_text
 
@@ -28,15 +30,45 @@ def describe(exc: BaseException, lang: str = "en") -> str:
     )
 
 
+def crash_note(report: Path | None, lang: str = "en") -> str:
+    """The sentence that says where the crash report went (empty if none was written)."""
+    if report is None:
+        return ""
+    if lang == "fr":
+        return f" Un rapport d'incident a été enregistré : {report}"
+    return f" A crash report was saved to {report}"
+
+
+def report_crash(
+    exc: BaseException, *, message: str = "", log_dir: Path | None = None, lang: str = "en"
+) -> str:
+    """Log an unexpected exception, write its (redacted) crash report in the log dir, and
+    return the sentence for the window: what happened and where the report is."""
+    log.error("unhandled: %s", message, exc_info=exc)
+    report = (
+        None
+        if isinstance(exc, TelephonyError)
+        else write_crash_report(exc, log_dir=log_dir, context=message)
+    )
+    return describe(exc, lang) + crash_note(report, lang)
+
+
 def install_loop_handler(
-    loop: asyncio.AbstractEventLoop, show: Callable[[str], None], lang: str = "en"
+    loop: asyncio.AbstractEventLoop,
+    show: Callable[[str], None],
+    lang: str = "en",
+    *,
+    log_dir: Path | None = None,
 ) -> None:
-    """Unexpected errors in tasks are logged (redacted) and shown non-modally, never lost."""
+    """Unexpected errors in tasks are logged (redacted), written to a crash report
+    (``crash-YYYYmmdd-HHMMSS.txt`` in the log dir) and shown non-modally, never lost."""
 
     def handler(_loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
         exc = context.get("exception")
-        log.error("unhandled: %s", context.get("message"), exc_info=exc)
+        message = str(context.get("message") or "")
         if isinstance(exc, BaseException):
-            show(describe(exc, lang))
+            show(report_crash(exc, message=message, log_dir=log_dir, lang=lang))
+        else:
+            log.error("unhandled: %s", redact_text(message))
 
     loop.set_exception_handler(handler)

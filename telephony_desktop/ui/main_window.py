@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QByteArray, QTimer, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
+from telephony_desktop.ui.report import ProblemReporter
 from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.tabs.dialer import DialerTab
 from telephony_desktop.ui.tabs.dids import DidsTab
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
             shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
         self._restore()
         self._secret_banner()
+        self._help_menu()
 
     def _connect_tabs(self) -> None:
         history = self.pages["history"]
@@ -121,6 +123,21 @@ class MainWindow(QMainWindow):
         if s is None:
             return f"Accounts: {', '.join(a.name for a in others)}" if others else "No account"
         return f"{s.account.name} · {s.account.spec.label} {s.account.account_id}{extra}"
+
+    # --- Help menu: report a problem, open the log folder -------------------------------------
+
+    def _help_menu(self) -> None:
+        self.reporter = ProblemReporter(self, self.ctx, self.banner)
+        menu = self.menuBar().addMenu("&Help")
+        self.report_action = QAction("&Report a problem…", self)
+        self.report_action.setStatusTip(
+            "Save a report (versions, settings and recent log, no secrets) to send to support"
+        )
+        self.report_action.triggered.connect(self.reporter.start)
+        self.log_folder_action = QAction("Open &log folder", self)
+        self.log_folder_action.triggered.connect(self.reporter.open_log_folder)
+        menu.addAction(self.report_action)
+        menu.addAction(self.log_folder_action)
 
     # --- keyring trouble ------------------------------------------------------------------------
 
