@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from telephony_desktop.sandbox.faults import FaultRegistry
 
 REDACTED = "***"
+_perf_counter = time.perf_counter  # the field ``time`` hides the module in the class body
 
 # Query names whose values are secrets at some provider; the log never keeps their values.
 SENSITIVE_PARAMS = frozenset(
@@ -57,6 +58,10 @@ class RequestLogEntry:
     time: float = field(default_factory=time.time)
     fault: str | None = None  # the fault kind delivered instead of / around the answer
     status: int | None = None  # the HTTP status sent, once known (None for a reset)
+    # time.perf_counter() when the handler logged the request (its first step, once the
+    # headers, and for a JSON API the body, are read): monotonic and precise, for latency
+    # figures taken in the same process as the sandbox (bench/dial.py); ``time`` is wall time.
+    perf_time: float = field(default_factory=_perf_counter)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
