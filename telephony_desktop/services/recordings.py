@@ -69,9 +69,12 @@ class RecordingService:
             if await asyncio.to_thread(existing.is_file):
                 return existing
         rec = cached.recording
-        data = await self._s.client.fetch_audio(rec.file_url)
         path = self._s.audio.recording_path(rec.recording_id, rec.file_format)
-        await asyncio.to_thread(self._s.audio.write, path, data)
+        # A file at its final name is whole (written to a .part, flushed, then renamed): one left
+        # by a run stopped before it was recorded here is adopted, not downloaded again.
+        if not await asyncio.to_thread(path.is_file):
+            data = await self._s.client.fetch_audio(rec.file_url)
+            await asyncio.to_thread(self._s.audio.write, path, data)
         await self._s.db.run(media.set_recording_audio_path, rec.recording_id, str(path))
         return path
 
@@ -82,8 +85,13 @@ class RecordingService:
         except NotFound:
             log.info("recording %s was already gone at the provider", recording_id)
             result = WriteResult()
+        cached = await self.get(recording_id)
         audio_path = await self._s.db.run(media.delete_recording_row, recording_id)
         await asyncio.to_thread(self._s.audio.remove, audio_path)
+        if cached is not None:  # also a whole file a stopped run never recorded
+            rec = cached.recording
+            path = self._s.audio.recording_path(rec.recording_id, rec.file_format)
+            await asyncio.to_thread(self._s.audio.remove, path)
         return result
 
 

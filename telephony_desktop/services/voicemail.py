@@ -56,9 +56,12 @@ class VoicemailService:
             if await asyncio.to_thread(existing.is_file):
                 return existing
         vm = cached.voicemail
-        data = await self._s.client.fetch_audio(vm.file_url)
         path = self._s.audio.voicemail_path(vm.voicemail_id, vm.file_format)
-        await asyncio.to_thread(self._s.audio.write, path, data)
+        # A file at its final name is whole (written to a .part, flushed, then renamed): one left
+        # by a run stopped before it was recorded here is adopted, not downloaded again.
+        if not await asyncio.to_thread(path.is_file):
+            data = await self._s.client.fetch_audio(vm.file_url)
+            await asyncio.to_thread(self._s.audio.write, path, data)
         await self._s.db.run(media.set_voicemail_audio_path, vm.voicemail_id, str(path))
         return path
 
@@ -73,6 +76,11 @@ class VoicemailService:
         except NotFound:
             log.info("voicemail %s was already gone at the provider", voicemail_id)
             result = WriteResult()
+        cached = await self._s.db.run(media.get_voicemail, voicemail_id)
         audio_path = await self._s.db.run(media.delete_voicemail_row, voicemail_id)
         await asyncio.to_thread(self._s.audio.remove, audio_path)
+        if cached is not None:  # also a whole file a stopped run never recorded
+            vm = cached.voicemail
+            path = self._s.audio.voicemail_path(vm.voicemail_id, vm.file_format)
+            await asyncio.to_thread(self._s.audio.remove, path)
         return result

@@ -88,6 +88,8 @@ class DidsTab(Tab):
         self._searching = False
         self._refreshing = False
         self._loaded = False
+        # The banner text of the last refresh problem, hidden again once a refresh works.
+        self._refresh_message: str | None = None
         self._filling = False
         self._build()
         self.banner.action_clicked.connect(self.refresh)
@@ -513,7 +515,18 @@ class DidsTab(Tab):
         self._refreshing = True
         self.refresh_button.setEnabled(False)
         self.refresh_button.setText("Refreshing…")
-        self.run(self._fresh(), self._show_fresh, on_finally=self._fetch_finished)
+        self.run(
+            self._fresh(),
+            self._show_fresh,
+            on_error=self._fetch_failed,
+            on_finally=self._fetch_finished,
+        )
+
+    def _fetch_failed(self, exc: TelephonyError) -> None:
+        """A refusal (e.g. credentials): the rows stay, the banner says why until a refresh
+        works again."""
+        self._refresh_message = describe(exc, self.ctx.lang)
+        self.banner.error(self._refresh_message)
 
     async def _fresh(self) -> Listing:
         assert self._service is not None and self._directory is not None
@@ -529,13 +542,17 @@ class DidsTab(Tab):
         self._set_dids(dids.value)
         stale = next((f.error for f in listing if f.error is not None), None)
         if stale is not None:
-            self.banner.warning(
+            self._refresh_message = (
                 "Showing the numbers saved on this computer; your provider could not be "
-                f"reached. {describe(stale, self.ctx.lang)}",
-                action="Retry",
+                f"reached. {describe(stale, self.ctx.lang)}"
             )
-        elif self.banner.isVisible() and self.banner.text.startswith("Showing the numbers"):
-            self.banner.hide()
+            self.banner.warning(self._refresh_message, action="Retry")
+        elif self._refresh_message is not None:
+            # The provider answered again: the stale-copy warning or the refusal goes (not a
+            # message shown since about something else).
+            if self.banner.isVisible() and self.banner.text == self._refresh_message:
+                self.banner.hide()
+            self._refresh_message = None
 
     def _fetch_finished(self) -> None:
         self._refreshing = False
