@@ -252,7 +252,9 @@ async def history_cmd(ctx: Context) -> int:
     a = ctx.args
     if a.action == "sync":
         async with ctx.session() as s:
-            report = await HistorySync(s.db, s.client).run(_progress_printer(ctx))
+            report = await HistorySync(s.db, s.client, batch_calls=10_000, batch_seconds=1.0).run(
+                _progress_printer(ctx)
+            )
             total = await s.db.run(calls_store.count_calls)
         if sys.stderr.isatty():
             print(file=sys.stderr)

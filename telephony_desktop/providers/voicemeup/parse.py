@@ -88,17 +88,23 @@ def _fields(
                 extra[name] = text
     for child in record:
         tag = child.tag
+        raw = child.text
+        if tag in known:  # the common case first: a plain known name
+            out[tag] = raw.strip() if raw else ""
+            continue
         if not isinstance(tag, str):
             continue
         if tag[:1] == "{":
             tag = tag[tag.index("}") + 1 :]
-        raw = child.text
-        text = raw.strip() if raw else ""
-        if tag in known:
-            out[tag] = text
-        elif text:
-            extra = extra or {}
-            extra[tag] = text
+            if tag in known:
+                out[tag] = raw.strip() if raw else ""
+                continue
+        if raw:
+            text = raw.strip()
+            if text:
+                if extra is None:
+                    extra = {}
+                extra[tag] = text
     return out, (extra or _EMPTY)
 
 

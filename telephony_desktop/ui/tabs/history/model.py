@@ -6,12 +6,15 @@ thread and kept in a small LRU. ``data()`` on a row whose page is missing return
 first), then emits ``dataChanged`` for the rows it filled. Changing the query (filters, search,
 sort) or ``reload()`` bumps a generation counter: results of an older generation are dropped.
 The row count comes from ``count_matching`` (async), so nothing on the Qt thread grows with the
-size of the table: memory is ``MAX_PAGES * PAGE_SIZE`` rows at most.
+size of the table: memory is ``MAX_PAGES * PAGE_SIZE`` rows at most. A reload shows its first
+window with the count capped at ``FIRST_COUNT_CAP`` (counting a million matches takes longer than
+finding the first 200), then the exact count arrives and the rows past the cap are inserted.
 """
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
@@ -43,12 +46,18 @@ from telephony_desktop.services.history_rows import (
     load_page,
     load_snapshot,
 )
-from telephony_desktop.store.calls import CallQuery
+from telephony_desktop.store.calls import (
+    CallQuery,
+    count_matching,
+    count_matching_upto,
+    has_calls,
+)
 from telephony_desktop.store.db import Database
 
 log = logging.getLogger(__name__)
 
 PAGE_SIZE = 200
+FIRST_COUNT_CAP = 1_000  # rows counted before the first window shows; the exact count follows
 MAX_PAGES = 48  # LRU capacity: ~10k formatted rows, far more than any screen shows
 MAX_QUEUED = 6  # pages asked for but not loaded; older asks are dropped (re-asked on repaint)
 PLACEHOLDER = "…"
@@ -58,7 +67,38 @@ ROW_ROLE = UserRole + 1  # the HistoryRow (or None while loading)
 NUMBER_ROLE = UserRole + 2  # the other party's number, for call back
 
 _MISSED = QColor(200, 40, 55)
+_MISSED_BRUSH = QBrush(_MISSED)
+_MISSED_STATUSES = frozenset({"no_answer", "busy", "failed"})
+_MISSED_COLUMNS = frozenset({COL_DIRECTION, COL_STATUS})
+_RIGHT_COLUMNS = frozenset({COL_DURATION, COL_COST})
 _INDEX = QModelIndex | QPersistentModelIndex
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_ACCESSIBLE = int(Qt.ItemDataRole.AccessibleTextRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_TEXT_ROLES = frozenset({_DISPLAY, _ACCESSIBLE})
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ALIGN = int(Qt.ItemDataRole.TextAlignmentRole)
+_HANDLED_ROLES = frozenset(
+    {_DISPLAY, _ACCESSIBLE, _TOOLTIP, _FOREGROUND, _ALIGN, int(ROW_ROLE), int(NUMBER_ROLE)}
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+
+
+def load_first(
+    conn: sqlite3.Connection, query: CallQuery, anchor: int, limit: int, region: str, cap: int
+) -> tuple[Snapshot, bool]:
+    """The first window of a reload and the count capped at ``cap``: (snapshot, count exact).
+
+    An anchor past the cap (a refresh while scrolled far down) needs the exact count at once.
+    """
+    if anchor >= cap:
+        return load_snapshot(conn, query, anchor, limit, region), True
+    count = count_matching_upto(conn, query, cap)
+    empty = count == 0 and not has_calls(conn)
+    offset = 0 if anchor >= count else anchor
+    rows = load_page(conn, query, offset, limit, region) if count else []
+    return Snapshot(count, empty, offset, rows), count < cap
 
 
 class HistoryModel(QAbstractTableModel):
@@ -88,6 +128,7 @@ class HistoryModel(QAbstractTableModel):
         self._queued: OrderedDict[int, None] = OrderedDict()
         self._loading_pages = False
         self._reloading = False
+        self._counting = False  # the exact count of a reload shown with a capped one
         self._reload_again = False
         self._anchor_row = 0
         self._active = False  # nothing is read until the view is first shown (activate)
@@ -116,42 +157,34 @@ class HistoryModel(QAbstractTableModel):
         return None
 
     def data(self, index: _INDEX, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
+        # Called ~15 times per visible cell per paint: the roles it has nothing for return first,
+        # and roles are compared as plain ints (enum comparisons cost more than the rest).
+        role = int(role)
+        if role not in _HANDLED_ROLES or not index.isValid():
             return None
         column = index.column()
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (COL_DURATION, COL_COST):
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-            Qt.ItemDataRole.ForegroundRole,
-            Qt.ItemDataRole.AccessibleTextRole,
-            ROW_ROLE,
-            NUMBER_ROLE,
-        ):
-            return None
+        if role == _ALIGN:
+            return _RIGHT if column in _RIGHT_COLUMNS else _LEFT
         row = self.row_at(index.row())
         if row is None:
-            if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            if role in _TEXT_ROLES:
                 return PLACEHOLDER
-            if role == Qt.ItemDataRole.ToolTipRole:
+            if role == _TOOLTIP:
                 return "Loading…"
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+        if role in _TEXT_ROLES:
             return row.cells[column]
+        if role == _FOREGROUND:
+            if column in _MISSED_COLUMNS:
+                missed = row.direction == "inbound" and row.status in _MISSED_STATUSES
+                return _MISSED_BRUSH if missed else None
+            if column == COL_NAME and row.direction == "outbound":
+                return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
+            return None
         if role == ROW_ROLE:
             return row
         if role == NUMBER_ROLE:
             return row.other_party
-        if role == Qt.ItemDataRole.ForegroundRole:
-            missed = row.direction == "inbound" and row.status in ("no_answer", "busy", "failed")
-            if missed and column in (COL_DIRECTION, COL_STATUS):
-                return QBrush(_MISSED)
-            if column == COL_NAME and row.direction == "outbound":
-                return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
-            return None
         # tooltips
         if column == COL_DATE:
             return row.tooltip_when
@@ -188,7 +221,7 @@ class HistoryModel(QAbstractTableModel):
 
     @property
     def loading(self) -> bool:
-        return self._reloading
+        return self._reloading or self._counting
 
     @property
     def generation(self) -> int:
@@ -244,6 +277,7 @@ class HistoryModel(QAbstractTableModel):
             self._anchor_row = max(0, anchor_row)
         self._generation += 1
         self._queued.clear()
+        self._counting = False  # a count of an older generation no longer counts
         if self._db is None or not self._active:
             return
         if self._reloading:
@@ -254,13 +288,46 @@ class HistoryModel(QAbstractTableModel):
         generation = self._generation
         anchor = (self._anchor_row // PAGE_SIZE) * PAGE_SIZE
         self._start(
-            self._db.run(load_snapshot, self._query, anchor, PAGE_SIZE, self._region),
-            on_done=lambda snap: self._snapshot_arrived(generation, snap),
+            self._db.run(load_first, self._query, anchor, PAGE_SIZE, self._region, FIRST_COUNT_CAP),
+            on_done=lambda first: self._first_arrived(generation, *first),
             on_error=self._failed,
             on_finally=self._reload_finished,
         )
 
     # --- loading -------------------------------------------------------------------------
+
+    def _first_arrived(self, generation: int, snap: Snapshot, exact: bool) -> None:
+        if generation != self._generation:
+            return
+        self._counting = not exact
+        self._snapshot_arrived(generation, snap)
+        if exact or self._db is None:
+            return
+        self._start(
+            self._db.run(count_matching, self._query),
+            on_done=lambda count: self._count_arrived(generation, count),
+            on_error=self._failed,
+            on_finally=lambda: self._count_finished(generation),
+        )
+
+    def _count_arrived(self, generation: int, count: int) -> None:
+        if generation != self._generation or count == self._count:
+            return
+        if count > self._count:
+            self.beginInsertRows(QModelIndex(), self._count, count - 1)
+            self._count = count
+            self.endInsertRows()
+        else:  # rows went away meanwhile (retention): show it as a fresh load
+            self.beginResetModel()
+            self._count = count
+            self._pages.clear()
+            self.endResetModel()
+        self.reloaded.emit(count, self._cache_empty)
+
+    def _count_finished(self, generation: int) -> None:
+        if generation == self._generation and self._counting:
+            self._counting = False
+            self.loading_changed.emit(False)
 
     def _snapshot_arrived(self, generation: int, snap: Snapshot) -> None:
         if generation != self._generation:
@@ -283,7 +350,8 @@ class HistoryModel(QAbstractTableModel):
             self._reload_again = False
             self.reload()
             return
-        self.loading_changed.emit(False)
+        if not self._counting:
+            self.loading_changed.emit(False)
         self._kick()
 
     def _failed(self, exc: TelephonyError) -> None:

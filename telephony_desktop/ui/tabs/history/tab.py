@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.providers.base import PAGE_SIZE
 from telephony_desktop.services.history_export import export_calls_csv
 from telephony_desktop.services.history_rows import (
     COL_COST,
@@ -47,7 +48,14 @@ from telephony_desktop.services.history_rows import (
     number_label,
     status_label,
 )
-from telephony_desktop.services.sync import LAST_SYNC_META, HistorySync, SyncProgress, SyncReport
+from telephony_desktop.services.sync import (
+    BATCH_CALLS,
+    BATCH_SECONDS,
+    LAST_SYNC_META,
+    HistorySync,
+    SyncProgress,
+    SyncReport,
+)
 from telephony_desktop.store.calls import CallQuery, call_statuses
 from telephony_desktop.store.state import get_meta
 from telephony_desktop.ui.context import AppContext, UiState
@@ -127,16 +135,24 @@ class HistoryTab(Tab):
     synced = Signal(object)  # SyncReport, after a sync that finished
 
     auto_sync_if_never_synced = True  # first opening of a never-synced cache syncs by itself
-    # Calls per provider request. The client parses each answer on the event loop (XML parse and
-    # Call objects: ~50-100 ms for 1000 calls), so a sync in the window asks for smaller pages:
-    # with 250 the loop's p99 lateness during a sync stays under a frame (see the report).
-    sync_page_size = 250
+    # Calls per provider request (the client parses answers on a worker thread), and how many are
+    # committed together: at most 10,000 calls or a second apart (see services/sync.py). Measured
+    # by bench/ingest.py and bench/history_sync_lag.py.
+    sync_page_size = PAGE_SIZE
+    sync_batch_calls = BATCH_CALLS
+    sync_batch_seconds = BATCH_SECONDS
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         session = ctx.session
         self._sync = (
-            HistorySync(session.db, session.client, page_size=self.sync_page_size)
+            HistorySync(
+                session.db,
+                session.client,
+                page_size=self.sync_page_size,
+                batch_calls=self.sync_batch_calls,
+                batch_seconds=self.sync_batch_seconds,
+            )
             if session
             else None
         )
