@@ -66,9 +66,12 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
     if match:
         extension = match.group(1)
         raw = raw[: match.start()]
+    home_is_nanp = bool(region) and phonenumbers.country_code_for_region(region.upper()) == 1
     if raw.startswith("00"):
         raw = "+" + raw[2:]
-    elif raw.startswith("011"):
+    elif raw.startswith("011") and (home_is_nanp or not region):
+        # 011 is the North American exit code; elsewhere it is a national number (Riyadh
+        # 011 234 5678, Delhi 011 2345 6789) and phonenumbers reads it with the region.
         raw = "+" + raw[3:]
     if re.search(r"[A-Za-z]", raw.replace("+", "")):
         raise InputError(
@@ -79,7 +82,6 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
     digits = re.sub(r"\D", "", raw)
     if len(digits) < 3:
         raise InputError("That number is too short.", "Ce numéro est trop court.", field="number")
-    home_is_nanp = bool(region) and phonenumbers.country_code_for_region(region.upper()) == 1
     if home_is_nanp and not raw.startswith("+") and len(digits) == 7:
         raise InputError(
             "Include the area code: North American numbers have 10 digits.",

@@ -122,8 +122,10 @@ def _changes(did: Did, draft: DidDraft, region: str) -> DidUpdate:
         changes["options"] = options
     # A feature's details are sent only while it is on (its fields are greyed out otherwise).
     if draft.forwarding:
-        if digits(draft.forward_number) != digits(did.forward_number) or (
-            draft.forward_number.strip() and not digits(draft.forward_number)
+        typed = draft.forward_number.strip()
+        untouched = typed == before.forward_number  # as shown: 15145550100 reads (514) 555-0100
+        if not untouched and (
+            digits(typed) != digits(did.forward_number) or (typed and not digits(typed))
         ):
             changes["forward_number"] = draft.forward_number.strip()
         if draft.forward_timeout != before.forward_timeout:

@@ -7,7 +7,7 @@ confirms. A mistake here can send help to the wrong door, so every sentence says
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.models import (
@@ -66,13 +66,36 @@ def _number10(number: str) -> str:
 def check_for_validation(number: str, address: E911Address) -> E911Address:
     """The address as the provider will get it for ``validate_e911_address``; ``InputError``
     names the field. Names are not needed to check an address."""
+    _check_characters(address)
     return _from_query(params.validate_e911_address(_number10(number), address), address)
 
 
 def check_for_save(number: str, address: E911Address) -> E911Address:
     """The address as ``set_e911_address`` will send it (names required); ``InputError`` names
     the field. Nothing is sent when this raises."""
+    _check_characters(address)
     return _from_query(params.set_e911_address(_number10(number), address), address)
+
+
+def _check_characters(address: E911Address) -> None:
+    """Refuse what the per-field rules let through but an emergency record must never hold:
+    control or invisible format characters (NUL, a right-to-left override...) in any field, and
+    a postal code written with other than ASCII letters and digits (``\\d`` also matches ``١``)."""
+    for spec in fields(address):
+        value = getattr(address, spec.name) or ""
+        if any(not (ch.isprintable() or ch.isspace()) for ch in value):
+            label = FIELD_LABELS.get(spec.name, spec.name)
+            raise InputError(
+                f"{label} contains characters that cannot be part of an address.",
+                "Ce champ contient des caractères qui ne peuvent pas figurer dans une adresse.",
+                field=spec.name,
+            )
+    if not (address.postal_code or "").isascii():
+        raise InputError(
+            "Write the postal code with the letters A to Z and the digits 0 to 9.",
+            "Écrivez le code postal avec les lettres A à Z et les chiffres 0 à 9.",
+            field="postal_code",
+        )
 
 
 def _from_query(query: Mapping[str, str], typed: E911Address) -> E911Address:

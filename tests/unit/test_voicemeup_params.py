@@ -385,3 +385,17 @@ def test_call_dispatch() -> None:
         "enable_recording": "1",
         "wait_time": "20",
     }
+
+
+def test_addresses_refuse_unicode_digits_and_control_characters() -> None:
+    from telephony_desktop.domain.errors import InputError
+    from telephony_desktop.providers.voicemeup import params
+
+    with pytest.raises(InputError) as info:
+        params.postal_code("US", "١٢٣٤٥")
+    assert info.value.field == "postal_code"
+    with pytest.raises(InputError):
+        params._required("street", "Main\x00 St", "street", "la rue")
+    with pytest.raises(InputError):
+        params._required("street", "Main \u202e St", "street", "la rue")
+    assert params._required("street", "  Rue   Côté ", "street", "la rue") == "Rue Côté"

@@ -115,6 +115,16 @@ def malformed(what_en: str = "an answer", what_fr: str = "une réponse") -> Malf
     )
 
 
+def _redirect_target(location: str) -> tuple[str, str]:
+    """(scheme, host[:port]) of a ``Location`` header, without userinfo; ("", "") when there is
+    none or it is not a URL (``http://[::1`` makes ``urlsplit`` raise)."""
+    try:
+        parts = urlsplit(location) if location else None
+    except ValueError:
+        return "", ""
+    return (parts.scheme, parts.netloc.rsplit("@", 1)[-1]) if parts is not None else ("", "")
+
+
 def for_status(status: int, message: str = "", *, location: str = "") -> ProviderRejected:
     """The exception for a non-2xx answer (5xx other than 501 never gets here: ``http.send``
     raises ``ProviderUnavailable`` for them)."""
@@ -168,8 +178,7 @@ def for_status(status: int, message: str = "", *, location: str = "") -> Provide
     if status == 501:
         return not_implemented(status)
     if 300 <= status < 400:
-        target = urlsplit(location).netloc.rsplit("@", 1)[-1] if location else ""
-        scheme = urlsplit(location).scheme if location else ""
+        scheme, target = _redirect_target(location)
         where = f" to {scheme}://{target}" if target else ""
         where_fr = f" vers {scheme}://{target}" if target else ""
         return ProviderRejected(

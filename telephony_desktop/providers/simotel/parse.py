@@ -20,6 +20,7 @@ from telephony_desktop.providers.simotel import errors
 
 _TRUE: Final = frozenset({"1", "true", "ok", "success", "yes"})
 _FALSE: Final = frozenset({"0", "false", "failed", "fail", "error", "no", ""})
+_MAX_NESTING: Final = 8  # validation messages are a list or an object of lists, never deeper
 
 
 def _load(body: bytes) -> object:
@@ -28,13 +29,15 @@ def _load(body: bytes) -> object:
         return None
     try:
         return json.loads(text)
+    except RecursionError:  # nested deeper than the interpreter's limit: never an envelope
+        return None
     except ValueError:
         pass
     start, end = text.find("{"), text.rfind("}")
     if 0 <= start < end:
         try:
             return json.loads(text[start : end + 1])
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
     return None
 
@@ -54,19 +57,21 @@ def success_flag(value: object) -> bool | None:
     return None
 
 
-def _flatten(value: object) -> str:
-    if value is None:
+def _flatten(value: object, depth: int = 0) -> str:
+    """Messages as one line; nesting past ``_MAX_NESTING`` levels is dropped (a hostile body can
+    nest JSON deep enough that a plain recursion would overflow the stack)."""
+    if value is None or depth > _MAX_NESTING:
         return ""
     if isinstance(value, str):
         return value.strip()
     if isinstance(value, bool | int | float):
         return str(value)
     if isinstance(value, list | tuple):
-        return "; ".join(p for p in (_flatten(v) for v in value) if p)
+        return "; ".join(p for p in (_flatten(v, depth + 1) for v in value) if p)
     if isinstance(value, Mapping):
         parts = []
         for key, item in value.items():
-            text = _flatten(item)
+            text = _flatten(item, depth + 1)
             if text:
                 parts.append(f"{key}: {text}")
         return "; ".join(parts)

@@ -150,7 +150,10 @@ def parse_call_id(body: bytes, *, status: int | None = None) -> str:
 def parse_call_url(body: bytes, *, status: int | None = None) -> str:
     env = _checked(body, status=status)
     url = find_value(env.root, CALL_URL_NAMES)
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. "http://[bad": urlsplit refuses a broken IPv6 host
+        raise _missing("usable call address", "adresse d'appel utilisable") from None
     if not url or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise _missing("usable call address", "adresse d'appel utilisable")
     if any(ch.isspace() or ord(ch) < 32 for ch in url):

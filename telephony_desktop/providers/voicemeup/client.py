@@ -203,10 +203,14 @@ class VoiceMeUpClient:
 
     async def fetch_audio(self, file_url: str) -> bytes:
         """Download a voicemail or recording. Credentials go only to the engine's own origin."""
-        target = urlsplit(file_url)
+        try:
+            target = urlsplit(file_url)
+            target_netloc = target.netloc
+        except ValueError:  # e.g. "http://[::1" from a garbled answer
+            target, target_netloc = urlsplit(""), ""
         engine = urlsplit(self.endpoint)
-        same_origin = (target.scheme, target.netloc) == (engine.scheme, engine.netloc)
-        if not file_url or target.scheme not in ("http", "https") or not target.netloc:
+        same_origin = (target.scheme, target_netloc) == (engine.scheme, engine.netloc)
+        if not file_url or target.scheme not in ("http", "https") or not target_netloc:
             raise MalformedResponse(
                 "VoiceMeUp gave no usable address for this audio file.",
                 "VoiceMeUp n'a fourni aucune adresse utilisable pour ce fichier audio.",

@@ -56,8 +56,11 @@ _HEX32 = re.compile(r"[0-9A-Fa-f]{32}")
 _FRIENDLY = re.compile(r"[^\W_]|[ \-_'.]")  # one allowed character: letter, digit, space, -_'.
 _CALLERID_NAME = re.compile(r"[^\W_]|[ ]")  # letter, digit or space
 _PEER_USER = re.compile(r"[A-Za-z0-9]{6,16}")
-_CA_POSTAL = re.compile(r"([ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]) ?(\d[ABCEGHJ-NPRSTV-Z]\d)")
-_US_ZIP = re.compile(r"(\d{5})(?:-?(\d{4}))?")
+# ASCII digits only: ``\d`` would also take Arabic-Indic and other Unicode digits.
+_CA_POSTAL = re.compile(
+    r"([ABCEGHJ-NPRSTVXY][0-9][ABCEGHJ-NPRSTV-Z]) ?([0-9][ABCEGHJ-NPRSTV-Z][0-9])"
+)
+_US_ZIP = re.compile(r"([0-9]{5})(?:-?([0-9]{4}))?")
 _NANP = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
 _PUNCTUATION = re.compile(r"[\s().\-/]")
 
@@ -526,6 +529,13 @@ def _required(field: str, value: str, label_en: str, label_fr: str, *, limit: in
     text = " ".join((value or "").split())
     if not text:
         raise _bad(field, f"Enter the {label_en}.", f"Entrez {label_fr}.")
+    if not text.isprintable():  # NUL, bidi overrides and other control characters
+        raise _bad(
+            field,
+            f"The {label_en} holds characters that cannot be printed; retype it.",
+            f"{label_fr[0].upper()}{label_fr[1:]} contient des caractères non imprimables; "
+            "retapez-le.",
+        )
     if len(text) > limit:
         raise _bad(
             field,
