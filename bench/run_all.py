@@ -212,12 +212,48 @@ def _generic(r: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def _history_scale(r: dict[str, Any]) -> list[Row]:
+    targets = r.get("targets", {})
+    calls = f"{int(r.get('calls', 0)):,}"
+    search_t = float(targets.get("search_ms", 100))
+    frame_t = float(targets.get("scroll_frame_ms", 16))
+    rss_t = float(targets.get("rss_mb", 300))
+    terms = ", ".join(f"{k} {_ms(v)}" for k, v in dict(r.get("search_ms", {})).items())
+    return [
+        Row(
+            "history_scale",
+            f"History at {calls} rows: search, query applied → first results (slowest term)",
+            _ms(r["search_max_ms"]),
+            f"terms: {terms}",
+            f"< {search_t:g} ms",
+            float(r["search_max_ms"]) < search_t,
+        ),
+        Row(
+            "history_scale",
+            f"History at {calls} rows: scroll a page per frame, worst frame",
+            _ms(r["scroll_frame_max_ms"]),
+            f"open {_ms(r.get('open_ms'))}, jump to end {_ms(r.get('end_ms'))}",
+            f"< {frame_t:g} ms",
+            float(r["scroll_frame_max_ms"]) < frame_t,
+        ),
+        Row(
+            "history_scale",
+            f"History at {calls} rows: resident memory",
+            f"{r['rss_mb']} MB",
+            f"before the tab {r.get('rss_before_tab_mb')} MB",
+            f"< {rss_t:g} MB",
+            float(r["rss_mb"]) < rss_t,
+        ),
+    ]
+
+
 INTERPRET: dict[str, Callable[[dict[str, Any]], list[Row]]] = {
     "start": _start,
     "dial": _dial,
     "play": _play,
     "ingest": _ingest,
     "history_sync_lag": _history_sync_lag,
+    "history_scale": _history_scale,
 }
 
 
