@@ -143,8 +143,9 @@ async def check_account(
         from telephony_desktop.domain.models import AccountDetails
 
         if isinstance(details, AccountDetails):
-            money = details.funds_left if details.funds_left is not None else None
-            money = money if money is not None else details.account_balance
+            money = details.funds_left
+            if money is None:
+                money = details.account_balance
             balance = f", balance {money} {details.currency}".rstrip() if money is not None else ""
             name = f" ({details.callerid_name})" if details.callerid_name else ""
             return f"Connected: account {details.account_id or account.account_id}{name}{balance}."
