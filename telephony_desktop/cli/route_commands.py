@@ -9,7 +9,7 @@ from telephony_desktop.cli.commands import Context
 from telephony_desktop.domain.errors import InputError, OutcomeUnknown
 from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.numbers import display
-from telephony_desktop.services.accounts import check_account, open_client
+from telephony_desktop.services.accounts import ClientPool, check_account, open_client
 from telephony_desktop.services.call_routes import (
     Route,
     call_routes,
@@ -21,11 +21,11 @@ from telephony_desktop.services.call_routes import (
 )
 from telephony_desktop.services.caller_name import (
     Announcement,
-    announce_call_start,
+    announce,
     caller_name_account,
 )
-from telephony_desktop.services.verba_recordings import VerbaLookup, parse_status
-from telephony_desktop.store import paths, settings
+from telephony_desktop.services.verba_recordings import VerbaLookup, media_dir, parse_status
+from telephony_desktop.store import settings
 
 # Which route field ``--ring`` fills: the phone that rings first.
 _RING_FIELD = {"voicemeup": "ring_first", "telecmi": "agent_number", "simotel": "caller"}
@@ -49,31 +49,15 @@ def _route(ctx: Context, config: settings.Config) -> Route:
 
 
 async def _announce(
-    ctx: Context, config: settings.Config, calling: str, called: str
+    ctx: Context, config: settings.Config, clients: ClientPool, calling: str, called: str
 ) -> Announcement | None:
-    from telephony_desktop.domain.errors import TelephonyError
-    from telephony_desktop.providers.truecnam.client import TrueCnamClient
-
     account = caller_name_account(config)
     if account is None or ctx.args.no_caller_name:
         return None
-    try:
-        client = await open_client(account, ctx.secrets, language=ctx.lang)
-    except TelephonyError as exc:
-        return Announcement(
-            "failed",
-            "TrueCNAM was not told about this call (the call itself is not affected): "
-            + exc.user_message(ctx.lang),
-            exc,
-        )
-    assert isinstance(client, TrueCnamClient)
-    try:
-        return await announce_call_start(client, calling=calling, called=called)
-    finally:
-        await client.aclose()
+    return await announce(clients, account, calling=calling, called=called)
 
 
-async def _report(ctx: Context, outcome: Announcement | None, *, force: bool) -> None:
+def _report(ctx: Context, outcome: Announcement | None, *, force: bool) -> None:
     if outcome is not None and outcome.state != "sent" and force:
         ctx.warn(outcome.message_en)
 
@@ -88,19 +72,21 @@ async def call_cmd(ctx: Context) -> int:
         route, a.number, region=route.account.region, caller_id=a.caller_id or "", fields=fields
     )
     dest = prepared.destination.e164
-    client = await open_client(route.account, ctx.secrets, language=ctx.lang)
+    clients = ClientPool(ctx.secrets, language=ctx.lang)
     try:
-        result = await place_routed_call(client, prepared)
-    except OutcomeUnknown:
-        # The call may be ringing: TrueCNAM is still told, then the outcome is reported.
-        await _report(ctx, await _announce(ctx, config, prepared.caller_id, dest), force=True)
-        raise
+        try:
+            result = await place_routed_call(await clients.get(route.account), prepared)
+        except OutcomeUnknown:
+            # The call may be ringing: TrueCNAM is still told, then the outcome is reported.
+            outcome = await _announce(ctx, config, clients, prepared.caller_id, dest)
+            _report(ctx, outcome, force=True)
+            raise
+        # Only a call the provider took is announced; the user's own phone rings first, so
+        # the announcement still precedes the callee's ring.
+        outcome = await _announce(ctx, config, clients, prepared.caller_id, dest)
     finally:
-        await client.aclose()
-    # Only a call the provider took is announced; the user's own phone rings first, so the
-    # announcement still precedes the callee's ring.
-    outcome = await _announce(ctx, config, prepared.caller_id, dest)
-    await _report(ctx, outcome, force=not a.json)
+        await clients.aclose()
+    _report(ctx, outcome, force=not a.json)
     region = route.account.region
     if a.json:
         ctx.json(
@@ -191,7 +177,7 @@ async def recording_cmd(ctx: Context) -> int:
 
     client = await open_client(account, ctx.secrets, language=ctx.lang)
     assert isinstance(client, VerbaClient)
-    lookup = VerbaLookup(client, paths.data_dir() / "verba" / account.name.lower())
+    lookup = VerbaLookup(client, media_dir(account.name))
     try:
         found = await lookup.find(a.extension, status)
         saved: Path | None = None

@@ -59,15 +59,9 @@ def build_client(
     provider = account.provider
     settings = account.settings
     if provider == "voicemeup":
-        from telephony_desktop.providers.voicemeup.client import VoiceMeUpClient
-        from telephony_desktop.providers.voicemeup.names import DEFAULT_ENDPOINT
+        from telephony_desktop.services.session import voicemeup_client
 
-        return VoiceMeUpClient(
-            account_id=account.account_id,
-            auth_token=creds["auth_token"],
-            endpoint=account.base_url or DEFAULT_ENDPOINT,
-            language=language,
-        )
+        return voicemeup_client(account, creds["auth_token"], language)
     if provider == "telecmi":
         from telephony_desktop.providers.telecmi.client import TeleCMIClient
 
@@ -194,11 +188,6 @@ class ClientPool:
             client = await open_client(account, self._secrets, language=self._language)
             self._open[key] = (account, client)
             return client
-
-    async def forget(self, account_name: str) -> None:
-        entry = self._open.pop(account_name.lower(), None)
-        if entry is not None:
-            await entry[1].aclose()
 
     async def aclose(self) -> None:
         entries, self._open = list(self._open.values()), {}

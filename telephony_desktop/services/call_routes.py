@@ -18,7 +18,7 @@ import phonenumbers
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.numbers import PhoneNumber, display, normalise
-from telephony_desktop.services.dialer import parse_ring_first, prepare_call
+from telephony_desktop.services.dialer import prepare_call
 from telephony_desktop.store.settings import Account, Config
 
 if TYPE_CHECKING:
@@ -254,11 +254,6 @@ async def place_routed_call(client: ProviderClient, call: RoutedCall) -> PlacedC
             call_limit_s=int(limit) if limit not in (None, "") else None,
         )
     raise AssertionError(provider)
-
-
-def ring_first_kind(spec: str, region: str) -> str:
-    """``peer`` or ``number`` (raises ``InputError``): for labels in the dialer."""
-    return parse_ring_first(spec, region)[0]
 
 
 def describe_legs(legs: tuple[TeleCMILeg, ...], region: str) -> str:

@@ -8,13 +8,16 @@ failure is reported to the user, not swallowed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.store.settings import Account, Config
 
 if TYPE_CHECKING:
     from telephony_desktop.providers.truecnam.client import TrueCnamClient
+    from telephony_desktop.services.accounts import ClientPool
+
+_NOT_TOLD = "TrueCNAM was not told about this call (the call itself is not affected): "
 
 
 def caller_name_account(config: Config) -> Account | None:
@@ -31,22 +34,38 @@ class Announcement:
     error: TelephonyError | None = None
 
 
+_SKIPPED: Final = Announcement(
+    "skipped",
+    "TrueCNAM was not told about this call: it needs the number you call from, and no caller ID "
+    "was chosen.",
+)
+
+
 async def announce_call_start(client: TrueCnamClient, *, calling: str, called: str) -> Announcement:
     """Send ``orig_call_start``; every failure becomes a reported ``Announcement``, never a raise
     (the call must not be affected)."""
     if not calling:
-        return Announcement(
-            "skipped",
-            "TrueCNAM was not told about this call: it needs the number you call from, and no "
-            "caller ID was chosen.",
-        )
+        return _SKIPPED
     try:
         await client.call_start(calling_number=calling, called_number=called)
     except TelephonyError as exc:
-        return Announcement(
-            "failed",
-            f"TrueCNAM was not told about this call (the call itself is not affected): "
-            f"{exc.message_en}",
-            exc,
-        )
+        return Announcement("failed", _NOT_TOLD + exc.message_en, exc)
     return Announcement("sent", "TrueCNAM was told about this call (caller name).")
+
+
+async def announce(
+    clients: ClientPool, account: Account, *, calling: str, called: str
+) -> Announcement:
+    """``announce_call_start`` through ``account``'s pooled client; a client that cannot be
+    opened (keyring trouble, ...) is reported the same way. Without a calling number nothing
+    is opened at all."""
+    from telephony_desktop.providers.truecnam.client import TrueCnamClient
+
+    if not calling:
+        return _SKIPPED
+    try:
+        client = await clients.get(account)
+    except TelephonyError as exc:
+        return Announcement("failed", _NOT_TOLD + exc.message_en, exc)
+    assert isinstance(client, TrueCnamClient)
+    return await announce_call_start(client, calling=calling, called=called)

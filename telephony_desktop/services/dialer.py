@@ -1,34 +1,17 @@
 """Click-to-call: turn what the user typed into a call the provider bridges.
 
 Everything is checked before the request leaves: the number, the caller ID, the phone to ring first.
-Placing a call is never retried (see ``providers.http.as_outcome_unknown``).
+Placing it is ``services.call_routes``; a call is never retried (see
+``providers.http.as_outcome_unknown``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Protocol
 
 from telephony_desktop.domain.errors import InputError
-from telephony_desktop.domain.models import DispatchResult
 from telephony_desktop.domain.numbers import PhoneNumber, display, normalise
-
-
-class CallPlacer(Protocol):
-    async def call_dispatch(
-        self,
-        *,
-        source: str,
-        destination: str,
-        source_type: str = "number",
-        destination_type: str = "number",
-        callerid_name: str | None = None,
-        callerid_number: str | None = None,
-        enable_recording: bool | None = None,
-        wait_time: int | None = None,
-        meta_data: str | None = None,
-    ) -> DispatchResult: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +91,4 @@ def prepare_call(
         source=source,
         callerid_number=callerid,
         notes=notes,
-    )
-
-
-async def place_call(placer: CallPlacer, call: PreparedCall) -> DispatchResult:
-    """Send the call once. ``OutcomeUnknown`` means: look at the history before trying again."""
-    return await placer.call_dispatch(
-        source_type=call.source_type,
-        source=call.source,
-        destination_type="number",
-        destination=call.destination_param,
-        callerid_number=call.callerid_number,
-        meta_data="telephony-desktop",
     )

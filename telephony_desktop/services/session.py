@@ -85,7 +85,7 @@ class AccountSession:
             await self.db.close()
 
 
-def _client(account: Account, token: str, language: str) -> VoiceMeUpClient:
+def voicemeup_client(account: Account, token: str, language: str = "en") -> VoiceMeUpClient:
     return VoiceMeUpClient(
         account_id=account.account_id,
         auth_token=token,
@@ -134,7 +134,7 @@ async def open_session(
     client: VoiceMeUpClient
     try:
         token = await secrets.aget(account.name, "auth_token")
-        client = _client(account, str(token), language)
+        client = voicemeup_client(account, str(token), language)
     except SecretStoreError as problem:
         if not offline_ok:
             raise

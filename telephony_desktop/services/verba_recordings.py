@@ -55,6 +55,13 @@ def check_extension(text: str) -> str:
     return extension
 
 
+def media_dir(account_name: str) -> Path:
+    """Where a Verba account's fetched recordings are kept (beside the accounts' caches)."""
+    from telephony_desktop.store import paths
+
+    return paths.data_dir() / "verba" / account_name.lower()
+
+
 class VerbaLookup:
     """Find, fetch and keep Verba recordings for one Verba account."""
 

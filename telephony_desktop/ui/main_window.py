@@ -38,7 +38,6 @@ TAB_CLASSES: tuple[type[Tab], ...] = (
 
 class MainWindow(QMainWindow):
     closed = Signal()  # the window is gone for good: the app quits
-    hidden_to_tray = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -245,7 +244,6 @@ class MainWindow(QMainWindow):
         if self.tray_available and self.ctx.config.close_to_tray and not self._quitting:
             event.ignore()
             self.hide()
-            self.hidden_to_tray.emit()
             return
         super().closeEvent(event)
         self.closed.emit()

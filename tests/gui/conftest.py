@@ -89,6 +89,27 @@ def run(qapp: QApplication) -> Iterator[Runner]:
         pytest.fail(f"unexpected errors on the loop: {details}")
 
 
+def _context(
+    run: Runner, config: settings.Config, secrets: SecretStore, main: settings.Account
+) -> Iterator[AppContext]:
+    """``config`` written where the app looks, ``main``'s session open; closed afterwards."""
+    config_path = paths.config_path()
+    settings.save_config(config_path, config)
+    session = run(open_session(main, secrets))
+    context = AppContext(
+        config_path=config_path,
+        config=config,
+        secrets=secrets,
+        ui_state=UiState(config_path.parent / "ui-state.ini"),
+        session=session,
+    )
+    try:
+        yield context
+    finally:
+        run(context.tasks.cancel_all())
+        run(context.aclose())
+
+
 @pytest.fixture
 def ctx(run: Runner, sandbox: SandboxServer, isolated_dirs: Path) -> Iterator[AppContext]:
     """An app context with one account, `office`, on the sandbox (its token in the keyring)."""
@@ -102,23 +123,9 @@ def ctx(run: Runner, sandbox: SandboxServer, isolated_dirs: Path) -> Iterator[Ap
         settings={"ring_first": f"peer:{peer}"},
     )
     config = settings.add_account(settings.Config(), account, make_default=True)
-    config_path = paths.config_path()
-    settings.save_config(config_path, config)
     secrets = SecretStore()
     secrets.set("office", "auth_token", sandbox.auth_token)
-    session = run(open_session(account, secrets))
-    context = AppContext(
-        config_path=config_path,
-        config=config,
-        secrets=secrets,
-        ui_state=UiState(config_path.parent / "ui-state.ini"),
-        session=session,
-    )
-    try:
-        yield context
-    finally:
-        run(context.tasks.cancel_all())
-        run(context.aclose())
+    yield from _context(run, config, secrets, account)
 
 
 @pytest.fixture
@@ -134,20 +141,6 @@ def providers_ctx(run: Runner, sandbox: SandboxServer, isolated_dirs: Path) -> I
         config = settings.add_account(config, account, make_default=account.name == DEMO_ACCOUNT)
         for field, value in values.items():
             secrets.set(account.name, field, value)
-    config_path = paths.config_path()
-    settings.save_config(config_path, config)
     main = config.find(DEMO_ACCOUNT)
     assert main is not None
-    session = run(open_session(main, secrets))
-    context = AppContext(
-        config_path=config_path,
-        config=config,
-        secrets=secrets,
-        ui_state=UiState(config_path.parent / "ui-state.ini"),
-        session=session,
-    )
-    try:
-        yield context
-    finally:
-        run(context.tasks.cancel_all())
-        run(context.aclose())
+    yield from _context(run, config, secrets, main)

@@ -38,7 +38,7 @@ from telephony_desktop.services.call_routes import (
 )
 from telephony_desktop.services.caller_name import (
     Announcement,
-    announce_call_start,
+    announce,
     caller_name_account,
 )
 from telephony_desktop.services.dids import DidService
@@ -548,26 +548,13 @@ class DialerTab(Tab):
         cnam = caller_name_account(self.ctx.config)
         if cnam is None:
             return
-        clients = self.ctx.clients
-
-        async def announce() -> Announcement:
-            from telephony_desktop.providers.truecnam.client import TrueCnamClient
-
-            try:
-                client = await clients.get(cnam)
-            except TelephonyError as exc:
-                return Announcement(
-                    "failed",
-                    "TrueCNAM was not told about this call (the call itself is not affected): "
-                    + exc.user_message(self.ctx.lang),
-                    exc,
-                )
-            assert isinstance(client, TrueCnamClient)
-            return await announce_call_start(
-                client, calling=prepared.caller_id, called=prepared.destination.e164
-            )
-
-        self.run(announce(), self._announced)
+        announcement = announce(
+            self.ctx.clients,
+            cnam,
+            calling=prepared.caller_id,
+            called=prepared.destination.e164,
+        )
+        self.run(announcement, self._announced)
 
     def _announced(self, outcome: Announcement) -> None:
         style = {"sent": _QUIET, "skipped": _QUIET}.get(outcome.state, "color: #b36b00;")

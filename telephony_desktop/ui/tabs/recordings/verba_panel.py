@@ -21,8 +21,7 @@ from PySide6.QtWidgets import (
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.verba import VerbaRecording
-from telephony_desktop.services.verba_recordings import STATUS_CHOICES, VerbaLookup
-from telephony_desktop.store import paths
+from telephony_desktop.services.verba_recordings import STATUS_CHOICES, VerbaLookup, media_dir
 from telephony_desktop.store.settings import Account
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
@@ -115,8 +114,7 @@ class VerbaPanel(QGroupBox):
             )
         client = await self.ctx.clients.get(account)
         assert isinstance(client, VerbaClient)
-        media = paths.data_dir() / "verba" / account.name.lower()
-        return VerbaLookup(client, media)
+        return VerbaLookup(client, media_dir(account.name))
 
     def _run(self, coro: object, on_done: Callable[..., None], what: str) -> None:
         self._set_busy(True)
