@@ -239,6 +239,8 @@ def test_preferences_are_saved(qtbot: QtBot, run: Runner, ctx: AppContext) -> No
     tab.sync_interval.setValue(30)
     tab.poll_interval.setValue(60)
     run.until(lambda: settings.load_config(ctx.config_path).poll_interval_s == 60)
+    # The file is written off-thread before the label changes: wait for the save to settle.
+    run.until(lambda: not ctx.tasks.busy)
     saved = settings.load_config(ctx.config_path)
     assert (saved.sync_interval_min, saved.poll_interval_s) == (30, 60)
     assert tab.prefs_status.text() == "Saved."
