@@ -43,6 +43,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from telephony_desktop.demo import demo_environment
+from telephony_desktop.runtime import tune_interpreter
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.store import paths
 from telephony_desktop.ui.app import build_context, make_application
@@ -74,7 +75,7 @@ class Wire:
                 wire.chunks.append((now, id(handler), bytes(data)))
             original(handler, data)
 
-        web_protocol.RequestHandler.data_received = data_received  # type: ignore[method-assign]
+        web_protocol.RequestHandler.data_received = data_received  # type: ignore[method-assign,assignment]
 
     def first_after(self, t0: float) -> tuple[float, int] | None:
         with self.lock:
@@ -271,6 +272,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=30, help="dials per route (after a first)")
     args = parser.parse_args()
+    tune_interpreter()  # as the app's entry point does
     wire = Wire()
     wire.install()
     with demo_environment(live_interval_s=0) as server:

@@ -25,6 +25,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import qasync
 
 from bench.lag import LagFigures, LagProbe, isolated_app_dirs, sandbox
+from telephony_desktop.runtime import tune_interpreter
 from telephony_desktop.store import paths
 from telephony_desktop.ui.app import build_context, make_application, settle_garbage_collector
 from telephony_desktop.ui.main_window import MainWindow
@@ -76,6 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=1, help="runs (medians are reported)")
     args = parser.parse_args(argv)
+    tune_interpreter()  # as the app's entry point does
     runs: list[tuple[LagFigures, LagFigures, float, int]] = []
     app = make_application()
     loop = qasync.QEventLoop(app)

@@ -39,6 +39,7 @@ from lxml import etree
 
 from bench.lag import peak_rss_mb, sandbox
 from telephony_desktop.providers.voicemeup.client import VoiceMeUpClient
+from telephony_desktop.runtime import tune_interpreter
 from telephony_desktop.services.sync import HistorySync
 from telephony_desktop.store.db import Database
 from telephony_desktop.ui.tabs.history import HistoryTab
@@ -167,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--no-http", action="store_true", help="skip the over-HTTP app sync")
     args = parser.parse_args(argv)
+    tune_interpreter()  # as the app's entry point does
 
     with (
         tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp,

@@ -37,6 +37,7 @@ from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtTest import QTest
 
 from telephony_desktop.demo import demo_environment
+from telephony_desktop.runtime import tune_interpreter
 from telephony_desktop.store import paths
 from telephony_desktop.ui.app import build_context, make_application
 from telephony_desktop.ui.main_window import MainWindow
@@ -97,7 +98,7 @@ async def measure(runs: int) -> dict[str, object]:
             item = tab.model.item(row)
             assert item is not None
             tab.select_voicemail(item.voicemail.voicemail_id)
-            await wait_for(lambda row=row: _selected_path(tab, row) is not None)
+            await wait_for(lambda row=row: _selected_path(tab, row) is not None)  # type: ignore[misc]
             path = _selected_path(tab, row)
             assert path is not None
             files[row] = path
@@ -201,6 +202,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=20)
     args = parser.parse_args()
+    tune_interpreter()  # as the app's entry point does
     with demo_environment(live_interval_s=0):
         app = make_application()
         loop = qasync.QEventLoop(app)

@@ -25,6 +25,7 @@ from telephony_desktop.domain.errors import (
     TransportError,
 )
 from telephony_desktop.providers.http import redact_text
+from telephony_desktop.runtime import tune_interpreter
 from telephony_desktop.store import paths
 
 log = logging.getLogger(__name__)
@@ -180,6 +181,7 @@ def _open_window(args: argparse.Namespace, lang: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    tune_interpreter()
     args = parse_args(argv)
     lang = _language(args.lang)
     if args.self_test:

@@ -8,15 +8,17 @@ The algorithm is the contract's "Incremental history" (``docs/providers/voicemeu
    cursor; later syncs page ``unique_id=<cursor>`` the same way, then move the cursor on.
 3. Each page's calls and the progress that follows them (phase, window or cursor, next offset,
    the newest call so far) are committed in one SQLite transaction (or several pages and the
-   progress after the last, with ``batch_calls``; the next page is fetched while one is committed,
-   and used only after that commit). A sync killed at any point (even ``SIGKILL``) resumes at the
-   first page not committed; calls are upserted by ``unique_id``, so a page fetched twice never
-   duplicates anything.
+   progress after the last, with ``batch_calls``). Commits run on the database thread in order,
+   one at a time, while the next pages are fetched and parsed; if one fails, nothing fetched after
+   it is committed. A sync killed at any point (even ``SIGKILL``) resumes at the first page not
+   committed; calls are upserted by ``unique_id``, so a page fetched twice never duplicates
+   anything.
 4. If the provider rejects the cursor (``unique_id_invalid``), the sync falls back to a window
    starting one day before the newest cached call.
 
 A window that yields no call at all leaves no cursor; the next sync windows again from the old
-``date_to`` minus one day. At most two pages are held in memory at a time.
+``date_to`` minus one day. At most two batches (the one being committed, the one being
+gathered) and one page are held in memory at a time.
 
 The stored progress (``sync_state`` key ``"history"``) is one of::
 
@@ -29,10 +31,12 @@ The stored progress (``sync_state`` key ``"history"``) is one of::
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import sqlite3
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -258,21 +262,41 @@ class HistorySync:
         batch_state: dict[str, Any] | None = None
         batch_reports: list[tuple[str, int]] = []  # (phase, offset) of each page in the batch
         last_commit = time.monotonic()
+        # The batch being committed on the database thread while the next pages are fetched and
+        # parsed: at most one, and a batch is only handed over once the one before it is done.
+        pending: asyncio.Task[None] | None = None
 
-        async def commit(finished_at: str | None) -> None:
-            nonlocal batch, batch_state, new, pages, fetched, last_commit
-            assert batch_state is not None
-            calls, next_state, reports = batch, batch_state, batch_reports[:]
-            batch, batch_state = [], None
-            batch_reports.clear()
+        async def commit(
+            calls: list[Call], next_state: dict[str, Any], finished_at: str | None,
+            report: SyncProgress,
+        ) -> None:  # fmt: skip
+            nonlocal new, last_commit
             new += await self._db.run(_commit_page, calls, next_state, finished_at)
             last_commit = time.monotonic()
             if progress is not None:
-                phase, offset = reports[-1]
-                progress(SyncProgress(phase, pages, fetched, new, offset))
+                progress(dataclasses.replace(report, calls_new=new))
 
-        # The next page is fetched (and parsed, on a worker thread) while this one is committed on
-        # the database thread; its result is only used once that commit is done.
+        def take_batch(finished_at: str | None) -> Coroutine[Any, Any, None]:
+            """The commit of what was fetched so far (the progress it reports is as of now)."""
+            nonlocal batch, batch_state
+            assert batch_state is not None
+            phase, offset = batch_reports[-1]
+            report = SyncProgress(phase, pages, fetched, 0, offset)
+            job = commit(batch, batch_state, finished_at, report)
+            batch, batch_state = [], None
+            batch_reports.clear()
+            return job
+
+        async def settle() -> None:
+            """Wait for the commit in flight; its failure is raised here (and it stays in
+            ``pending``, so that nothing fetched after it is committed)."""
+            nonlocal pending
+            if pending is not None:
+                await asyncio.shield(pending)
+                pending = None
+
+        # The next page is fetched (and parsed, on a worker thread) while the batch before it is
+        # committed on the database thread.
         ahead: asyncio.Task[Sequence[Call]] | None = None
         try:
             while True:
@@ -289,7 +313,9 @@ class HistorySync:
                         "history sync: cursor %s rejected; windowing instead", state["cursor"]
                     )
                     if batch_state is not None:  # pragma: no cover - a cursor phase starts anew
-                        await commit(None)
+                        await settle()
+                        await take_batch(None)
+                    await settle()
                     state = await self._db.run(self._fallback, self._today())
                     fell_back = True
                     continue
@@ -304,30 +330,40 @@ class HistorySync:
                 state = next_state
                 if not done:
                     ahead = asyncio.ensure_future(self._fetch(next_state))
+                if done:
+                    finished_at = datetime.now(UTC).isoformat(timespec="seconds")
+                    await settle()
+                    await take_batch(finished_at)
+                    log.info("history sync: %d pages, %d calls, %d new", pages, fetched, new)
+                    return SyncReport(
+                        pages=pages,
+                        calls_fetched=fetched,
+                        calls_new=new,
+                        cursor=state["cursor"],
+                        resumed=resumed,
+                        fell_back=fell_back,
+                        finished_at=finished_at,
+                    )
                 if (
-                    done
-                    or pages == 1  # the first calls show at once
+                    pages == 1  # the first calls show at once
                     or len(batch) >= self._batch_calls
                     or time.monotonic() - last_commit >= self._batch_seconds
                 ):
-                    finished_at = datetime.now(UTC).isoformat(timespec="seconds") if done else None
-                    await commit(finished_at)
-                    if finished_at is not None:
-                        log.info("history sync: %d pages, %d calls, %d new", pages, fetched, new)
-                        return SyncReport(
-                            pages=pages,
-                            calls_fetched=fetched,
-                            calls_new=new,
-                            cursor=state["cursor"],
-                            resumed=resumed,
-                            fell_back=fell_back,
-                            finished_at=finished_at,
-                        )
+                    await settle()
+                    pending = asyncio.ensure_future(take_batch(None))
         except BaseException:
-            # A provider error or a cancellation: what was fetched is kept (the commit itself
-            # cannot be interrupted; a failed commit has emptied the batch and is not retried).
-            if batch_state is not None:
-                await commit(None)
+            # A provider error, a failed commit or a cancellation: what was fetched is kept (a
+            # commit itself cannot be interrupted), unless a commit before it failed: then the
+            # progress after it would skip calls that are not in the cache.
+            committed = True
+            if pending is not None:
+                await asyncio.wait([pending])
+                failure = None if pending.cancelled() else pending.exception()
+                committed = not pending.cancelled() and failure is None
+                if failure is not None and failure is not sys.exception():
+                    log.warning("history sync: a commit failed", exc_info=failure)
+            if committed and batch_state is not None:
+                await take_batch(None)
             raise
         finally:
             if ahead is not None:

@@ -203,6 +203,34 @@ def test_upsert_is_idempotent_and_counts_new(db: Database) -> None:
     assert db.call(cache.upsert_calls, twice + twice) == 3
 
 
+@pytest.mark.parametrize("variable_limit", [32766, 999, 40, 21])
+def test_upsert_of_many_rows_stores_each_once_whatever_the_parameter_limit(
+    db: Database, variable_limit: int
+) -> None:
+    """Rows go in several hundred per statement (fewer when SQLite allows fewer parameters), the
+    rest one by one: every call lands exactly once, searchable, with its own values."""
+    calls = make_calls(1234, start=T0)
+
+    def insert(conn: sqlite3.Connection) -> int:
+        conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, variable_limit)
+        return cache.upsert_calls(conn, calls)
+
+    assert db.call(insert) == 1234
+    assert db.call(cache.count_calls) == 1234
+    for probe in (calls[0], calls[499], calls[500], calls[1000], calls[-1]):
+        assert db.call(cache.get_call, probe.unique_id) == probe
+    found = db.call(cache.query_calls, search=calls[777].callerid_number, limit=None)
+    assert calls[777].unique_id in {c.unique_id for c in found}
+    # The full-text index holds every row: "555" is in every number, so it matches all of them.
+    (indexed,) = db.call(
+        lambda conn: conn.execute(
+            "SELECT count(*) FROM calls_fts WHERE calls_fts MATCH '\"555\"'"
+        ).fetchone()
+    )
+    assert indexed == 1234
+    assert db.call(insert) == 0  # the same calls again: nothing new
+
+
 def test_round_trip_keeps_every_field(db: Database) -> None:
     original = Call(
         unique_id=uid("full"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -16,6 +17,7 @@ import pytest
 
 from telephony_desktop.domain.errors import InvalidRequest, ProviderTimeout
 from telephony_desktop.domain.models import Call
+from telephony_desktop.services import sync as sync_module
 from telephony_desktop.services.sync import (
     LAST_SYNC_META,
     STATE_KEY,
@@ -231,6 +233,106 @@ async def test_a_second_concurrent_run_is_refused(db: Database) -> None:
         await sync.run()
     await task
     assert not sync.running
+
+
+# --- commits alongside fetching ----------------------------------------------------------
+
+
+def slow_commits(
+    monkeypatch: pytest.MonkeyPatch, source: FakeCallHistory, *, fail_on: int | None = None
+) -> list[tuple[int, int, int]]:
+    """Make each commit take 50 ms on the database thread; record, per commit, the requests the
+    source had seen when it started and ended, and the offset it committed. The ``fail_on``-th
+    commit (0-based) raises a disk error instead."""
+    seen: list[tuple[int, int, int]] = []
+    real = sync_module._commit_page
+
+    def commit(
+        conn: sqlite3.Connection, calls: object, state: dict[str, object], done: object
+    ) -> int:
+        started = len(source.requests)
+        time.sleep(0.05)
+        if fail_on is not None and len(seen) == fail_on:
+            seen.append((started, len(source.requests), -1))
+            raise sqlite3.OperationalError("disk I/O error")
+        seen.append((started, len(source.requests), int(state.get("offset", -1))))  # type: ignore[call-overload]
+        return real(conn, calls, state, done)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync_module, "_commit_page", commit)
+    return seen
+
+
+async def test_pages_are_fetched_while_a_batch_is_committed_and_commits_stay_in_order(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = FakeCallHistory(make_calls(1050, start=START), delay=0.01)
+    commits = slow_commits(monkeypatch, source)
+    seen: list[SyncProgress] = []
+
+    sync = syncer(db, source, page_size=100, batch_calls=300, batch_seconds=60)
+    report = await sync.run(seen.append)
+
+    assert (report.pages, report.calls_fetched, report.calls_new) == (11, 1050, 1050)
+    assert await count(db) == 1050
+    # Commits ran one after the other, in page order (the last one leaves the idle state)...
+    offsets = [offset for _, _, offset in commits]
+    assert offsets[:-1] == sorted(offsets[:-1]) and offsets[-1] == -1
+    # ...and the source was asked for more pages while they ran.
+    assert any(end > start for start, end, _ in commits)
+    # Each report describes the batch it follows, not the pages fetched since.
+    assert [p.calls_fetched for p in seen] == [p.offset for p in seen]
+    assert [p.calls_new for p in seen] == [p.offset for p in seen]
+    assert [p.offset for p in seen] == [100, 400, 700, 1000, 1050]
+
+
+async def test_a_failed_commit_commits_nothing_fetched_after_it(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = FakeCallHistory(make_calls(1050, start=START))
+    commits = slow_commits(monkeypatch, source, fail_on=1)
+
+    with pytest.raises(sqlite3.OperationalError):
+        await syncer(db, source, page_size=100, batch_calls=300).run()
+
+    assert len(commits) == 2  # the first page, then the failure: no later batch was written
+    saved = await state(db)
+    assert saved is not None and saved["offset"] == 100
+    assert await count(db) == 100
+
+    monkeypatch.undo()
+    source.requests.clear()
+    report = await syncer(db, source, page_size=100).run()
+    assert source.offsets[0] == 100  # resumes after the last commit that happened
+    assert report.calls_new == 950
+    assert await count(db) == 1050
+
+
+async def test_cancelled_while_a_batch_commits_keeps_that_batch_and_what_followed(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = FakeCallHistory(make_calls(1050, start=START), delay=0.01)
+    commits = slow_commits(monkeypatch, source)
+    task = asyncio.create_task(syncer(db, source, page_size=100, batch_calls=300).run())
+    while len(source.requests) < 6:
+        await asyncio.sleep(0.001)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    saved = await state(db)
+    assert saved is not None and saved["phase"] == "window"
+    kept = int(saved["offset"])  # type: ignore[call-overload]
+    assert await count(db) == kept
+    assert commits[-1][2] == kept  # the last commit was the pages fetched before the cancel
+    assert kept >= 500
+
+    monkeypatch.undo()
+    source.delay = 0
+    source.requests.clear()
+    report = await syncer(db, source, page_size=100).run()
+    assert source.offsets[0] == kept
+    assert await count(db) == 1050
+    assert report.calls_new == 1050 - kept
 
 
 # --- cursor rejected ---------------------------------------------------------------------
