@@ -51,6 +51,12 @@ SUITE = (
     Bench("dial", ("--runs", "30"), ("--runs", "10")),
     Bench("play", ("--runs", "20"), ("--runs", "6")),
     Bench("ingest", ("--calls", "100000", "--repeat", "3"), ("--calls", "10000", "--repeat", "1")),
+    # the million: one round (about a minute), without the over-HTTP reference sync
+    Bench(
+        "ingest",
+        ("--calls", "1000000", "--repeat", "1", "--no-http"),
+        ("--calls", "30000", "--repeat", "1", "--no-http"),
+    ),
     Bench("history_scale", (), ("--calls", "10000")),  # options it lacks are left out
     Bench("history_sync_lag", ("--calls", "100000"), ("--calls", "10000")),
 )

@@ -24,6 +24,7 @@ refused (:class:`CacheSchemaTooNew`) rather than touched.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import re
@@ -361,8 +362,9 @@ class Database:
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
-            if not future.done():
-                await asyncio.wait([future])
+            while not future.done():  # cancelled again meanwhile: still wait for the thread
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.wait([future])
             raise
 
     def call(

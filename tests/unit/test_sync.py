@@ -8,8 +8,10 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -238,28 +240,44 @@ async def test_a_second_concurrent_run_is_refused(db: Database) -> None:
 # --- commits alongside fetching ----------------------------------------------------------
 
 
+@dataclass
+class SlowCommits:
+    """Per commit: the requests the source had seen when it started and ended, and the offset it
+    committed (-1: none). ``started``: the offsets of the commits begun so far; ``busy``: set
+    while one runs."""
+
+    done: list[tuple[int, int, int]] = field(default_factory=list)
+    started: list[int] = field(default_factory=list)
+    busy: threading.Event = field(default_factory=threading.Event)
+
+
 def slow_commits(
     monkeypatch: pytest.MonkeyPatch, source: FakeCallHistory, *, fail_on: int | None = None
-) -> list[tuple[int, int, int]]:
-    """Make each commit take 50 ms on the database thread; record, per commit, the requests the
-    source had seen when it started and ended, and the offset it committed. The ``fail_on``-th
-    commit (0-based) raises a disk error instead."""
-    seen: list[tuple[int, int, int]] = []
+) -> SlowCommits:
+    """Make each commit take 50 ms on the database thread; the ``fail_on``-th commit (0-based)
+    raises a disk error instead."""
+    log = SlowCommits()
     real = sync_module._commit_page
 
     def commit(
         conn: sqlite3.Connection, calls: object, state: dict[str, object], done: object
     ) -> int:
-        started = len(source.requests)
-        time.sleep(0.05)
-        if fail_on is not None and len(seen) == fail_on:
-            seen.append((started, len(source.requests), -1))
-            raise sqlite3.OperationalError("disk I/O error")
-        seen.append((started, len(source.requests), int(state.get("offset", -1))))  # type: ignore[call-overload]
-        return real(conn, calls, state, done)  # type: ignore[arg-type]
+        offset = int(state.get("offset", -1))  # type: ignore[call-overload]
+        log.busy.set()
+        log.started.append(offset)
+        try:
+            before = len(source.requests)
+            time.sleep(0.05)
+            if fail_on is not None and len(log.done) == fail_on:
+                log.done.append((before, len(source.requests), -1))
+                raise sqlite3.OperationalError("disk I/O error")
+            log.done.append((before, len(source.requests), offset))
+            return real(conn, calls, state, done)  # type: ignore[arg-type]
+        finally:
+            log.busy.clear()
 
     monkeypatch.setattr(sync_module, "_commit_page", commit)
-    return seen
+    return log
 
 
 async def test_pages_are_fetched_while_a_batch_is_committed_and_commits_stay_in_order(
@@ -275,10 +293,10 @@ async def test_pages_are_fetched_while_a_batch_is_committed_and_commits_stay_in_
     assert (report.pages, report.calls_fetched, report.calls_new) == (11, 1050, 1050)
     assert await count(db) == 1050
     # Commits ran one after the other, in page order (the last one leaves the idle state)...
-    offsets = [offset for _, _, offset in commits]
+    offsets = [offset for _, _, offset in commits.done]
     assert offsets[:-1] == sorted(offsets[:-1]) and offsets[-1] == -1
     # ...and the source was asked for more pages while they ran.
-    assert any(end > start for start, end, _ in commits)
+    assert any(end > start for start, end, _ in commits.done)
     # Each report describes the batch it follows, not the pages fetched since.
     assert [p.calls_fetched for p in seen] == [p.offset for p in seen]
     assert [p.calls_new for p in seen] == [p.offset for p in seen]
@@ -294,7 +312,7 @@ async def test_a_failed_commit_commits_nothing_fetched_after_it(
     with pytest.raises(sqlite3.OperationalError):
         await syncer(db, source, page_size=100, batch_calls=300).run()
 
-    assert len(commits) == 2  # the first page, then the failure: no later batch was written
+    assert len(commits.done) == 2  # the first page, then the failure: nothing later written
     saved = await state(db)
     assert saved is not None and saved["offset"] == 100
     assert await count(db) == 100
@@ -313,9 +331,10 @@ async def test_cancelled_while_a_batch_commits_keeps_that_batch_and_what_followe
     source = FakeCallHistory(make_calls(1050, start=START), delay=0.01)
     commits = slow_commits(monkeypatch, source)
     task = asyncio.create_task(syncer(db, source, page_size=100, batch_calls=300).run())
-    while len(source.requests) < 6:
+    while len(source.requests) < 6 or not commits.busy.is_set():
         await asyncio.sleep(0.001)
-    task.cancel()
+    in_flight = commits.started[-1]
+    task.cancel()  # while that commit runs on the database thread
     with pytest.raises(asyncio.CancelledError):
         await task
 
@@ -323,8 +342,9 @@ async def test_cancelled_while_a_batch_commits_keeps_that_batch_and_what_followe
     assert saved is not None and saved["phase"] == "window"
     kept = int(saved["offset"])  # type: ignore[call-overload]
     assert await count(db) == kept
-    assert commits[-1][2] == kept  # the last commit was the pages fetched before the cancel
-    assert kept >= 500
+    assert in_flight in [offset for _, _, offset in commits.done]  # it was not cut short
+    assert kept >= max(in_flight, 500)  # and the pages fetched after it were kept too
+    assert commits.done[-1][2] == kept
 
     monkeypatch.undo()
     source.delay = 0
@@ -333,6 +353,65 @@ async def test_cancelled_while_a_batch_commits_keeps_that_batch_and_what_followe
     assert source.offsets[0] == kept
     assert await count(db) == 1050
     assert report.calls_new == 1050 - kept
+
+
+async def test_a_failing_progress_callback_does_not_stop_the_sync(db: Database) -> None:
+    source = FakeCallHistory(make_calls(2400, start=START))
+    seen: list[SyncProgress] = []
+
+    def progress(report: SyncProgress) -> None:
+        seen.append(report)
+        if len(seen) == 1:
+            raise RuntimeError("the display went away")
+
+    report = await syncer(db, source).run(progress)
+    assert report.calls_new == 2400
+    assert await count(db) == 2400
+    assert len(seen) == 3
+
+
+async def test_cancelled_twice_still_waits_for_the_commit_and_keeps_what_was_fetched(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stop, then the window closed: the second cancellation does not leave a commit running
+    after ``run`` has returned, nor drop the pages fetched before the first."""
+    source = FakeCallHistory(make_calls(1050, start=START), delay=0.01)
+    commits = slow_commits(monkeypatch, source)
+    task = asyncio.create_task(syncer(db, source, page_size=100, batch_calls=300).run())
+    while len(source.requests) < 6 or not commits.busy.is_set():
+        await asyncio.sleep(0.001)
+    task.cancel()
+    await asyncio.sleep(0.005)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not commits.busy.is_set()  # nothing runs on after run() ended
+    finished = len(commits.done)
+    await asyncio.sleep(0.2)
+    assert len(commits.done) == finished
+    saved = await state(db)
+    assert saved is not None
+    assert await count(db) == int(saved["offset"]) >= 500  # type: ignore[call-overload]
+
+
+async def test_cancelled_on_the_last_page_still_records_a_finished_sync(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = FakeCallHistory(make_calls(1050, start=START))
+    commits = slow_commits(monkeypatch, source)
+    sync = syncer(db, source, page_size=100, batch_calls=300, batch_seconds=60)
+    task = asyncio.create_task(sync.run())
+    while 1000 not in commits.started:  # pages 8-10 commit; page 11, the last, is in hand
+        await asyncio.sleep(0.001)
+    await asyncio.sleep(0.01)
+    task.cancel()  # while the last batch waits for the one before it
+    with pytest.raises(asyncio.CancelledError):
+        await task
+
+    assert await count(db) == 1050
+    saved = await state(db)
+    assert saved is not None and saved["phase"] == "idle"
+    assert await db.run(cache.get_meta, LAST_SYNC_META) is not None
 
 
 # --- cursor rejected ---------------------------------------------------------------------
