@@ -12,7 +12,10 @@ to a line the child prints on its pipe:
   config, cache and UI state kept from run to run (a returning user's start);
   ``--demo`` times ``python -m telephony_desktop --demo`` instead (sandbox seeding included);
 - bare: a bare ``QMainWindow`` whose central widget is a ``QTabWidget`` of the same 7 (empty)
-  tabs, the same size, on a plain ``app.exec()`` loop.
+  tabs, the same size, on a plain ``app.exec()`` loop;
+- bare + stack (a reference, not the baseline): the same window on a qasync loop after importing
+  the libraries the brief fixes for the app (qasync, httpx, lxml, keyring, phonenumbers,
+  platformdirs, sqlite3): the share of the start no code of the app's own can remove.
 
 "Shown" is the window's first Show event; "idle" is the first moment after it when the app has no
 task of its own running (``ctx.tasks``) and the event loop has handled no event (other than the
@@ -139,6 +142,39 @@ def child_bare(quiet_ms: int) -> int:
     return app.exec()
 
 
+def child_stack(quiet_ms: int) -> int:
+    """The bare window on a qasync loop, after importing what the brief fixes for the app
+    (asyncio + qasync, httpx, lxml, keyring, phonenumbers, platformdirs, sqlite3): a reference
+    for the part of the app's start that no code of its own can remove, only defer."""
+    import asyncio
+    import sqlite3  # noqa: F401
+
+    import httpx  # noqa: F401
+    import keyring  # noqa: F401
+    import phonenumbers  # noqa: F401
+    import platformdirs  # noqa: F401
+    import qasync
+    from lxml import etree  # noqa: F401
+    from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+
+    app = QApplication(sys.argv[:1])
+    _install_probe(app, quiet_ms)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    window = QMainWindow()
+    window.setWindowTitle("bare + stack")
+    tabs = QTabWidget(window)
+    tabs.setDocumentMode(True)
+    for title in TAB_TITLES:
+        tabs.addTab(QWidget(tabs), title)
+    window.setCentralWidget(tabs)
+    window.resize(1180, 760)
+    window.show()
+    with loop:
+        loop.run_forever()
+    return 0
+
+
 # --- parent side -----------------------------------------------------------------------------
 
 
@@ -189,12 +225,14 @@ def main() -> int:
         action="store_true",
         help="leave PYTHONDONTWRITEBYTECODE as it is (if set, every start compiles every module)",
     )
-    parser.add_argument("--child", choices=("app", "bare"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", choices=("app", "bare", "stack"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child == "app":
         return child_app(args.demo, args.quiet_ms)
     if args.child == "bare":
         return child_bare(args.quiet_ms)
+    if args.child == "stack":
+        return child_stack(args.quiet_ms)
 
     from telephony_desktop.demo import DEMO_ACCOUNT, demo_accounts
     from telephony_desktop.sandbox import SandboxServer
@@ -227,17 +265,22 @@ def main() -> int:
             env.pop("PYTHONDONTWRITEBYTECODE", None)
         app_cmd = [*me, "--child", "app", *common, *(["--demo"] if args.demo else [])]
         bare_cmd = [*me, "--child", "bare", *common]
+        stack_cmd = [*me, "--child", "stack", *common]
         time_one(app_cmd, env)  # warm-up: file cache, and the app's cache and UI state
         time_one(bare_cmd, env)
+        time_one(stack_cmd, env)
         app_s: list[tuple[float, float]] = []
         bare_s: list[tuple[float, float]] = []
+        stack_s: list[tuple[float, float]] = []
         for i in range(args.runs):
             app_s.append(time_one(app_cmd, env))
             bare_s.append(time_one(bare_cmd, env))
+            stack_s.append(time_one(stack_cmd, env))
             print(
                 f"  run {i + 1}: app shown {app_s[-1][0] * 1e3:6.0f} ms, idle "
                 f"{app_s[-1][1] * 1e3:6.0f} ms | bare shown {bare_s[-1][0] * 1e3:6.0f} ms, "
-                f"idle {bare_s[-1][1] * 1e3:6.0f} ms",
+                f"idle {bare_s[-1][1] * 1e3:6.0f} ms | bare + stack idle "
+                f"{stack_s[-1][1] * 1e3:6.0f} ms",
                 flush=True,
             )
 
@@ -246,6 +289,7 @@ def main() -> int:
 
     app_idle, bare_idle = med(app_s, 1), med(bare_s, 1)
     app_shown, bare_shown = med(app_s, 0), med(bare_s, 0)
+    stack_idle = med(stack_s, 1)
     ratio = app_idle / bare_idle
     pair_ratio = statistics.median(a[1] / b[1] for a, b in zip(app_s, bare_s, strict=True))
     what = "python -m telephony_desktop" + (" --demo" if args.demo else "")
@@ -253,6 +297,10 @@ def main() -> int:
     print(f"start, median of {args.runs} runs (after one warm-up each), {what}:")
     print(f"  app : shown {app_shown:6.0f} ms, idle {app_idle:6.0f} ms")
     print(f"  bare: shown {bare_shown:6.0f} ms, idle {bare_idle:6.0f} ms (baseline)")
+    print(
+        f"  bare window + the fixed stack's imports on a qasync loop: idle {stack_idle:6.0f} ms "
+        f"({stack_idle / bare_idle:.2f}x the bare window; what the app cannot remove, only defer)"
+    )
     print(
         f"  ratio launch→idle app/bare: {ratio:.2f}x (target ≤ {TARGET_RATIO}x); "
         f"median of the run-by-run ratios {pair_ratio:.2f}x"
@@ -266,6 +314,8 @@ def main() -> int:
         "app_idle_ms": round(app_idle, 1),
         "baseline_shown_ms": round(bare_shown, 1),
         "baseline_idle_ms": round(bare_idle, 1),
+        "stack_idle_ms": round(stack_idle, 1),
+        "stack_ratio": round(stack_idle / bare_idle, 3),
         "ratio": round(ratio, 3),
         "shown_ratio": round(app_shown / bare_shown, 3),
         "pair_ratio_median": round(pair_ratio, 3),

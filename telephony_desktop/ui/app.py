@@ -119,8 +119,8 @@ def settle_garbage_collector() -> None:
     """Once the window is built: everything alive now (modules, Qt wrappers, the tabs) lives as
     long as the process. A history sync allocates a lot, and each full collection would walk all
     of it: ~55 ms, more than three frames. Moved out of the collector's sight once, a collection
-    walks only the sync's own objects: ~10 ms (bench/history_sync_lag.py)."""
-    gc.collect()
+    walks only the sync's own objects: ~10 ms (bench/history_sync_lag.py). No collection first:
+    it would itself hold the just-shown window for ~20 ms, to free the little garbage of start."""
     gc.freeze()
 
 
