@@ -1,10 +1,19 @@
-"""The main window: one tab per job, geometry and last tab remembered, errors shown in place."""
+"""The main window: one tab per job, geometry and last tab remembered, errors shown in place.
+
+Only the tab on screen is built at start; the others are built (and their modules imported) the
+first time they are opened or asked for (``pages[key]``). That keeps the window's first paint
+to the one tab the user sees.
+"""
 
 from __future__ import annotations
 
+import importlib
 import logging
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QByteArray, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSignalBlocker, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -14,30 +23,66 @@ from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.report import ProblemReporter
 from telephony_desktop.ui.tabs.base import Tab
-from telephony_desktop.ui.tabs.dialer import DialerTab
-from telephony_desktop.ui.tabs.dids import DidsTab
-from telephony_desktop.ui.tabs.e911 import E911Tab
-from telephony_desktop.ui.tabs.history import HistoryTab
-from telephony_desktop.ui.tabs.recordings import RecordingsTab
-from telephony_desktop.ui.tabs.settings import SettingsTab
-from telephony_desktop.ui.tabs.voicemail import VoicemailTab
 from telephony_desktop.ui.widgets.banner import Banner
+
+if TYPE_CHECKING:
+    from telephony_desktop.ui.tabs.dialer import DialerTab
+    from telephony_desktop.ui.tabs.history import HistoryTab
+    from telephony_desktop.ui.tabs.voicemail import VoicemailTab
 
 log = logging.getLogger(__name__)
 
-TAB_CLASSES: tuple[type[Tab], ...] = (
-    DialerTab,
-    HistoryTab,
-    VoicemailTab,
-    RecordingsTab,
-    DidsTab,
-    E911Tab,
-    SettingsTab,
+
+@dataclass(frozen=True, slots=True)
+class TabSpec:
+    key: str
+    title: str
+    module: str  # imported when the tab is first built
+    name: str
+
+
+TABS: tuple[TabSpec, ...] = (
+    TabSpec("dialer", "Dialer", "telephony_desktop.ui.tabs.dialer", "DialerTab"),
+    TabSpec("history", "History", "telephony_desktop.ui.tabs.history", "HistoryTab"),
+    TabSpec("voicemail", "Voicemail", "telephony_desktop.ui.tabs.voicemail", "VoicemailTab"),
+    TabSpec("recordings", "Recordings", "telephony_desktop.ui.tabs.recordings", "RecordingsTab"),
+    TabSpec("dids", "Numbers", "telephony_desktop.ui.tabs.dids", "DidsTab"),
+    TabSpec("e911", "E911", "telephony_desktop.ui.tabs.e911", "E911Tab"),
+    TabSpec("settings", "Settings", "telephony_desktop.ui.tabs.settings", "SettingsTab"),
 )
+
+
+def tab_class(spec: TabSpec) -> type[Tab]:
+    cls: type[Tab] = getattr(importlib.import_module(spec.module), spec.name)
+    assert issubclass(cls, Tab) and cls.key == spec.key, spec
+    return cls
+
+
+class _Pages(Mapping[str, Tab]):
+    """Every tab by key; a tab not built yet is built when looked up."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = window
+
+    def __getitem__(self, key: str) -> Tab:
+        if key not in self._window._index:
+            raise KeyError(key)
+        return self._window._build(key)
+
+    def __iter__(self) -> Iterator[str]:
+        return (spec.key for spec in TABS)
+
+    def __len__(self) -> int:
+        return len(TABS)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._window._index
 
 
 class MainWindow(QMainWindow):
     closed = Signal()  # the window is gone for good: the app quits
+    config_changed = Signal(object)  # settings.Config, saved from the Settings tab
+    unread_voicemail_changed = Signal(int)  # from the Voicemail tab, once it is built
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,11 +95,11 @@ class MainWindow(QMainWindow):
         self.banner = Banner(self)
         self.tabs = QTabWidget(self)
         self.tabs.setDocumentMode(True)
-        self.pages: dict[str, Tab] = {}
-        for cls in TAB_CLASSES:
-            page = cls(ctx, self.tabs)
-            self.pages[cls.key] = page
-            self.tabs.addTab(page, cls.title)
+        self._index = {spec.key: i for i, spec in enumerate(TABS)}
+        self._built: dict[str, Tab] = {}
+        self.pages: Mapping[str, Tab] = _Pages(self)
+        for spec in TABS:  # placeholders, until each tab is first needed
+            self.tabs.addTab(QWidget(self.tabs), spec.title)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -71,48 +116,81 @@ class MainWindow(QMainWindow):
         self._status = QLabel(self)
         self.statusBar().addPermanentWidget(self._status)
         self._status.setText(self._account_line())
-        self._connect_tabs()
-        for index in range(self.tabs.count()):
-            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
-            shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
-        self._restore()
-        self._secret_banner()
-        self._help_menu()
-
-    def _connect_tabs(self) -> None:
-        history = self.pages["history"]
-        dialer = self.pages["dialer"]
-        assert isinstance(history, HistoryTab) and isinstance(dialer, DialerTab)
-        history.call_back_requested.connect(self.call_back)
-        settings_tab = self.pages["settings"]
-        assert isinstance(settings_tab, SettingsTab)
-        settings_tab.config_changed.connect(lambda _config: dialer.refresh_routes())
-        voicemail = self.pages["voicemail"]
-        assert isinstance(voicemail, VoicemailTab)
-        voicemail.unread_count_changed.connect(self._unread_voicemail)
+        self.config_changed.connect(self._config_changed)
         # History syncs by itself every "sync interval" minutes (Settings), window open or not.
         self._sync_timer = QTimer(self)
         self._sync_timer.timeout.connect(self._periodic_sync)
         self._periodic_sync(start_only=True)
+        for index in range(self.tabs.count()):
+            shortcut = QShortcut(QKeySequence(f"Ctrl+{index + 1}"), self)
+            shortcut.activated.connect(lambda i=index: self.tabs.setCurrentIndex(i))
+        self._restore()
+        self.tabs.currentChanged.connect(self._tab_opened)
+        self._tab_opened(self.tabs.currentIndex())
+        self._secret_banner()
+        self._help_menu()
+
+    # --- tabs, built when first needed -------------------------------------------------------
+
+    def built(self, key: str) -> Tab | None:
+        """The tab if it has been built, else None (nothing is built by asking)."""
+        return self._built.get(key)
+
+    def _tab_opened(self, index: int) -> None:
+        if 0 <= index < len(TABS):
+            self._build(TABS[index].key)
+
+    def _build(self, key: str) -> Tab:
+        page = self._built.get(key)
+        if page is not None:
+            return page
+        index = self._index[key]
+        page = tab_class(TABS[index])(self.ctx, self.tabs)
+        self._built[key] = page
+        text = self.tabs.tabText(index)  # may carry the unread count
+        current = self.tabs.currentIndex()
+        placeholder = self.tabs.widget(index)
+        with QSignalBlocker(self.tabs):
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, text)
+            self.tabs.setCurrentIndex(current)
+        if placeholder is not None:
+            placeholder.deleteLater()
+        page.restore_state(self.ctx.ui_state)
+        self._wire(key, page)
+        return page
+
+    def _wire(self, key: str, page: Any) -> None:
+        """Connect a tab just built to the window (and through it to the others)."""
+        if key == "history":
+            page.call_back_requested.connect(self.call_back)
+        elif key == "settings":
+            page.config_changed.connect(self.config_changed.emit)
+        elif key == "voicemail":
+            page.unread_count_changed.connect(self._unread_voicemail)
+
+    def _config_changed(self, _config: object) -> None:
+        dialer = cast("DialerTab | None", self.built("dialer"))
+        if dialer is not None:
+            dialer.refresh_routes()
 
     def _periodic_sync(self, start_only: bool = False) -> None:
         self._sync_timer.start(self.ctx.config.sync_interval_min * 60_000)  # re-read each time
-        history = self.pages["history"]
-        if not start_only and isinstance(history, HistoryTab) and self.ctx.session is not None:
-            history.sync_now()
+        if not start_only and self.ctx.session is not None:
+            cast("HistoryTab", self.pages["history"]).sync_now()
 
     def show_unread(self, count: int) -> None:
         self._unread_voicemail(count)
 
     def _unread_voicemail(self, count: int) -> None:
-        page = self.pages["voicemail"]
-        title = f"{page.title} ({count})" if count else page.title
-        self.tabs.setTabText(self.tabs.indexOf(page), title)
+        index = self._index["voicemail"]
+        title = TABS[index].title
+        self.tabs.setTabText(index, f"{title} ({count})" if count else title)
+        self.unread_voicemail_changed.emit(count)
 
     def call_back(self, number: str) -> None:
         """From a history row: the number goes into the dialer, which comes forward."""
-        dialer = self.show_tab("dialer")
-        assert isinstance(dialer, DialerTab)
+        dialer = cast("DialerTab", self.show_tab("dialer"))
         dialer.set_number(display(number, self.ctx.region))
 
     def _account_line(self) -> str:
@@ -186,15 +264,13 @@ class MainWindow(QMainWindow):
     def take_link(self, text: str, *, dial: bool) -> None:
         """A phone link or ``--dial``: the number goes into the dialer, dialed only if asked."""
         self.bring_forward()
-        dialer = self.show_tab("dialer")
-        assert isinstance(dialer, DialerTab)
+        dialer = cast("DialerTab", self.show_tab("dialer"))
         dialer.set_number(text, dial=dial)
 
     def open_voicemail(self, voicemail_id: str) -> None:
         """From a notification: the Voicemail tab on that message."""
         self.bring_forward()
-        page = self.show_tab("voicemail")
-        assert isinstance(page, VoicemailTab)
+        page = cast("VoicemailTab", self.show_tab("voicemail"))
         page.select_voicemail(voicemail_id)
 
     def quit_app(self) -> None:
@@ -223,19 +299,15 @@ class MainWindow(QMainWindow):
         if window_state is not None:
             self.restoreState(window_state)
         last = state.get_str("window/last_tab", "dialer")
-        if last in self.pages:
-            self.tabs.setCurrentWidget(self.pages[last])
-        for page in self.pages.values():
-            page.restore_state(state)
+        if last in self._index:
+            self.tabs.setCurrentIndex(self._index[last])
 
     def save(self) -> None:
         state = self.ctx.ui_state
         state.set_bytes("window/geometry", QByteArray(self.saveGeometry()))
         state.set_bytes("window/state", QByteArray(self.saveState()))
-        current = self.tabs.currentWidget()
-        if isinstance(current, Tab):
-            state.set_str("window/last_tab", current.key)
-        for page in self.pages.values():
+        state.set_str("window/last_tab", TABS[max(0, self.tabs.currentIndex())].key)
+        for page in self._built.values():
             page.save_state(state)
         state.sync()
 

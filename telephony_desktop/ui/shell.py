@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import QApplication
 
@@ -25,8 +26,10 @@ from telephony_desktop.services.voicemail_watch import (
 from telephony_desktop.store import settings
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.main_window import MainWindow
-from telephony_desktop.ui.tabs.voicemail import VoicemailTab
 from telephony_desktop.ui.tray import Tray
+
+if TYPE_CHECKING:
+    from telephony_desktop.ui.tabs.voicemail import VoicemailTab
 
 log = logging.getLogger(__name__)
 REPORT_AFTER_FAILURES = 3  # a passing hiccup is not worth a banner; a lasting one is
@@ -66,8 +69,9 @@ class Shell:
         self.tray.handle_event(event)
         window = self.window
         if isinstance(event, NewVoicemail | VoicemailSummary):
-            page = window.pages["voicemail"]
-            if isinstance(page, VoicemailTab) and page.loaded:
+            # Not built yet: it lists the message when it is first opened.
+            page = cast("VoicemailTab | None", window.built("voicemail"))
+            if page is not None and page.loaded:
                 page.refresh()  # the new message in the list and the tab title
         elif isinstance(event, UnreadChanged):
             window.show_unread(event.count)
@@ -103,13 +107,8 @@ def attach(window: MainWindow) -> Shell:
     tray.dial_requested.connect(lambda number: window.take_link(number, dial=False))
     tray.dial_refused.connect(lambda why: window.banner.warning(why))
     tray.quit_requested.connect(shell.quit)
-    voicemail = window.pages["voicemail"]
-    if isinstance(voicemail, VoicemailTab):
-        voicemail.unread_count_changed.connect(tray.set_unread)
-    settings_tab = window.pages["settings"]
-    changed = getattr(settings_tab, "config_changed", None)
-    if changed is not None:
-        changed.connect(shell.config_changed)
+    window.unread_voicemail_changed.connect(tray.set_unread)
+    window.config_changed.connect(shell.config_changed)
     if ctx.session is not None:
         watcher = VoicemailWatcher(
             ctx.session, interval_s=ctx.config.poll_interval_s, on_event=shell._on_event

@@ -52,3 +52,62 @@ def test_history_syncs_on_the_interval(
     window._sync_timer.setInterval(50)  # as if the interval had elapsed
     run.until(lambda: len(sandbox.request_log.of_type("get_calls")) > 0)
     run.until(lambda: not ctx.tasks.busy)
+
+
+def test_only_the_tab_on_screen_is_built_at_start_and_the_others_when_opened(
+    qtbot: QtBot, ctx: AppContext, run: Runner
+) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    run.until(lambda: not ctx.tasks.busy)
+    assert window.built("dialer") is window.tabs.currentWidget()
+    assert all(window.built(key) is None for key in window.pages if key != "dialer")
+    # An unread count can arrive before the Voicemail tab exists; it stays in the title.
+    window.show_unread(3)
+    index = 2
+    assert window.tabs.tabText(index) == "Voicemail (3)"
+
+    window.tabs.setCurrentIndex(index)  # what a click on the tab (or Ctrl+3) does
+    page = window.built("voicemail")
+    assert page is not None and window.tabs.currentWidget() is page
+    assert window.tabs.indexOf(page) == index and window.tabs.count() == 7
+    assert window.tabs.tabText(index).startswith("Voicemail")
+    run.until(lambda: not ctx.tasks.busy)
+    assert getattr(page, "loaded", False)  # it loaded its list when it was first shown
+
+    # Looking a tab up builds it in place without switching to it.
+    e911 = window.pages["e911"]
+    assert window.tabs.indexOf(e911) == 5 and window.tabs.currentWidget() is page
+    assert [window.tabs.tabText(i).split(" (")[0] for i in range(7)] == [
+        "Dialer", "History", "Voicemail", "Recordings", "Numbers", "E911", "Settings",
+    ]  # fmt: skip
+    window.close()
+
+
+def test_a_tab_built_late_still_gets_its_saved_state(
+    qtbot: QtBot, ctx: AppContext, run: Runner
+) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    run.until(lambda: not ctx.tasks.busy)
+    history = window.pages["history"]
+    history.save_state(ctx.ui_state)  # what it had: the defaults
+    calls: list[str] = []
+    original = type(history).restore_state
+
+    def spy(self: object, state: object) -> None:
+        calls.append(type(self).__name__)
+        original(self, state)  # type: ignore[arg-type]
+
+    type(history).restore_state = spy  # type: ignore[method-assign]
+    try:
+        again = MainWindow(ctx)
+        qtbot.addWidget(again)
+        assert calls == []  # History is not on screen: not built, nothing restored yet
+        again.show_tab("history")
+        assert calls == ["HistoryTab"]
+    finally:
+        type(history).restore_state = original  # type: ignore[method-assign]
+    window.close()
