@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from telephony_desktop import __version__
-from telephony_desktop.providers.http import (
+from telephony_desktop.redaction import (
     RedactingFilter,
     install_redaction,
     redact_text,

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import logging
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from telephony_desktop.cli import commands
 from telephony_desktop.cli.parser import parse_args
 from telephony_desktop.diagnostics import setup_logging, write_crash_report
 from telephony_desktop.domain.errors import (
@@ -24,9 +23,12 @@ from telephony_desktop.domain.errors import (
     TelephonyError,
     TransportError,
 )
-from telephony_desktop.providers.http import redact_text
+from telephony_desktop.redaction import redact_text
 from telephony_desktop.runtime import tune_interpreter
 from telephony_desktop.store import paths
+
+if TYPE_CHECKING:
+    from telephony_desktop.cli import commands
 
 log = logging.getLogger(__name__)
 DEMO_ACCOUNT = "demo"
@@ -66,7 +68,7 @@ def _language(choice: str | None) -> str:
 
 
 async def _dispatch(ctx: commands.Context) -> int:
-    from telephony_desktop.cli import route_commands
+    from telephony_desktop.cli import commands, route_commands
 
     handlers = {
         "account": commands.account_cmd,
@@ -193,6 +195,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _desktop_cmd(args, lang)
     if args.demo:  # the demo brings its own throw-away config and account
         args.config, args.account = None, DEMO_ACCOUNT
+    # The services (and asyncio) load only for a command: a second launch that hands a link over
+    # needs none of them.
+    import asyncio
+
+    from telephony_desktop.cli import commands
+
     try:
         with _maybe_demo(args.demo):
             setup_logging(paths.log_dir(), debug=args.debug)

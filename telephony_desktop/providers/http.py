@@ -10,13 +10,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import re
-import threading
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
@@ -30,86 +27,16 @@ from telephony_desktop.domain.errors import (
     ProviderUnavailable,
 )
 
+# Redaction lives in its own module (no HTTP library); the adapters have always found it here.
+from telephony_desktop.redaction import SENSITIVE_NAMES as SENSITIVE_NAMES
+from telephony_desktop.redaction import RedactingFilter as RedactingFilter
+from telephony_desktop.redaction import install_redaction as install_redaction
+from telephony_desktop.redaction import redact_text as redact_text
+from telephony_desktop.redaction import redact_url as redact_url
+from telephony_desktop.redaction import register_secret as register_secret
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
-
-# Query/header names whose values are secrets at some provider (VoiceMeUp, TrueCNAM, Verba, ...).
-SENSITIVE_NAMES = frozenset(
-    {"auth_token", "password", "secret", "api_key", "apikey", "token", "x-apikey", "authorization"}
-)
-_REDACTED = "***"
-
-# --- redaction ---------------------------------------------------------------------------
-
-_known_secrets: set[str] = set()
-_known_lock = threading.Lock()
-_QUERY_SECRET = re.compile(
-    r"(?i)\b(" + "|".join(re.escape(n) for n in sorted(SENSITIVE_NAMES)) + r")=([^&\s'\"<>]+)"
-)
-
-
-def register_secret(value: str) -> None:
-    """Remember a secret value so any text that would carry it is redacted."""
-    if value and len(value) >= 4:
-        with _known_lock:
-            _known_secrets.add(value)
-
-
-def redact_text(text: str) -> str:
-    """Strip secret query values and every registered secret from free text."""
-    text = _QUERY_SECRET.sub(lambda m: f"{m.group(1)}={_REDACTED}", text)
-    with _known_lock:
-        secrets = sorted(_known_secrets, key=len, reverse=True)
-    for secret in secrets:
-        if secret in text:
-            text = text.replace(secret, _REDACTED)
-    return text
-
-
-def redact_url(url: str | httpx.URL) -> str:
-    """The URL with userinfo and sensitive query values replaced by ``***``."""
-    parts = urlsplit(str(url))
-    netloc = parts.netloc.rsplit("@", 1)[-1]
-    query = urlencode(
-        [
-            (k, _REDACTED if k.lower() in SENSITIVE_NAMES else v)
-            for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        ],
-        safe="*",
-    )
-    return redact_text(urlunsplit((parts.scheme, netloc, parts.path, query, "")))
-
-
-class RedactingFilter(logging.Filter):
-    """A logging filter that rewrites each record's message with secrets removed."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        try:
-            message = record.getMessage()
-        except Exception:  # a broken format string must not break logging
-            message = str(record.msg)
-        clean = redact_text(message)
-        if clean != message or record.args:
-            record.msg, record.args = clean, None
-        if record.exc_info and record.exc_info[1] is not None:
-            # Tracebacks are formatted later from exc_info: pre-format and redact them now.
-            record.exc_text = redact_text(logging.Formatter().formatException(record.exc_info))
-            record.exc_info = None
-        return True
-
-
-def install_redaction(logger: logging.Logger | None = None) -> None:
-    """Attach the redacting filter to the loggers that can see URLs and to the given logger."""
-    targets = [logging.getLogger(n) for n in ("httpx", "httpcore", "telephony_desktop")]
-    if logger is not None:
-        targets.append(logger)
-    for target in targets:
-        if not any(isinstance(f, RedactingFilter) for f in target.filters):
-            target.addFilter(RedactingFilter())
-        for handler in target.handlers:
-            if not any(isinstance(f, RedactingFilter) for f in handler.filters):
-                handler.addFilter(RedactingFilter())
-
 
 # --- client ------------------------------------------------------------------------------
 
