@@ -155,10 +155,12 @@ class HistorySync:
         batch_calls: int = 1,
         batch_seconds: float = 0.0,
     ) -> None:
-        """``batch_calls``/``batch_seconds``: commit once that many calls are fetched or that long
-        after the previous commit (default: every page). The first page of a run, the last, and
-        the pages fetched before an error or a cancellation are committed at once, so a batch
-        only changes how much a ``SIGKILL`` loses (the next sync fetches it again)."""
+        """``batch_calls``/``batch_seconds``: commit once that many calls are fetched, or a fifth
+        of that while the database thread is idle (so the last commit, which nothing overlaps,
+        stays short), or that long after the previous commit (default: every page). The first
+        page of a run, the last, and the pages fetched before an error or a cancellation are
+        committed at once, so a batch only changes how much a ``SIGKILL`` loses (the next sync
+        fetches it again)."""
         if window_days < 0:
             raise ValueError("window_days must be >= 0")
         if not 1 <= page_size <= PAGE_SIZE:
@@ -350,9 +352,11 @@ class HistorySync:
                         fell_back=fell_back,
                         finished_at=finished_at,
                     )
+                db_free = pending is None or pending.done()
                 if (
                     pages == 1  # the first calls show at once
                     or len(batch) >= self._batch_calls
+                    or (db_free and len(batch) * 5 >= self._batch_calls)
                     or time.monotonic() - last_commit >= self._batch_seconds
                 ):
                     await settle()
