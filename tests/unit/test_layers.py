@@ -37,6 +37,8 @@ QT_FREE = [
     "telephony_desktop.desktop.autostart",
     "telephony_desktop.sandbox",
     "telephony_desktop.cli",
+    "telephony_desktop.redaction",
+    "telephony_desktop.runtime",
 ]
 
 
@@ -46,6 +48,21 @@ def test_nothing_below_the_ui_imports_qt() -> None:
         f"for name in {QT_FREE!r}: importlib.import_module(name)\n"
         "bad = sorted(m for m in sys.modules if m.startswith('PySide6'))\n"
         "print(','.join(bad))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_a_second_launch_loads_no_service() -> None:
+    """Handing a phone link to the running window goes through the CLI's entry point: it must
+    not pay for the HTTP stack, the keyring, the XML parser or asyncio (the window loads them)."""
+    heavy = ["httpx", "keyring", "lxml", "asyncio", "phonenumbers", "telephony_desktop.services"]
+    code = (
+        "import sys\n"
+        "import telephony_desktop.cli, telephony_desktop.desktop.single_instance\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
