@@ -125,20 +125,28 @@ def child_app(demo: bool, quiet_ms: int) -> int:
     return main(["--demo"] if demo else [])
 
 
-def child_bare(quiet_ms: int) -> int:
-    from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+def _bare_window(title: str) -> object:
+    """A QMainWindow whose central widget is a QTabWidget of the app's 7 (empty) tabs, shown."""
+    from PySide6.QtWidgets import QMainWindow, QTabWidget, QWidget
 
-    app = QApplication(sys.argv[:1])
-    _install_probe(app, quiet_ms)
     window = QMainWindow()
-    window.setWindowTitle("bare")
+    window.setWindowTitle(title)
     tabs = QTabWidget(window)
     tabs.setDocumentMode(True)
-    for title in TAB_TITLES:
-        tabs.addTab(QWidget(tabs), title)
+    for name in TAB_TITLES:
+        tabs.addTab(QWidget(tabs), name)
     window.setCentralWidget(tabs)
     window.resize(1180, 760)
     window.show()
+    return window
+
+
+def child_bare(quiet_ms: int) -> int:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication(sys.argv[:1])
+    _install_probe(app, quiet_ms)
+    _keep.append(_bare_window("bare"))
     return app.exec()
 
 
@@ -155,21 +163,13 @@ def child_stack(quiet_ms: int) -> int:
     import platformdirs  # noqa: F401
     import qasync
     from lxml import etree  # noqa: F401
-    from PySide6.QtWidgets import QApplication, QMainWindow, QTabWidget, QWidget
+    from PySide6.QtWidgets import QApplication
 
     app = QApplication(sys.argv[:1])
     _install_probe(app, quiet_ms)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    window = QMainWindow()
-    window.setWindowTitle("bare + stack")
-    tabs = QTabWidget(window)
-    tabs.setDocumentMode(True)
-    for title in TAB_TITLES:
-        tabs.addTab(QWidget(tabs), title)
-    window.setCentralWidget(tabs)
-    window.resize(1180, 760)
-    window.show()
+    _keep.append(_bare_window("bare + stack"))
     with loop:
         loop.run_forever()
     return 0
