@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from telephony_desktop.sandbox import SandboxServer
@@ -110,4 +112,50 @@ def test_a_tab_built_late_still_gets_its_saved_state(
         assert calls == ["HistoryTab"]
     finally:
         type(history).restore_state = original  # type: ignore[method-assign]
+    window.close()
+
+
+def test_opening_a_tab_for_the_first_time_puts_the_focus_in_it(
+    qtbot: QtBot, ctx: AppContext, run: Runner
+) -> None:
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    run.until(lambda: not ctx.tasks.busy)
+    window.activateWindow()
+    run.until(lambda: QApplication.activeWindow() is window)
+    dialer = window.pages["dialer"]
+    assert dialer.isAncestorOf(QApplication.focusWidget())
+
+    # A click on the tab bar builds History before Qt switches to it.
+    bar = window.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(1).center())
+    history = window.built("history")
+    assert history is not None and window.tabs.currentWidget() is history
+    assert history.isAncestorOf(QApplication.focusWidget())
+
+    # Any other switch (Ctrl+Tab) builds it after; the focus still goes in.
+    window.tabs.setCurrentIndex(4)
+    dids = window.built("dids")
+    assert dids is not None and window.tabs.currentWidget() is dids
+    assert dids.isAncestorOf(QApplication.focusWidget())
+    run.until(lambda: not ctx.tasks.busy)
+    window.close()
+
+
+def test_a_tab_built_in_the_background_is_not_shown_behind_the_users_back(
+    qtbot: QtBot, ctx: AppContext, run: Runner
+) -> None:
+    ctx.ui_state.set_str("window/last_tab", "voicemail")
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    run.until(lambda: not ctx.tasks.busy)
+    history = window.pages["history"]  # as the periodic sync does
+    assert window.tabs.currentWidget() is window.built("voicemail")
+    window.tabs.setCurrentIndex(0)  # the Dialer, built now, replacing its placeholder
+    assert window.tabs.currentWidget() is window.built("dialer")
+    assert not history.isVisible()
+    assert not history._shown_once  # its first load waits for the user
+    run.until(lambda: not ctx.tasks.busy)
     window.close()
