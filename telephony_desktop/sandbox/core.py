@@ -129,6 +129,18 @@ class SandboxHost(Protocol):
         ...
 
 
+class HostedSimulator:
+    """What every simulator shares: the server it is mounted on (``mount`` sets ``_host``)."""
+
+    _host: SandboxHost | None = None
+
+    @property
+    def host(self) -> SandboxHost:
+        if self._host is None:
+            raise RuntimeError("the simulator is not mounted")
+        return self._host
+
+
 class Simulator(Protocol):
     """A provider simulator that can be mounted beside others on one sandbox server."""
 

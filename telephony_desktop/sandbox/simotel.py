@@ -56,7 +56,12 @@ from typing import Final
 
 from aiohttp import web
 
-from telephony_desktop.sandbox.core import RequestLogEntry, SandboxHost, redact_params
+from telephony_desktop.sandbox.core import (
+    HostedSimulator,
+    RequestLogEntry,
+    SandboxHost,
+    redact_params,
+)
 from telephony_desktop.sandbox.faults import Answer, deliver, html_error
 
 log = logging.getLogger(__name__)
@@ -117,7 +122,7 @@ def _telecom(caller: str) -> bool:
     return caller.startswith(("+", "0")) or len(caller.lstrip("+")) > 6
 
 
-class SimotelSimulator:
+class SimotelSimulator(HostedSimulator):
     """One Simotel PBX's API v4. Credentials are generated unless given; all are attributes."""
 
     name = "simotel"
@@ -141,7 +146,6 @@ class SimotelSimulator:
         self._lock = threading.Lock()
         self._originated: list[OriginatedCall] = []
         self._ids = itertools.count(1)
-        self._host: SandboxHost | None = None
 
     def __repr__(self) -> str:
         return f"SimotelSimulator(username={self.username!r})"
@@ -161,12 +165,6 @@ class SimotelSimulator:
             self._originated.clear()
 
     # --- mounting ------------------------------------------------------------------------
-
-    @property
-    def host(self) -> SandboxHost:
-        if self._host is None:
-            raise RuntimeError("the simulator is not mounted")
-        return self._host
 
     def mount(self, app: web.Application, host: SandboxHost) -> None:
         self._host = host

@@ -52,7 +52,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from aiohttp import web
 
-from telephony_desktop.sandbox.core import RequestLogEntry, redact_params
+from telephony_desktop.sandbox.core import HostedSimulator, RequestLogEntry, redact_params
 from telephony_desktop.sandbox.faults import Answer, deliver
 
 if TYPE_CHECKING:
@@ -102,7 +102,7 @@ def new_request_id() -> str:
     return "".join(secrets.choice(_ALPHABET) for _ in range(43))
 
 
-class TeleCMISimulator:
+class TeleCMISimulator(HostedSimulator):
     """TeleCMI's make-call and CDR endpoints. ``appid``/``secret`` are the accepted credentials."""
 
     name = "telecmi"
@@ -117,7 +117,6 @@ class TeleCMISimulator:
         self.appid = appid
         self.secret = secret if secret is not None else secrets.token_hex(16)
         self.error_status = error_status  # None: the HTTP status is the error code
-        self._host: SandboxHost | None = None
         self._lock = threading.Lock()
         self._placed: list[dict[str, Any]] = []
         self._legs: dict[str, list[dict[str, Any]]] = {}
@@ -141,12 +140,6 @@ class TeleCMISimulator:
             self._legs.clear()
 
     # --- mounting ----------------------------------------------------------------------------
-
-    @property
-    def host(self) -> SandboxHost:
-        if self._host is None:
-            raise RuntimeError("the simulator is not mounted")
-        return self._host
 
     def mount(self, app: web.Application, host: SandboxHost) -> None:
         self._host = host

@@ -44,7 +44,7 @@ import phonenumbers
 from aiohttp import web
 from phonenumbers import NumberParseException
 
-from telephony_desktop.sandbox.core import REDACTED, RequestLogEntry, redact_params
+from telephony_desktop.sandbox.core import REDACTED, HostedSimulator, RequestLogEntry, redact_params
 from telephony_desktop.sandbox.faults import Answer, deliver
 from telephony_desktop.sandbox.xmlout import XML_DECL, esc_any
 
@@ -110,7 +110,7 @@ def _valid_number(value: str) -> str | None:
     return digits if phonenumbers.is_possible_number(parsed) else None
 
 
-class TrueCnamSimulator:
+class TrueCnamSimulator(HostedSimulator):
     """Serves one TrueCNAM API key on a sandbox server."""
 
     name = "truecnam"
@@ -123,7 +123,6 @@ class TrueCnamSimulator:
         self._lock = threading.Lock()
         self._call_starts: list[TrueClidCallStart] = []
         self._fail_with: tuple[str, str] | None = None
-        self._host: SandboxHost | None = None
 
     # --- inspection and switches -----------------------------------------------------------
 
@@ -152,12 +151,6 @@ class TrueCnamSimulator:
         return {"username": self.username, "password": self.password}
 
     # --- mounting ------------------------------------------------------------------------
-
-    @property
-    def host(self) -> SandboxHost:
-        if self._host is None:
-            raise RuntimeError("the simulator is not mounted")
-        return self._host
 
     def mount(self, app: web.Application, host: SandboxHost) -> None:
         self._host = host

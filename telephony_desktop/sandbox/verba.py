@@ -63,7 +63,12 @@ from typing import TYPE_CHECKING, Any, Final
 from aiohttp import web
 
 from telephony_desktop.sandbox.audio import wav_bytes
-from telephony_desktop.sandbox.core import RequestLogEntry, is_loopback, redact_params
+from telephony_desktop.sandbox.core import (
+    HostedSimulator,
+    RequestLogEntry,
+    is_loopback,
+    redact_params,
+)
 from telephony_desktop.sandbox.faults import Answer, deliver
 from telephony_desktop.sandbox.xmlout import XML_DECL, esc, esc_any
 
@@ -140,7 +145,7 @@ class VerbaCall:
         return extension in (self.caller, self.callee)
 
 
-class VerbaSimulator:
+class VerbaSimulator(HostedSimulator):
     """Serves one Verba API key and API user on a sandbox server."""
 
     name = "verba"
@@ -163,7 +168,6 @@ class VerbaSimulator:
         self._tokens: dict[str, float] = {}  # token -> monotonic expiry
         self._calls: list[VerbaCall] = []
         self._rng = random.Random(seed)
-        self._host: SandboxHost | None = None
         self._seed()
 
     # --- state -----------------------------------------------------------------------------
@@ -310,12 +314,6 @@ class VerbaSimulator:
         return expiry is not None and time.monotonic() < expiry
 
     # --- mounting ------------------------------------------------------------------------------
-
-    @property
-    def host(self) -> SandboxHost:
-        if self._host is None:
-            raise RuntimeError("the simulator is not mounted")
-        return self._host
 
     def mount(self, app: web.Application, host: SandboxHost) -> None:
         self._host = host

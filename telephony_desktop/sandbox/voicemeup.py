@@ -38,6 +38,7 @@ from aiohttp import web
 from telephony_desktop.sandbox import e911
 from telephony_desktop.sandbox.audio import wav_bytes
 from telephony_desktop.sandbox.core import (
+    HostedSimulator,
     RequestLogEntry,
     SandboxHost,
     is_loopback,
@@ -300,7 +301,7 @@ _PLACE_XML: Final = tuple(
 )
 
 
-class VoiceMeUpSimulator:
+class VoiceMeUpSimulator(HostedSimulator):
     """Serves one VoiceMeUp account (:class:`VoiceMeUpState`) on a sandbox server."""
 
     name = "voicemeup"
@@ -309,7 +310,6 @@ class VoiceMeUpSimulator:
         self.state = state
         self.account_id = account_id
         self.auth_token = auth_token
-        self._host: SandboxHost | None = None
         self._day_cache: dict[int, str] = {}
         self._handlers: dict[str, Callable[[Req], str]] = {
             "get_calls": self._get_calls,
@@ -336,12 +336,6 @@ class VoiceMeUpSimulator:
         }
 
     # --- mounting ------------------------------------------------------------------------
-
-    @property
-    def host(self) -> SandboxHost:
-        if self._host is None:
-            raise RuntimeError("the simulator is not mounted")
-        return self._host
 
     def mount(self, app: web.Application, host: SandboxHost) -> None:
         self._host = host

@@ -18,7 +18,7 @@ import phonenumbers
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.numbers import PhoneNumber, display, normalise
-from telephony_desktop.services.dialer import prepare_call
+from telephony_desktop.services.dialer import caller_id_field, prepare_call
 from telephony_desktop.store.settings import Account, Config
 
 if TYPE_CHECKING:
@@ -121,14 +121,8 @@ def _required(value: str, key: str, en: str, fr: str) -> str:
 def _caller_id(text: str, region: str) -> str:
     if not text.strip():
         return ""
-    try:
+    with caller_id_field():
         return normalise(text, region).e164
-    except InputError as exc:
-        raise InputError(
-            f"The caller ID is not usable: {exc.message_en}",
-            f"L'afficheur n'est pas utilisable : {exc.message_fr}",
-            field="caller_id",
-        ) from None
 
 
 def pbx_dial_string(number: PhoneNumber, region: str) -> str:

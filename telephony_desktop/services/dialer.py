@@ -8,6 +8,8 @@ Placing it is ``services.call_routes``; a call is never retried (see
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from telephony_desktop.domain.errors import InputError
@@ -65,6 +67,19 @@ def parse_ring_first(spec: str, region: str) -> tuple[str, str]:
         ) from None
 
 
+@contextmanager
+def caller_id_field() -> Iterator[None]:
+    """Input errors raised inside are about the caller ID: say so, and name its field."""
+    try:
+        yield
+    except InputError as exc:
+        raise InputError(
+            f"The caller ID is not usable: {exc.message_en}",
+            f"L'afficheur n'est pas utilisable : {exc.message_fr}",
+            field="caller_id",
+        ) from None
+
+
 def prepare_call(
     number: str, *, region: str, ring_first: str, caller_id: str | None = None
 ) -> PreparedCall:
@@ -73,14 +88,8 @@ def prepare_call(
     source_type, source = parse_ring_first(ring_first, region)
     callerid: str | None = None
     if caller_id:
-        try:
+        with caller_id_field():
             callerid = normalise(caller_id, region).nanp_10()
-        except InputError as exc:
-            raise InputError(
-                f"The caller ID is not usable: {exc.message_en}",
-                f"L'afficheur n'est pas utilisable : {exc.message_fr}",
-                field="caller_id",
-            ) from None
     notes: tuple[str, ...] = ()
     if destination.extension:
         notes = (f"Dial extension {destination.extension} when the call is answered.",)

@@ -45,7 +45,7 @@ from telephony_desktop.domain.errors import InvalidRequest
 from telephony_desktop.domain.models import Call
 from telephony_desktop.providers.base import PAGE_SIZE, CallHistorySource
 from telephony_desktop.store.calls import newest_call, upsert_calls
-from telephony_desktop.store.db import Database, transaction
+from telephony_desktop.store.db import Database, transaction, wait_through_cancellation
 from telephony_desktop.store.state import get_sync_state, set_meta, set_sync_state
 
 log = logging.getLogger(__name__)
@@ -371,11 +371,7 @@ class HistorySync:
             cancelled_again = False
             committed = True
             if pending is not None:
-                while not pending.done():
-                    try:
-                        await asyncio.wait([pending])
-                    except asyncio.CancelledError:
-                        cancelled_again = True
+                cancelled_again = await wait_through_cancellation(pending)
                 failure = None if pending.cancelled() else pending.exception()
                 committed = not pending.cancelled() and failure is None
                 if failure is not None and failure is not sys.exception():

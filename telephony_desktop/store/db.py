@@ -24,7 +24,6 @@ refused (:class:`CacheSchemaTooNew`) rather than touched.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import logging
 import re
@@ -37,7 +36,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from types import TracebackType
-from typing import Concatenate, ParamSpec, Self, TypeVar
+from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from telephony_desktop.domain.errors import ConfigError
 
@@ -74,6 +73,18 @@ class CacheSchemaTooNew(CacheError):
         self.path = path
         self.found = found
         self.known = known
+
+
+async def wait_through_cancellation(future: asyncio.Future[Any]) -> bool:
+    """Wait until ``future`` is done, even if the waiting task is cancelled meanwhile (any
+    number of times); return whether it was."""
+    cancelled = False
+    while not future.done():
+        try:
+            await asyncio.wait([future])
+        except asyncio.CancelledError:
+            cancelled = True
+    return cancelled
 
 
 class DatabaseClosed(RuntimeError):
@@ -362,9 +373,7 @@ class Database:
         try:
             return await asyncio.shield(future)
         except asyncio.CancelledError:
-            while not future.done():  # cancelled again meanwhile: still wait for the thread
-                with contextlib.suppress(asyncio.CancelledError):
-                    await asyncio.wait([future])
+            await wait_through_cancellation(future)  # the thread's work settles first
             raise
 
     def call(
