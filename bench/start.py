@@ -35,6 +35,8 @@ Prints one ``RESULT {json}`` line at the end (bench/run_all.py collects it).
 from __future__ import annotations
 
 import argparse
+import importlib.abc
+import importlib.util
 import json
 import os
 import statistics
@@ -42,6 +44,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import types
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -109,19 +113,48 @@ def _install_probe(app: object, quiet_ms: int) -> None:
 _keep: list[object] = []
 
 
+class _AfterImport(importlib.abc.MetaPathFinder):
+    """Runs ``then(module)`` right after ``name`` is first imported, wherever that happens: the
+    probe goes in without changing the order the app imports its modules in."""
+
+    def __init__(self, name: str, then: Callable[[types.ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname, path, target=None):  # type: ignore[no-untyped-def]
+        if fullname != self.name:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(fullname)
+        assert spec is not None and spec.loader is not None
+        loader, then = spec.loader, self.then
+
+        class Loader(importlib.abc.Loader):
+            def create_module(self, spec):  # type: ignore[no-untyped-def]
+                return loader.create_module(spec)
+
+            def exec_module(self, module: types.ModuleType) -> None:
+                loader.exec_module(module)
+                then(module)
+
+        spec.loader = Loader()
+        return spec
+
+
 def child_app(demo: bool, quiet_ms: int) -> int:
-    import telephony_desktop.ui.app as ui_app
+    def patch(ui_app: types.ModuleType) -> None:
+        made = ui_app.make_application
+
+        def make_application():  # type: ignore[no-untyped-def]
+            app = made()
+            if not app.property("bench_probe"):
+                _install_probe(app, quiet_ms)
+            return app
+
+        ui_app.make_application = make_application
+
+    sys.meta_path.insert(0, _AfterImport("telephony_desktop.ui.app", patch))
     from telephony_desktop.cli import main
 
-    made = ui_app.make_application
-
-    def make_application():  # type: ignore[no-untyped-def]
-        app = made()
-        if not app.property("bench_probe"):
-            _install_probe(app, quiet_ms)
-        return app
-
-    ui_app.make_application = make_application
     return main(["--demo"] if demo else [])
 
 

@@ -24,7 +24,7 @@ from telephony_desktop.domain.errors import (
     TransportError,
 )
 from telephony_desktop.redaction import redact_text
-from telephony_desktop.runtime import tune_interpreter
+from telephony_desktop.runtime import load_core_before_qt, tune_interpreter
 from telephony_desktop.store import paths
 
 if TYPE_CHECKING:
@@ -166,10 +166,14 @@ def _open_window(args: argparse.Namespace, lang: str) -> int:
     setup_logging(paths.log_dir(), debug=args.debug)
     config = paths.config_path(Path(args.config) if args.config else None)
     if not args.demo:  # each demo is its own throw-away instance
-        from telephony_desktop.desktop.single_instance import hand_off  # QtNetwork only
+        from telephony_desktop.desktop.instance_address import surely_alone
 
-        if hand_off(dial or "", config_path=config, raise_window=not args.minimized):
-            return EXIT_OK
+        if not surely_alone(config):
+            from telephony_desktop.desktop.single_instance import hand_off  # QtNetwork only
+
+            if hand_off(dial or "", config_path=config, raise_window=not args.minimized):
+                return EXIT_OK
+    load_core_before_qt()
     from telephony_desktop.ui.app import run_gui  # Qt widgets load only for the window
 
     return run_gui(

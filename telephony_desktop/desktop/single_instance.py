@@ -13,20 +13,18 @@ the dialer, never anything to open or run.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
-import sys
 import time
 from pathlib import Path
 
 from PySide6.QtCore import QDir, QLockFile, QObject, QTimer, Signal
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
+from telephony_desktop.desktop.instance_address import server_name
 from telephony_desktop.desktop.links import parse_number
 from telephony_desktop.domain.errors import InputError
-from telephony_desktop.store import paths
 
 log = logging.getLogger(__name__)
 
@@ -35,49 +33,6 @@ MAX_MESSAGE = 4096  # bytes of one request line; anything longer is dropped unre
 _CLIENT_DEADLINE_MS = 3000  # a connection that sends no full line by then is dropped
 _MAX_CONNECTIONS = 8
 _PROBE_MS = 300
-_UNIX_PATH_MAX = 100  # sockaddr_un.sun_path is 104 (macOS) or 108 (Linux) bytes with the NUL
-
-
-def _user_id() -> str:
-    if hasattr(os, "getuid"):
-        return str(os.getuid())
-    import getpass
-
-    try:
-        return getpass.getuser()
-    except Exception:  # no user name in the environment: still one name per session
-        return os.environ.get("USERNAME", "user")
-
-
-def server_name(config_path: Path | None = None) -> str:
-    """The local socket's name for this user and config file.
-
-    ``tdesk-<16 hex>``: a hash of the user id and the config file's real path. On Linux it is an
-    absolute path in ``$XDG_RUNTIME_DIR`` (a private per-user dir) when that dir is usable and
-    the path fits the Unix socket limit; else Qt puts it in the temp dir (the server then
-    restricts it to the user).
-    """
-    config = os.path.realpath(paths.config_path(config_path))
-    digest = hashlib.sha256(f"{_user_id()}\0{config}".encode()).hexdigest()[:16]
-    name = f"tdesk-{digest}"
-    runtime = os.environ.get("XDG_RUNTIME_DIR", "")
-    if sys.platform.startswith("linux") and runtime and os.path.isabs(runtime):
-        candidate = os.path.join(runtime, name)
-        if len(candidate.encode()) <= _UNIX_PATH_MAX and _private_dir(runtime):
-            return candidate
-    return name
-
-
-def _private_dir(path: str) -> bool:
-    try:
-        st = os.stat(path)
-    except OSError:
-        return False
-    return (
-        os.path.isdir(path)
-        and (not hasattr(os, "getuid") or st.st_uid == os.getuid())
-        and st.st_mode & 0o077 == 0
-    )
 
 
 def socket_path(name: str) -> str:

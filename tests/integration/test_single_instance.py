@@ -17,6 +17,7 @@ from threading import Thread
 import pytest
 
 from telephony_desktop.desktop import single_instance
+from telephony_desktop.desktop.instance_address import server_name, socket_file, surely_alone
 from telephony_desktop.desktop.single_instance import (
     MAX_MESSAGE,
     InstanceServer,
@@ -24,7 +25,6 @@ from telephony_desktop.desktop.single_instance import (
     encode_request,
     hand_off,
     lock_path,
-    server_name,
     socket_path,
 )
 
@@ -200,6 +200,46 @@ def test_names_differ_per_config_and_fit_a_socket_path(tmp_path: Path, socket_di
     assert len(socket_path(one).encode()) < 104
     if sys.platform.startswith("linux"):
         assert Path(one).parent == socket_dir  # the private runtime dir when there is one
+
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux socket paths")
+
+
+@linux_only
+def test_the_socket_file_is_found_where_qt_makes_it(
+    qapp: object, socket_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``instance_address`` works the path out without Qt: it must agree with QLocalServer, in
+    the runtime dir and (no usable runtime dir) in Qt's temp dir."""
+    for runtime in (str(socket_dir), ""):
+        monkeypatch.setenv("XDG_RUNTIME_DIR", runtime)
+        server = InstanceServer()
+        try:
+            assert server.listen()
+            assert os.path.isabs(server.name) == bool(runtime)
+            assert socket_file(server.name) == socket_path(server.name)
+            assert server.full_server_name() == socket_file(server.name)
+            assert os.path.exists(server.full_server_name())
+        finally:
+            server.close()
+
+
+@linux_only
+def test_surely_alone_only_without_a_socket_file(qapp: object, children: list[Child]) -> None:
+    """A first launch skips the hand-off (and QtNetwork) only when no socket file exists; a live
+    instance, or a stale file a crashed one left, sends it through the socket as before."""
+    assert surely_alone()
+    server = InstanceServer()
+    assert server.listen()
+    assert not surely_alone()
+    server.close()
+    assert surely_alone()
+    a = _start(children)
+    a.expect("ready")
+    a.proc.kill()  # the socket file stays behind
+    a.proc.wait(timeout=10)
+    assert not surely_alone()
+    assert hand_off("+15145550123") is False  # asked, and nobody answered
 
 
 def test_garbage_is_ignored_and_the_server_keeps_working(qtbot: object, qapp: object) -> None:

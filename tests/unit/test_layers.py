@@ -68,3 +68,30 @@ def test_a_second_launch_loads_no_service() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     assert result.stdout.strip() == ""
+
+
+def test_a_first_launch_loads_the_qt_free_core_before_qt() -> None:
+    """``runtime.load_core_before_qt`` (called by the CLI before the window's modules) covers what
+    the window needs at start: importing the window afterwards adds Qt, qasync and the UI only
+    (each module imported after PySide6 pays for shiboken's import hook)."""
+    watched = ("telephony_desktop", "httpx", "httpcore", "lxml", "keyring", "phonenumbers")
+    code = (
+        "import sys\n"
+        "import telephony_desktop.cli\n"
+        "import telephony_desktop.desktop.instance_address  # the CLI's surely_alone\n"
+        "from telephony_desktop.runtime import load_core_before_qt\n"
+        "load_core_before_qt()\n"
+        "assert 'PySide6' not in sys.modules\n"
+        "before = set(sys.modules)\n"
+        "import telephony_desktop.ui.app, telephony_desktop.ui.main_window\n"
+        "import telephony_desktop.ui.tabs.dialer.tab, telephony_desktop.ui.shell\n"
+        "import telephony_desktop.ui.startup, telephony_desktop.desktop.single_instance\n"
+        "late = sorted(set(sys.modules) - before)\n"
+        f"late = [m for m in late if m.split('.')[0] in {watched!r}]\n"
+        "late = [m for m in late if not m.startswith('telephony_desktop.ui')]\n"
+        "print(','.join(m for m in late if m != 'telephony_desktop.desktop.single_instance'))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert result.stdout.strip() == ""
