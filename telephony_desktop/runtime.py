@@ -30,6 +30,9 @@ WINDOW_CORE: Final = (
     "telephony_desktop.desktop.autostart",  # the shell's
     "telephony_desktop.desktop.links",
     "telephony_desktop.resources",
+    # what httpx loads only when its first client is made and sends its first request
+    "httpcore",
+    "certifi",
 )
 
 

@@ -158,7 +158,6 @@ async def _run_window(
 ) -> int:
     from telephony_desktop.desktop.single_instance import InstanceServer, hand_off
     from telephony_desktop.ui import shell as desktop_shell
-    from telephony_desktop.ui import startup
     from telephony_desktop.ui.main_window import MainWindow
     from telephony_desktop.ui.tray import app_icon
 
@@ -183,6 +182,8 @@ async def _run_window(
     try:
         ctx = await build_context(config_path=config_path, account=account, lang=lang, demo=demo)
         if not ctx.config.accounts:  # no account yet: the first-run screen, until one is ready
+            from telephony_desktop.ui import startup  # with the account form: first run only
+
             chosen = await startup.first_run(
                 ctx, start_demo=lambda: startup.start_demo(stack, lang=lang)
             )

@@ -242,6 +242,32 @@ def test_surely_alone_only_without_a_socket_file(qapp: object, children: list[Ch
     assert hand_off("+15145550123") is False  # asked, and nobody answered
 
 
+@linux_only
+def test_a_first_launch_opens_the_window_and_takes_the_next_link() -> None:
+    """The whole first launch through the entry point (no socket file: no hand-off attempt, the
+    Qt-free core loaded before Qt): the app comes up and listens; a second launch reaches it."""
+    assert surely_alone()
+    first = subprocess.Popen(
+        [sys.executable, "-m", "telephony_desktop"],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while surely_alone() and first.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert first.poll() is None, first.stderr.read() if first.stderr else ""
+        assert not surely_alone()
+        second = _launch("tel:+15145550123")
+        assert second.returncode == 0, second.stderr
+    finally:
+        first.kill()
+        first.wait(timeout=10)
+
+
 def test_garbage_is_ignored_and_the_server_keeps_working(qtbot: object, qapp: object) -> None:
     from PySide6.QtCore import QCoreApplication
 
