@@ -47,6 +47,7 @@ import time
 import types
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 TAB_TITLES = ("Dialer", "History", "Voicemail", "Recordings", "Numbers", "E911", "Settings")
@@ -141,7 +142,7 @@ class _AfterImport(importlib.abc.MetaPathFinder):
 
 
 def child_app(demo: bool, quiet_ms: int) -> int:
-    def patch(ui_app: types.ModuleType) -> None:
+    def patch(ui_app: Any) -> None:  # telephony_desktop.ui.app
         made = ui_app.make_application
 
         def make_application():  # type: ignore[no-untyped-def]
