@@ -184,13 +184,16 @@ def test_refresh_failure_keeps_the_cached_list(
     assert not tab.refresh_button.isEnabled()
     run.until(lambda: not tab.refreshing)
     assert tab.banner.isVisible() and tab.banner.level is Level.WARNING
-    assert tab.banner.text.startswith("Showing the recordings saved on this computer.")
+    assert tab.banner.text.startswith("Showing the recordings saved on this computer;")
+    assert tab.banner.action == "Retry"
     assert tab.model.rowCount() == 10
     assert tab.updated_label.text() == "Offline: saved copy"
     sandbox.faults.clear()
-    tab.refresh_button.click()
+    tab.banner.click_action()  # Retry
+    assert tab.refreshing
     run.until(lambda: not tab.refreshing)
     assert not tab.banner.isVisible()
+    assert tab.updated_label.text().startswith("Updated ")
     settle(ctx, run)
 
 

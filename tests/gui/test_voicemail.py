@@ -227,7 +227,8 @@ def test_refresh_failure_keeps_the_cached_list(
     assert tab.refresh_button.text() == "Refreshing…" and not tab.refresh_button.isEnabled()
     run.until(lambda: not tab.refreshing)
     assert tab.banner.isVisible() and tab.banner.level is Level.WARNING
-    assert tab.banner.text.startswith("Showing the voicemail saved on this computer.")
+    assert tab.banner.text.startswith("Showing the voicemail saved on this computer;")
+    assert tab.banner.action == "Retry"
     assert tab.model.rowCount() == 20
     assert tab.refresh_button.isEnabled() and tab.refresh_button.text() == "Refresh"
 
@@ -256,6 +257,21 @@ def test_refusal_shows_the_error_and_keeps_the_list(
     run.until(lambda: not tab.refreshing)
     assert tab.banner.level is Level.ERROR and tab.banner.isVisible()
     assert tab.model.rowCount() == 20
+    # The provider answers again: the refusal goes, but not a message shown since about
+    # something else.
+    sandbox.faults.clear()
+    tab.banner.info("Saved message.wav")
+    tab.refresh()
+    run.until(lambda: not tab.refreshing)
+    assert tab.banner.isVisible() and tab.banner.text == "Saved message.wav"
+    sandbox.faults.add("get_voicemails", "error", code="authentication_failed", count=None)
+    tab.refresh()
+    run.until(lambda: not tab.refreshing)
+    assert tab.banner.level is Level.ERROR
+    sandbox.faults.clear()
+    tab.refresh()
+    run.until(lambda: not tab.refreshing)
+    assert not tab.banner.isVisible()
     settle(ctx, run)
 
 

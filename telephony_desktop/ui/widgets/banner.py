@@ -55,6 +55,14 @@ class Banner(QFrame):
     def text(self) -> str:
         return self._label.text()
 
+    @property
+    def action(self) -> str:
+        """The action button's text ("" when there is none)."""
+        return self._action.text() if not self._action.isHidden() else ""
+
+    def click_action(self) -> None:
+        self._action.click()
+
     def show_message(self, text: str, level: Level = Level.INFO, action: str = "") -> None:
         self.level = level
         background, border = _COLOURS[level]

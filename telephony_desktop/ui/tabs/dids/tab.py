@@ -15,7 +15,6 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSignalBlocker, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -33,7 +32,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -62,7 +60,9 @@ from telephony_desktop.ui.tabs.dids.model import (
     DidModel,
 )
 from telephony_desktop.ui.tabs.dids.widgets import ConfirmBar, FieldError, heading, hint
+from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row, show_refreshing
 from telephony_desktop.ui.widgets.banner import Banner
+from telephony_desktop.ui.widgets.tables import record_table
 
 _NOTHING, _FORM = 0, 1
 _PEER_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -88,45 +88,23 @@ class DidsTab(Tab):
         self._searching = False
         self._refreshing = False
         self._loaded = False
-        # The banner text of the last refresh problem, hidden again once a refresh works.
-        self._refresh_message: str | None = None
         self._filling = False
         self._build()
-        self.banner.action_clicked.connect(self.refresh)
+        self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the numbers")
 
     # --- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.summary = QLabel("Loading your numbers…", self)
-        self.summary.setObjectName("dids-summary")
-        self.refresh_button = QPushButton("Refresh", self)
-        self.refresh_button.setObjectName("dids-refresh")
-        self.refresh_button.setToolTip("Read your numbers again from the provider (F5)")
-        self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.refresh_button)
-        self.body.addLayout(top)
+        self.summary, self.refresh_button = refresh_row(
+            self,
+            self.refresh,
+            loading="Loading your numbers…",
+            tooltip="Read your numbers again from the provider",
+        )
 
         self.model = DidModel(self.ctx.region, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("dids-list")
-        self.table.setAccessibleName("Your numbers")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table = record_table(self, self.model, name="dids-list", accessible="Your numbers")
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_ROUTING, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
         self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("(514) 555-0100") + 24)
@@ -513,20 +491,13 @@ class DidsTab(Tab):
 
     def _fetch(self) -> None:
         self._refreshing = True
-        self.refresh_button.setEnabled(False)
-        self.refresh_button.setText("Refreshing…")
+        show_refreshing(self.refresh_button, True)
         self.run(
             self._fresh(),
             self._show_fresh,
-            on_error=self._fetch_failed,
+            on_error=self._problem.refused,
             on_finally=self._fetch_finished,
         )
-
-    def _fetch_failed(self, exc: TelephonyError) -> None:
-        """A refusal (e.g. credentials): the rows stay, the banner says why until a refresh
-        works again."""
-        self._refresh_message = describe(exc, self.ctx.lang)
-        self.banner.error(self._refresh_message)
 
     async def _fresh(self) -> Listing:
         assert self._service is not None and self._directory is not None
@@ -540,25 +511,12 @@ class DidsTab(Tab):
         self._loaded = True
         self._set_choices(peers.value, mailboxes.value)
         self._set_dids(dids.value)
-        stale = next((f.error for f in listing if f.error is not None), None)
-        if stale is not None:
-            self._refresh_message = (
-                "Showing the numbers saved on this computer; your provider could not be "
-                f"reached. {describe(stale, self.ctx.lang)}"
-            )
-            self.banner.warning(self._refresh_message, action="Retry")
-        elif self._refresh_message is not None:
-            # The provider answered again: the stale-copy warning or the refusal goes (not a
-            # message shown since about something else).
-            if self.banner.isVisible() and self.banner.text == self._refresh_message:
-                self.banner.hide()
-            self._refresh_message = None
+        self._problem.answered(next((f.error for f in listing if f.error is not None), None))
 
     def _fetch_finished(self) -> None:
         self._refreshing = False
         self._loaded = True
-        self.refresh_button.setEnabled(self._service is not None)
-        self.refresh_button.setText("Refresh")
+        show_refreshing(self.refresh_button, False, can_refresh=self._service is not None)
         if self.model.rowCount() == 0:
             self.summary.setText("No numbers on this account yet. Order one below.")
         else:

@@ -13,9 +13,7 @@ from __future__ import annotations
 from functools import partial
 
 from PySide6.QtCore import QByteArray, QModelIndex, QSignalBlocker, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QButtonGroup,
     QComboBox,
     QFrame,
@@ -29,7 +27,6 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -68,7 +65,9 @@ from telephony_desktop.ui.tabs.e911.model import (
     E911Row,
     build_rows,
 )
+from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row, show_refreshing
 from telephony_desktop.ui.widgets.banner import Banner, Level
+from telephony_desktop.ui.widgets.tables import record_table
 
 _NOTHING, _FORM = 0, 1
 Listing = tuple[Fresh[list[Did]], Fresh[list[E911Endpoint]], Fresh[list[Peer]]]
@@ -106,44 +105,25 @@ class E911Tab(Tab):
         self._busy: dict[str, str] = {}  # number -> what is under way (check/save/delete/...)
         self._refreshing = False
         self._loaded = False
-        # The banner text of the last refresh problem, hidden again once a refresh works.
-        self._refresh_message: str | None = None
         self._filling = False
         self._build()
-        self.banner.action_clicked.connect(self.refresh)
+        self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the emergency addresses")
 
     # --- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.summary = QLabel("Loading emergency addresses…", self)
-        self.summary.setObjectName("e911-summary")
-        self.refresh_button = QPushButton("Refresh", self)
-        self.refresh_button.setObjectName("e911-refresh")
-        self.refresh_button.setToolTip("Read the emergency addresses again (F5)")
-        self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.refresh_button)
-        self.body.addLayout(top)
+        self.summary, self.refresh_button = refresh_row(
+            self,
+            self.refresh,
+            loading="Loading emergency addresses…",
+            tooltip="Read the emergency addresses again",
+        )
 
         self.model = E911Model(self.ctx.region, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("e911-list")
-        self.table.setAccessibleName("Numbers and their emergency addresses")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table = record_table(
+            self, self.model, name="e911-list", accessible="Numbers and their emergency addresses"
+        )
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_ADDRESS, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
         self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("(514) 555-0100") + 24)
@@ -457,20 +437,13 @@ class E911Tab(Tab):
 
     def _fetch(self) -> None:
         self._refreshing = True
-        self.refresh_button.setEnabled(False)
-        self.refresh_button.setText("Refreshing…")
+        show_refreshing(self.refresh_button, True)
         self.run(
             self._fresh(),
             self._show_fresh,
-            on_error=self._fetch_failed,
+            on_error=self._problem.refused,
             on_finally=self._fetch_finished,
         )
-
-    def _fetch_failed(self, exc: TelephonyError) -> None:
-        """A refusal (e.g. credentials): the rows stay, the banner says why until a refresh
-        works again."""
-        self._refresh_message = describe(exc, self.ctx.lang)
-        self.banner.error(self._refresh_message)
 
     async def _fresh(self) -> Listing:
         assert self._service and self._dids and self._directory
@@ -483,25 +456,12 @@ class E911Tab(Tab):
         dids, endpoints, peers = listing
         self._peers = list(peers.value)
         self._set_data(dids.value, endpoints.value)
-        stale = next((f.error for f in listing if f.error is not None), None)
-        if stale is not None:
-            self._refresh_message = (
-                "Showing the emergency addresses saved on this computer; your provider could "
-                f"not be reached. {describe(stale, self.ctx.lang)}"
-            )
-            self.banner.warning(self._refresh_message, action="Retry")
-        elif self._refresh_message is not None:
-            # The provider answered again: the stale-copy warning or the refusal goes (not a
-            # message shown since about something else).
-            if self.banner.isVisible() and self.banner.text == self._refresh_message:
-                self.banner.hide()
-            self._refresh_message = None
+        self._problem.answered(next((f.error for f in listing if f.error is not None), None))
 
     def _fetch_finished(self) -> None:
         self._refreshing = False
         self._loaded = True
-        self.refresh_button.setEnabled(self._service is not None)
-        self.refresh_button.setText("Refresh")
+        show_refreshing(self.refresh_button, False, can_refresh=self._service is not None)
         self.summary.setText(self._summary_text())
 
     def _summary_text(self) -> str:

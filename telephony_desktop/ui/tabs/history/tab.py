@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPushButton,
-    QTableView,
     QWidget,
 )
 
@@ -62,6 +61,7 @@ from telephony_desktop.ui.context import AppContext, UiState
 from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.tabs.history.model import HistoryModel
 from telephony_desktop.ui.tabs.history.widgets import ActivityStrip, Overlay
+from telephony_desktop.ui.widgets.tables import record_table
 
 log = logging.getLogger(__name__)
 
@@ -280,29 +280,16 @@ class HistoryTab(Tab):
         self.body.addLayout(row)
 
     def _build_table(self) -> None:
-        table = QTableView(self)
+        table = record_table(self, self.model, name="history-table", accessible="Call history")
         self.table = table
-        table.setObjectName("history-table")
-        table.setAccessibleName("Call history")
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setTextElideMode(Qt.TextElideMode.ElideRight)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerItem)
-        vertical = table.verticalHeader()
-        vertical.setVisible(False)
+        vertical = table.verticalHeader()  # fixed heights: the model never measures a row
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(table.fontMetrics().height() + ROW_HEIGHT_EXTRA)
         header = table.horizontalHeader()
         header.setSectionsMovable(True)
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         for column, width in _COLUMN_WIDTHS.items():

@@ -14,17 +14,14 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -49,6 +46,7 @@ from telephony_desktop.ui.tabs.recordings.model import (
     status_text,
 )
 from telephony_desktop.ui.tabs.recordings.verba_panel import VerbaPanel, verba_account
+from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row, show_refreshing
 from telephony_desktop.ui.tabs.voicemail.common import (
     ConfirmBar,
     ask_save_path,
@@ -57,6 +55,7 @@ from telephony_desktop.ui.tabs.voicemail.common import (
     long_when_text,
 )
 from telephony_desktop.ui.widgets.player import AudioPlayer
+from telephony_desktop.ui.widgets.tables import record_table
 
 _LIST, _EMPTY = 0, 1
 _NOTHING, _DETAILS = 0, 1
@@ -77,8 +76,8 @@ class RecordingsTab(Tab):
         self._busy_ids: set[str] = set()
         self._refreshing = False
         self._loaded = False
-        self._refresh_problem = False
         self._build()
+        self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the recordings")
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -87,22 +86,16 @@ class RecordingsTab(Tab):
         if verba_account(self.ctx) is not None:
             self.verba = VerbaPanel(self.ctx, self)
             self.body.addWidget(self.verba)
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.summary = QLabel("Loading recordings…", self)
-        self.summary.setObjectName("recordings-summary")
         self.updated_label = QLabel(self)
         self.updated_label.setObjectName("recordings-updated")
         self.updated_label.setEnabled(False)
-        self.refresh_button = QPushButton("Refresh", self)
-        self.refresh_button.setObjectName("recordings-refresh")
-        self.refresh_button.setToolTip("Check for new recordings (F5)")
-        self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.updated_label)
-        top.addWidget(self.refresh_button)
-        self.body.addLayout(top)
+        self.summary, self.refresh_button = refresh_row(
+            self,
+            self.refresh,
+            loading="Loading recordings…",
+            tooltip="Check for new recordings",
+            extra=[self.updated_label],
+        )
 
         filters = QHBoxLayout()
         filters.setSpacing(8)
@@ -150,21 +143,10 @@ class RecordingsTab(Tab):
         self.body.addLayout(filters)
 
         self.model = RecordingsModel(self.ctx.region, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("recordings-list")
-        self.table.setAccessibleName("Call recordings")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table = record_table(
+            self, self.model, name="recordings-list", accessible="Call recordings"
+        )
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
         metrics = self.table.fontMetrics()
         number_width = metrics.horizontalAdvance("+44 20 7946 0000") + 24
@@ -293,14 +275,13 @@ class RecordingsTab(Tab):
         if self._service is None or self._refreshing:
             return
         self._refreshing = True
-        self.refresh_button.setEnabled(False)
-        self.refresh_button.setText("Refreshing…")
+        show_refreshing(self.refresh_button, True)
         if not self._loaded:
             self.run(self._service.cached(), self._show_cached)
         self.run(
             self._service.listing(),
             self._listed,
-            on_error=self._refresh_failed,
+            on_error=self._problem.refused,
             on_finally=self._refresh_finished,
         )
 
@@ -319,27 +300,15 @@ class RecordingsTab(Tab):
     def _listed(self, fresh: Fresh[list[CachedRecording]]) -> None:
         self._loaded = True
         self._set_all(fresh.value)
+        self._problem.answered(fresh.error)
         if fresh.error is None:
             self.updated_label.setText(f"Updated {datetime.now():%H:%M}")
-            if self._refresh_problem:
-                self._refresh_problem = False
-                self.banner.hide()
         else:
             self.updated_label.setText("Offline: saved copy")
-            self._refresh_problem = True
-            self.banner.warning(
-                "Showing the recordings saved on this computer. "
-                + describe(fresh.error, self.ctx.lang)
-            )
-
-    def _refresh_failed(self, exc: TelephonyError) -> None:
-        self._refresh_problem = True
-        self.banner.error(describe(exc, self.ctx.lang))
 
     def _refresh_finished(self) -> None:
         self._refreshing = False
-        self.refresh_button.setEnabled(self._service is not None)
-        self.refresh_button.setText("Refresh")
+        show_refreshing(self.refresh_button, False, can_refresh=self._service is not None)
         if not self._loaded and not self._all:
             self.summary.setText("Recordings could not be loaded.")
             self.empty.setText("Recordings could not be loaded. Try Refresh.")

@@ -15,7 +15,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -23,7 +22,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,6 +35,7 @@ from telephony_desktop.store.media import CachedVoicemail
 from telephony_desktop.ui.context import AppContext, UiState
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
+from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row, show_refreshing
 from telephony_desktop.ui.tabs.voicemail.common import (
     ConfirmBar,
     ask_save_path,
@@ -54,6 +53,7 @@ from telephony_desktop.ui.tabs.voicemail.model import (
     caller_text,
 )
 from telephony_desktop.ui.widgets.player import AudioPlayer
+from telephony_desktop.ui.widgets.tables import record_table
 
 _LIST, _EMPTY = 0, 1
 _NOTHING, _DETAILS = 0, 1
@@ -85,46 +85,29 @@ class VoicemailTab(Tab):
         self._busy_ids: set[str] = set()  # being deleted or saved
         self._refreshing = False
         self._loaded = False
-        self._refresh_problem = False  # the banner shows a refresh problem
         self._unread = -1
         self._build()
+        self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the voicemail")
 
     # --- layout --------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        self.summary = QLabel("Loading voicemail…", self)
-        self.summary.setObjectName("voicemail-summary")
-        self.refresh_button = QPushButton("Refresh", self)
-        self.refresh_button.setObjectName("voicemail-refresh")
-        self.refresh_button.setToolTip("Check for new voicemail (F5)")
-        self.refresh_button.clicked.connect(self.refresh)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), self, self.refresh)
         self.updated_label = QLabel(self)
         self.updated_label.setObjectName("voicemail-updated")
         self.updated_label.setEnabled(False)
-        top.addWidget(self.summary, 1)
-        top.addWidget(self.updated_label)
-        top.addWidget(self.refresh_button)
-        self.body.addLayout(top)
+        self.summary, self.refresh_button = refresh_row(
+            self,
+            self.refresh,
+            loading="Loading voicemail…",
+            tooltip="Check for new voicemail",
+            extra=[self.updated_label],
+        )
 
         self.model = VoicemailModel(self.ctx.region, self)
-        self.table = QTableView(self)
-        self.table.setObjectName("voicemail-list")
-        self.table.setAccessibleName("Voicemail messages")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(30)
+        self.table = record_table(
+            self, self.model, name="voicemail-list", accessible="Voicemail messages"
+        )
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(COL_NEW, QHeaderView.ResizeMode.Fixed)
         header.setSectionResizeMode(COL_CALLER, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
@@ -251,14 +234,13 @@ class VoicemailTab(Tab):
         if self._service is None or self._refreshing:
             return
         self._refreshing = True
-        self.refresh_button.setEnabled(False)
-        self.refresh_button.setText("Refreshing…")
+        show_refreshing(self.refresh_button, True)
         if not self._loaded:
             self.run(self._service.cached(), self._show_cached)
         self.run(
             self._service.listing(),
             self._listed,
-            on_error=self._refresh_failed,
+            on_error=self._problem.refused,
             on_finally=self._refresh_finished,
         )
 
@@ -277,33 +259,20 @@ class VoicemailTab(Tab):
     def _listed(self, fresh: Fresh[list[CachedVoicemail]]) -> None:
         self._loaded = True
         self._show_items(fresh.value)
+        self._problem.answered(fresh.error)
         if fresh.error is None:
             self.updated_label.setText(f"Updated {datetime.now():%H:%M}")
-            if self._refresh_problem:
-                self._refresh_problem = False
-                self.banner.hide()
         else:
             self.updated_label.setText("Offline: saved copy")
-            self._refresh_problem = True
-            self.banner.warning(
-                "Showing the voicemail saved on this computer. "
-                + describe(fresh.error, self.ctx.lang)
-            )
         if self._pending_select is not None:
             wanted, self._pending_select = self._pending_select, None
             self._select_row_of(wanted)
 
     def _refresh_finished(self) -> None:
         self._refreshing = False
-        self.refresh_button.setEnabled(self._service is not None)
-        self.refresh_button.setText("Refresh")
+        show_refreshing(self.refresh_button, False, can_refresh=self._service is not None)
         if not self._loaded and self.model.rowCount() == 0:
             self.empty.setText("Voicemail could not be loaded. Try Refresh.")
-
-    def _refresh_failed(self, exc: TelephonyError) -> None:
-        """A refusal (e.g. credentials): the list stays as it was, the banner says why."""
-        self._refresh_problem = True
-        self.banner.error(describe(exc, self.ctx.lang))
 
     def _show_items(self, items: list[CachedVoicemail]) -> None:
         keep = self._current_id

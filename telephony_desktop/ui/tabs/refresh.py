@@ -1,0 +1,81 @@
+"""What the list tabs (Voicemail, Recordings, Numbers, E911) share about refreshing: the top row
+(a summary, the Refresh button, F5), the button's state while a refresh runs, and the banner
+message a failed or stale refresh leaves."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+
+from telephony_desktop.ui.errors import describe
+from telephony_desktop.ui.tabs.base import Tab
+
+
+def refresh_row(
+    tab: Tab,
+    refresh: Callable[[], None],
+    *,
+    loading: str,
+    tooltip: str,
+    extra: Sequence[QWidget] = (),
+) -> tuple[QLabel, QPushButton]:
+    """Add the tab's top row to its body: a summary (``<key>-summary``, saying ``loading`` at
+    first), then ``extra`` widgets, then Refresh (``<key>-refresh``, also on F5)."""
+    top = QHBoxLayout()
+    top.setSpacing(8)
+    summary = QLabel(loading, tab)
+    summary.setObjectName(f"{tab.key}-summary")
+    button = QPushButton("Refresh", tab)
+    button.setObjectName(f"{tab.key}-refresh")
+    button.setToolTip(f"{tooltip} (F5)")
+    button.clicked.connect(refresh)
+    QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), tab, refresh)
+    top.addWidget(summary, 1)
+    for widget in extra:
+        top.addWidget(widget)
+    top.addWidget(button)
+    tab.body.addLayout(top)
+    return summary, button
+
+
+def show_refreshing(button: QPushButton, running: bool, *, can_refresh: bool = True) -> None:
+    """Refresh is greyed out and says so while a refresh runs."""
+    button.setText("Refreshing…" if running else "Refresh")
+    button.setEnabled(not running and can_refresh)
+
+
+class RefreshProblem:
+    """The banner message of a tab's last refresh problem: a refusal (an error, e.g. the
+    credentials) or the saved copy shown because the provider could not be reached (a warning,
+    with Retry). The rows stay either way. The message goes when the provider answers again,
+    but not a message the banner has shown since about something else."""
+
+    def __init__(self, tab: Tab, retry: Callable[[], None], *, saved_copy_of: str) -> None:
+        self._tab = tab
+        self._what = saved_copy_of  # "the numbers", "the voicemail", ...
+        self._message: str | None = None
+        tab.banner.action_clicked.connect(retry)
+
+    @property
+    def showing(self) -> bool:
+        banner = self._tab.banner
+        return self._message is not None and banner.isVisible() and banner.text == self._message
+
+    def refused(self, exc: BaseException) -> None:
+        self._message = describe(exc, self._tab.ctx.lang)
+        self._tab.banner.error(self._message)
+
+    def answered(self, stale: BaseException | None) -> None:
+        """The listing came back: fresh (``stale`` None) or the saved copy, because of ``stale``."""
+        if stale is not None:
+            self._message = (
+                f"Showing {self._what} saved on this computer; your provider could not be "
+                f"reached. {describe(stale, self._tab.ctx.lang)}"
+            )
+            self._tab.banner.warning(self._message, action="Retry")
+        elif self._message is not None:
+            if self.showing:
+                self._tab.banner.hide()
+            self._message = None
