@@ -153,7 +153,10 @@ def child_app(demo: bool, quiet_ms: int) -> int:
 
         ui_app.make_application = make_application
 
-    sys.meta_path.insert(0, _AfterImport("telephony_desktop.ui.app", patch))
+    if "telephony_desktop.ui.app" in sys.modules:  # not the case today; then patch it now
+        patch(sys.modules["telephony_desktop.ui.app"])
+    else:
+        sys.meta_path.insert(0, _AfterImport("telephony_desktop.ui.app", patch))
     from telephony_desktop.cli import main
 
     return main(["--demo"] if demo else [])

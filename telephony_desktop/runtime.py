@@ -10,6 +10,7 @@ runs without the GIL) overlaps the parsing instead of queueing behind it.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import sys
 from typing import Final
@@ -51,4 +52,8 @@ def load_core_before_qt() -> None:
     if "PySide6" in sys.modules:
         return
     for name in WINDOW_CORE:
-        importlib.import_module(name)
+        if name.startswith("telephony_desktop."):
+            importlib.import_module(name)
+            continue
+        with contextlib.suppress(ImportError):  # httpx's own: a speed-up, never a failure
+            importlib.import_module(name)

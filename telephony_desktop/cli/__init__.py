@@ -168,7 +168,9 @@ def _open_window(args: argparse.Namespace, lang: str) -> int:
     if not args.demo:  # each demo is its own throw-away instance
         from telephony_desktop.desktop.instance_address import surely_alone
 
-        if not surely_alone(config):
+        if surely_alone(config):
+            log.debug("no instance is listening (no socket file): starting the window")
+        else:
             from telephony_desktop.desktop.single_instance import hand_off  # QtNetwork only
 
             if hand_off(dial or "", config_path=config, raise_window=not args.minimized):

@@ -68,15 +68,16 @@ def socket_file(name: str) -> str | None:
         return None
     if os.path.isabs(name):
         return name
-    # QDir::tempPath() on Linux; only looked at here, never written
-    temp_dir = os.path.realpath(os.environ.get("TMPDIR") or "/tmp")  # noqa: S108
+    # QDir::tempPath() on Linux: $TMPDIR or /tmp, made absolute and cleaned (symlinks kept);
+    # only looked at here, never written
+    temp_dir = os.path.normpath(os.path.abspath(os.environ.get("TMPDIR") or "/tmp"))  # noqa: S108
     return os.path.join(temp_dir, name)
 
 
 def surely_alone(config_path: Path | None = None) -> bool:
     """True only when no instance can be listening for this config: no socket file where
     ``QLocalServer`` makes one. False when unsure (a socket file, live or stale; not Linux):
-    then ask over the socket. A wrong True costs no second window: the window's own ``listen``
-    then finds the lock taken and hands off after all."""
+    then ask over the socket. A wrong True (or an instance starting at the same moment) is
+    caught by the window's own ``listen``: the lock is taken, so it hands off instead."""
     path = socket_file(server_name(config_path))
     return path is not None and not os.path.lexists(path)

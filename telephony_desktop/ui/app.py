@@ -25,6 +25,9 @@ from telephony_desktop.ui.errors import describe, install_loop_handler
 
 log = logging.getLogger(__name__)
 
+_HAND_OFF_TRIES = 6  # ~1 s in all when the lock's owner is not listening yet
+_HAND_OFF_PAUSE_S = 0.2
+
 
 def _dark_palette() -> QPalette:
     p = QPalette()
@@ -169,11 +172,15 @@ async def _run_window(
     server = InstanceServer(config_path)
     if not server.listen():
         # Another instance won the race between our hand-off attempt and now: it gets the
-        # link (or comes forward) and this one ends.
-        if await asyncio.to_thread(
-            hand_off, dial or "", config_path=config_path, raise_window=not minimized
-        ):
-            return 0
+        # link (or comes forward) and this one ends. It may hold the lock a moment before it
+        # listens, so ask a few times.
+        for attempt in range(_HAND_OFF_TRIES):
+            if await asyncio.to_thread(
+                hand_off, dial or "", config_path=config_path, raise_window=not minimized
+            ):
+                return 0
+            if attempt + 1 < _HAND_OFF_TRIES:
+                await asyncio.sleep(_HAND_OFF_PAUSE_S)
         log.warning("another instance owns the single-instance socket; links go there")
     early: list[str] = []
     server.received.connect(early.append)

@@ -248,6 +248,27 @@ def test_refresh_failure_keeps_the_cached_list(
     settle(ctx, run)
 
 
+def test_a_refresh_while_the_tab_is_hidden_clears_the_warning(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    """The voicemail watcher refreshes the tab while another one is on screen: the saved-copy
+    warning must go then too, not greet the user when they come back."""
+    tab = open_tab(window, run)
+    sandbox.faults.add("get_voicemails", "http_error", count=None)
+    tab.refresh()
+    run.until(lambda: not tab.refreshing)
+    assert tab.banner.level is Level.WARNING and tab.banner.isVisible()
+    window.show_tab("dialer")
+    assert not tab.isVisible()
+    sandbox.faults.clear()
+    tab.refresh()
+    run.until(lambda: not tab.refreshing)
+    window.show_tab("voicemail")
+    assert not tab.banner.isVisible()
+    assert tab.updated_label.text().startswith("Updated ")
+    settle(ctx, run)
+
+
 def test_refusal_shows_the_error_and_keeps_the_list(
     window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
 ) -> None:

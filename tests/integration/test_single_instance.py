@@ -225,6 +225,35 @@ def test_the_socket_file_is_found_where_qt_makes_it(
 
 
 @linux_only
+def test_the_temp_dir_is_worked_out_as_qt_does(
+    qapp: object, socket_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No runtime dir: the socket goes in Qt's temp dir, ``$TMPDIR`` cleaned as a path (a
+    symlink is kept, not resolved) or ``/tmp``."""
+    monkeypatch.setenv("XDG_RUNTIME_DIR", "")
+    real = socket_dir / "real" / "sub"
+    real.mkdir(parents=True)
+    (socket_dir / "link").symlink_to(real)
+    (socket_dir / "other").mkdir()
+    for tmpdir in (str(socket_dir / "link" / ".." / "other"), str(socket_dir / "link"), None):
+        if tmpdir is None:
+            monkeypatch.delenv("TMPDIR", raising=False)
+        else:
+            monkeypatch.setenv("TMPDIR", tmpdir)
+        name = server_name()
+        assert not os.path.isabs(name)
+        assert socket_file(name) == socket_path(name), tmpdir
+
+
+def test_surely_alone_is_never_said_off_linux(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Named pipes (Windows) and macOS' own temp dir are Qt's to know: always ask."""
+    for platform in ("win32", "darwin"):
+        monkeypatch.setattr(sys, "platform", platform)
+        assert socket_file(server_name()) is None
+        assert surely_alone() is False
+
+
+@linux_only
 def test_surely_alone_only_without_a_socket_file(qapp: object, children: list[Child]) -> None:
     """A first launch skips the hand-off (and QtNetwork) only when no socket file exists; a live
     instance, or a stale file a crashed one left, sends it through the socket as before."""
@@ -243,29 +272,37 @@ def test_surely_alone_only_without_a_socket_file(qapp: object, children: list[Ch
 
 
 @linux_only
-def test_a_first_launch_opens_the_window_and_takes_the_next_link() -> None:
+def test_a_first_launch_opens_the_window_and_takes_the_next_link(
+    tmp_path: Path, isolated_dirs: Path
+) -> None:
     """The whole first launch through the entry point (no socket file: no hand-off attempt, the
     Qt-free core loaded before Qt): the app comes up and listens; a second launch reaches it."""
     assert surely_alone()
-    first = subprocess.Popen(
-        [sys.executable, "-m", "telephony_desktop"],
-        cwd=ROOT,
-        env=os.environ.copy(),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    errors = tmp_path / "stderr.txt"
+    with errors.open("w") as sink:
+        first = subprocess.Popen(
+            [sys.executable, "-m", "telephony_desktop", "--debug"],
+            cwd=ROOT,
+            env=os.environ.copy(),
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
     try:
         deadline = time.monotonic() + 30
         while surely_alone() and first.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert first.poll() is None, first.stderr.read() if first.stderr else ""
+        assert first.poll() is None, errors.read_text()
         assert not surely_alone()
+        # Accepted by the first instance: a refused hand-off would open a second window
+        # here and never exit (the run would time out).
         second = _launch("tel:+15145550123")
         assert second.returncode == 0, second.stderr
     finally:
         first.kill()
         first.wait(timeout=10)
+    log = (isolated_dirs / "logs" / "telephony-desktop.log").read_text(encoding="utf-8")
+    assert "no instance is listening (no socket file): starting the window" in log
+    assert "hand-off to the running instance" not in log.split("starting the window")[0]
 
 
 def test_garbage_is_ignored_and_the_server_keeps_working(qtbot: object, qapp: object) -> None:

@@ -74,7 +74,9 @@ def test_a_first_launch_loads_the_qt_free_core_before_qt() -> None:
     """``runtime.load_core_before_qt`` (called by the CLI before the window's modules) covers what
     the window needs at start: importing the window afterwards adds Qt, qasync and the UI only
     (each module imported after PySide6 pays for shiboken's import hook)."""
-    watched = ("telephony_desktop", "httpx", "httpcore", "lxml", "keyring", "phonenumbers")
+    watched = (
+        "telephony_desktop", "httpx", "httpcore", "certifi", "lxml", "keyring", "phonenumbers"
+    )  # fmt: skip
     code = (
         "import sys\n"
         "import telephony_desktop.cli\n"
@@ -85,7 +87,9 @@ def test_a_first_launch_loads_the_qt_free_core_before_qt() -> None:
         "before = set(sys.modules)\n"
         "import telephony_desktop.ui.app, telephony_desktop.ui.main_window\n"
         "import telephony_desktop.ui.tabs.dialer.tab, telephony_desktop.ui.shell\n"
-        "import telephony_desktop.ui.startup, telephony_desktop.desktop.single_instance\n"
+        "import telephony_desktop.desktop.single_instance\n"
+        "import httpx\n"
+        "httpx.AsyncClient()  # loads httpcore and the CA bundle, as the session does\n"
         "late = sorted(set(sys.modules) - before)\n"
         f"late = [m for m in late if m.split('.')[0] in {watched!r}]\n"
         "late = [m for m in late if not m.startswith('telephony_desktop.ui')]\n"

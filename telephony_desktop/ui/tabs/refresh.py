@@ -60,8 +60,10 @@ class RefreshProblem:
 
     @property
     def showing(self) -> bool:
+        """The banner still carries this message (also while the tab is hidden: the voicemail
+        watcher refreshes a tab nobody is looking at)."""
         banner = self._tab.banner
-        return self._message is not None and banner.isVisible() and banner.text == self._message
+        return self._message is not None and not banner.isHidden() and banner.text == self._message
 
     def refused(self, exc: BaseException) -> None:
         self._message = describe(exc, self._tab.ctx.lang)

@@ -61,7 +61,9 @@ class Banner(QFrame):
         return self._action.text() if not self._action.isHidden() else ""
 
     def click_action(self) -> None:
-        self._action.click()
+        """Press the action button, as a user would; nothing when none is offered."""
+        if self.action:
+            self._action.click()
 
     def show_message(self, text: str, level: Level = Level.INFO, action: str = "") -> None:
         self.level = level
