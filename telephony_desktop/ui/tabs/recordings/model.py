@@ -11,7 +11,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.store.media import CachedRecording
-from telephony_desktop.ui.tabs.voicemail.common import length_text, long_when_text, when_text
+from telephony_desktop.ui.tabs.common import length_text, long_when_text, when_text
 
 COL_DATE, COL_FROM, COL_TO, COL_LENGTH, COL_STATUS = range(5)
 HEADERS: Final = ("Date", "From", "To", "Length", "Status")

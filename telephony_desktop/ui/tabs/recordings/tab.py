@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -26,14 +26,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.numbers import display
-from telephony_desktop.services.freshness import Fresh
-from telephony_desktop.services.recordings import RecordingService, save_copy
+from telephony_desktop.services.recordings import RecordingService
 from telephony_desktop.store.media import CachedRecording
-from telephony_desktop.ui.context import AppContext, UiState
-from telephony_desktop.ui.errors import describe
-from telephony_desktop.ui.tabs.base import Tab
+from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.tabs.audio_items import AudioItemsTab
+from telephony_desktop.ui.tabs.common import (
+    ConfirmBar,
+    ask_save_path,
+    file_name,
+    length_text,
+    long_when_text,
+)
 from telephony_desktop.ui.tabs.recordings.model import (
     COL_DATE,
     COL_FROM,
@@ -46,14 +50,7 @@ from telephony_desktop.ui.tabs.recordings.model import (
     status_text,
 )
 from telephony_desktop.ui.tabs.recordings.verba_panel import VerbaPanel, verba_account
-from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row, show_refreshing
-from telephony_desktop.ui.tabs.voicemail.common import (
-    ConfirmBar,
-    ask_save_path,
-    file_name,
-    length_text,
-    long_when_text,
-)
+from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row
 from telephony_desktop.ui.widgets.player import AudioPlayer
 from telephony_desktop.ui.widgets.tables import record_table
 
@@ -62,7 +59,7 @@ _NOTHING, _DETAILS = 0, 1
 STATUS_CHOICES = (("All", None), ("Unverified", "unverified"), ("Verified", "verified"))
 
 
-class RecordingsTab(Tab):
+class RecordingsTab(AudioItemsTab[CachedRecording]):
     title = "Recordings"
     key = "recordings"
 
@@ -70,12 +67,6 @@ class RecordingsTab(Tab):
         super().__init__(ctx, parent)
         self._service = RecordingService(ctx.session) if ctx.session is not None else None
         self._all: list[CachedRecording] = []
-        self._current_id: str | None = None
-        self._play_when_ready: str | None = None
-        self._downloading: set[str] = set()
-        self._busy_ids: set[str] = set()
-        self._refreshing = False
-        self._loaded = False
         self._build()
         self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the recordings")
 
@@ -257,63 +248,18 @@ class RecordingsTab(Tab):
 
     # --- loading -------------------------------------------------------------------------------
 
-    def first_shown(self) -> None:
-        if self._service is None:
-            self.summary.setText("No VoiceMeUp account is open.")
-            self.empty.setText(
-                "Recordings kept by VoiceMeUp appear here once a VoiceMeUp account is added in "
-                "Settings."
-                + (" Verba recordings are found above." if self.verba is not None else "")
-            )
-            self.refresh_button.setEnabled(False)
-            return
-        if not self._loaded and not self._refreshing:
-            self.refresh()
-
-    def refresh(self) -> None:
-        """Show the cached list at once (first time), then the provider's."""
-        if self._service is None or self._refreshing:
-            return
-        self._refreshing = True
-        show_refreshing(self.refresh_button, True)
-        if not self._loaded:
-            self.run(self._service.cached(), self._show_cached)
-        self.run(
-            self._service.listing(),
-            self._listed,
-            on_error=self._problem.refused,
-            on_finally=self._refresh_finished,
+    def _no_account(self) -> None:
+        self.empty.setText(
+            "Recordings kept by VoiceMeUp appear here once a VoiceMeUp account is added in "
+            "Settings." + (" Verba recordings are found above." if self.verba is not None else "")
         )
 
-    @property
-    def refreshing(self) -> bool:
-        return self._refreshing
-
-    @property
-    def loaded(self) -> bool:
-        return self._loaded
-
-    def _show_cached(self, items: list[CachedRecording]) -> None:
-        if not self._loaded and items:
-            self._set_all(items)
-
-    def _listed(self, fresh: Fresh[list[CachedRecording]]) -> None:
-        self._loaded = True
-        self._set_all(fresh.value)
-        self._problem.answered(fresh.error)
-        if fresh.error is None:
-            self.updated_label.setText(f"Updated {datetime.now():%H:%M}")
-        else:
-            self.updated_label.setText("Offline: saved copy")
-
-    def _refresh_finished(self) -> None:
-        self._refreshing = False
-        show_refreshing(self.refresh_button, False, can_refresh=self._service is not None)
-        if not self._loaded and not self._all:
+    def _not_loaded(self) -> None:
+        if not self._all:
             self.summary.setText("Recordings could not be loaded.")
             self.empty.setText("Recordings could not be loaded. Try Refresh.")
 
-    def _set_all(self, items: list[CachedRecording]) -> None:
+    def _show_items(self, items: list[CachedRecording]) -> None:
         self._all = list(items)
         self.apply_filter()
 
@@ -443,53 +389,27 @@ class RecordingsTab(Tab):
 
     # --- audio ---------------------------------------------------------------------------------
 
-    def _load_audio(self, item: CachedRecording) -> None:
-        assert self._service is not None
-        rec_id = item.recording.recording_id
-        title = f"{self._call_text(item)} · {length_text(item.recording.duration_s)}"
-        self.player.clear(title)
-        self.player.set_busy("Opening…" if item.audio_path else "Downloading audio…")
-        if rec_id in self._downloading:
-            return
-        self._downloading.add(rec_id)
-        self.run(
-            self._service.audio_file(rec_id),
-            partial(self._audio_ready, rec_id, title),
-            on_error=partial(self._audio_failed, rec_id),
-            on_finally=partial(self._downloading.discard, rec_id),
-        )
+    def _source(self) -> RecordingService | None:
+        return self._service
 
-    def _audio_ready(self, rec_id: str, title: str, path: Path) -> None:
+    def _current_item(self) -> CachedRecording | None:
+        return self.current_recording()
+
+    def _item_id(self, item: CachedRecording) -> str:
+        return item.recording.recording_id
+
+    def _audio_title(self, item: CachedRecording) -> str:
+        return f"{self._call_text(item)} · {length_text(item.recording.duration_s)}"
+
+    def _audio_cached(self, item_id: str, path: Path) -> None:
         for i, item in enumerate(self._all):
-            if item.recording.recording_id == rec_id and not item.audio_path:
+            if item.recording.recording_id == item_id and not item.audio_path:
                 self._all[i] = dataclasses.replace(item, audio_path=str(path))
                 self.model.update(self._all[i])
-        if rec_id != self._current_id:
-            return
-        self.player.load(path, title)
-        self._maybe_play(rec_id)
 
-    def _audio_failed(self, rec_id: str, exc: TelephonyError) -> None:
-        if rec_id == self._current_id:
-            self.player.show_error(describe(exc, self.ctx.lang), retry=True)
-
-    def _retry_audio(self) -> None:
-        item = self.current_recording()
-        if item is not None:
-            self._load_audio(item)
-
-    def toggle_playback(self) -> None:
-        if self.player.path is not None:
-            self.player.toggle()
-        elif self._current_id is not None:
-            self._play_when_ready = self._current_id
-
-    def _maybe_play(self, rec_id: str) -> None:
-        if self._play_when_ready == rec_id:
-            self._play_when_ready = None
-            if self.verba is not None:
-                self.verba.player.pause()
-            self.player.play()
+    def _before_play(self) -> None:
+        if self.verba is not None:  # one recording plays at a time
+            self.verba.player.pause()
 
     # --- download ------------------------------------------------------------------------------
 
@@ -506,52 +426,17 @@ class RecordingsTab(Tab):
             self, "Save recording as", suggested, partial(self.save_audio, rec.recording_id)
         )
 
-    def save_audio(self, recording_id: str, target: Path) -> None:
-        """Save a copy of the recording's audio at ``target`` (fetched first if need be)."""
-        if self._service is None:
-            return
-        self._set_busy(recording_id, f"Saving {target.name}…")
-        self.run(
-            self._save(recording_id, target),
-            lambda saved: self.banner.success(f"Saved {saved.name} in {saved.parent}."),
-            on_finally=partial(self._set_idle, recording_id),
-        )
-
-    async def _save(self, recording_id: str, target: Path) -> Path:
-        assert self._service is not None
-        source = await self._service.audio_file(recording_id)
-        return await save_copy(source, target)
-
     # --- delete --------------------------------------------------------------------------------
 
-    def ask_delete(self) -> None:
-        item = self.current_recording()
-        if item is None or item.recording.recording_id in self._busy_ids:
-            return
-        self.confirm.ask(
+    def _delete_question(self, item: CachedRecording) -> str:
+        return (
             f"Delete the recording of {self._call_text(item)}? It is deleted at your provider "
-            "too and cannot be recovered.",
-            "Delete",
+            "too and cannot be recovered."
         )
-
-    def _delete_confirmed(self) -> None:
-        item = self.current_recording()
-        if item is not None:
-            self.delete_recording(item.recording.recording_id)
 
     def delete_recording(self, recording_id: str) -> None:
         """Delete at once (the confirmation is the caller's job: see ``ask_delete``)."""
-        if self._service is None:
-            return
-        if recording_id == self._current_id:
-            self.player.clear()  # let go of the file before it is removed
-        self._set_busy(recording_id, "Deleting…")
-        self.run(
-            self._service.delete(recording_id),
-            lambda _result: self._deleted(recording_id),
-            on_error=partial(self._delete_failed, recording_id),
-            on_finally=partial(self._set_idle, recording_id),
-        )
+        self._delete(recording_id)
 
     def _deleted(self, recording_id: str) -> None:
         self._all = [i for i in self._all if i.recording.recording_id != recording_id]
@@ -567,39 +452,3 @@ class RecordingsTab(Tab):
                 self._select_row_of(nxt.recording.recording_id)
         elif was_current:
             self._show_nothing()
-
-    def _delete_failed(self, recording_id: str, exc: TelephonyError) -> None:
-        self.banner.error(describe(exc, self.ctx.lang))
-        item = self.current_recording()
-        if item is not None and recording_id == self._current_id:
-            self._load_audio(item)
-
-    def _set_busy(self, recording_id: str, text: str) -> None:
-        self._busy_ids.add(recording_id)
-        if recording_id == self._current_id:
-            self.action_status.setText(text)
-            item = self.current_recording()
-            if item is not None:
-                self._update_actions(item)
-
-    def _set_idle(self, recording_id: str) -> None:
-        self._busy_ids.discard(recording_id)
-        if recording_id == self._current_id:
-            self.action_status.clear()
-            item = self.current_recording()
-            if item is not None:
-                self._update_actions(item)
-
-    # --- persistence ---------------------------------------------------------------------------
-
-    def save_state(self, state: UiState) -> None:
-        state.set_bytes("recordings/splitter", QByteArray(self.splitter.saveState()))
-        state.set_bytes("recordings/columns", QByteArray(self.table.horizontalHeader().saveState()))
-
-    def restore_state(self, state: UiState) -> None:
-        splitter = state.get_bytes("recordings/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        columns = state.get_bytes("recordings/columns")
-        if columns is not None:
-            self.table.horizontalHeader().restoreState(columns)

@@ -25,7 +25,7 @@ from telephony_desktop.services.verba_recordings import STATUS_CHOICES, VerbaLoo
 from telephony_desktop.store.settings import Account
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
-from telephony_desktop.ui.tabs.voicemail.common import ask_save_path
+from telephony_desktop.ui.tabs.common import ask_save_path
 from telephony_desktop.ui.widgets.banner import Banner
 from telephony_desktop.ui.widgets.player import AudioPlayer
 

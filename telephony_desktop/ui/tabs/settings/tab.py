@@ -41,7 +41,7 @@ from telephony_desktop.ui.app import apply_theme
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
-from telephony_desktop.ui.tabs.voicemail.common import ConfirmBar
+from telephony_desktop.ui.tabs.common import ConfirmBar
 from telephony_desktop.ui.widgets.banner import Banner
 
 THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.store.media import CachedVoicemail
-from telephony_desktop.ui.tabs.voicemail.common import length_text, long_when_text, when_text
+from telephony_desktop.ui.tabs.common import length_text, long_when_text, when_text
 
 COL_NEW, COL_CALLER, COL_NUMBER, COL_RECEIVED, COL_LENGTH = range(5)
 HEADERS: Final = ("", "Caller", "Number", "Received", "Length")

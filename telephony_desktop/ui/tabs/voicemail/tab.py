@@ -8,11 +8,10 @@ service (once; later plays come from disk) and loads it in the player; playing i
 from __future__ import annotations
 
 import dataclasses
-from datetime import datetime
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,23 +25,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.numbers import display
-from telephony_desktop.services.freshness import Fresh
-from telephony_desktop.services.recordings import save_copy
 from telephony_desktop.services.voicemail import VoicemailService
 from telephony_desktop.store.media import CachedVoicemail
-from telephony_desktop.ui.context import AppContext, UiState
-from telephony_desktop.ui.errors import describe
-from telephony_desktop.ui.tabs.base import Tab
-from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row, show_refreshing
-from telephony_desktop.ui.tabs.voicemail.common import (
+from telephony_desktop.ui.context import AppContext
+from telephony_desktop.ui.tabs.audio_items import AudioItemsTab
+from telephony_desktop.ui.tabs.common import (
     ConfirmBar,
     ask_save_path,
     file_name,
     length_text,
     long_when_text,
 )
+from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row
 from telephony_desktop.ui.tabs.voicemail.model import (
     COL_CALLER,
     COL_LENGTH,
@@ -69,7 +64,7 @@ def _heading_font_label(parent: QWidget, scale: float = 1.25) -> QLabel:
     return label
 
 
-class VoicemailTab(Tab):
+class VoicemailTab(AudioItemsTab[CachedVoicemail]):
     title = "Voicemail"
     key = "voicemail"
 
@@ -78,13 +73,7 @@ class VoicemailTab(Tab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._service = VoicemailService(ctx.session) if ctx.session is not None else None
-        self._current_id: str | None = None
         self._pending_select: str | None = None
-        self._play_when_ready: str | None = None
-        self._downloading: set[str] = set()
-        self._busy_ids: set[str] = set()  # being deleted or saved
-        self._refreshing = False
-        self._loaded = False
         self._unread = -1
         self._build()
         self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the voicemail")
@@ -220,58 +209,16 @@ class VoicemailTab(Tab):
 
     # --- loading -------------------------------------------------------------------------------
 
-    def first_shown(self) -> None:
-        if self._service is None:
-            self.summary.setText("No VoiceMeUp account is open.")
-            self.empty.setText("Add an account in Settings to see your voicemail here.")
-            self.refresh_button.setEnabled(False)
-            return
-        if not self._loaded and not self._refreshing:
-            self.refresh()
+    def _no_account(self) -> None:
+        self.empty.setText("Add an account in Settings to see your voicemail here.")
 
-    def refresh(self) -> None:
-        """Show the cached list at once (first time), then the provider's."""
-        if self._service is None or self._refreshing:
-            return
-        self._refreshing = True
-        show_refreshing(self.refresh_button, True)
-        if not self._loaded:
-            self.run(self._service.cached(), self._show_cached)
-        self.run(
-            self._service.listing(),
-            self._listed,
-            on_error=self._problem.refused,
-            on_finally=self._refresh_finished,
-        )
-
-    @property
-    def refreshing(self) -> bool:
-        return self._refreshing
-
-    @property
-    def loaded(self) -> bool:
-        return self._loaded
-
-    def _show_cached(self, items: list[CachedVoicemail]) -> None:
-        if not self._loaded and items:  # the provider's answer, if first, wins
-            self._show_items(items)
-
-    def _listed(self, fresh: Fresh[list[CachedVoicemail]]) -> None:
-        self._loaded = True
-        self._show_items(fresh.value)
-        self._problem.answered(fresh.error)
-        if fresh.error is None:
-            self.updated_label.setText(f"Updated {datetime.now():%H:%M}")
-        else:
-            self.updated_label.setText("Offline: saved copy")
+    def _after_listing(self) -> None:
         if self._pending_select is not None:
             wanted, self._pending_select = self._pending_select, None
             self._select_row_of(wanted)
 
-    def _refresh_finished(self) -> None:
-        self._refreshing = False
-        show_refreshing(self.refresh_button, False, can_refresh=self._service is not None)
-        if not self._loaded and self.model.rowCount() == 0:
+    def _not_loaded(self) -> None:
+        if self.model.rowCount() == 0:
             self.empty.setText("Voicemail could not be loaded. Try Refresh.")
 
     def _show_items(self, items: list[CachedVoicemail]) -> None:
@@ -406,51 +353,22 @@ class VoicemailTab(Tab):
 
     # --- audio ---------------------------------------------------------------------------------
 
-    def _load_audio(self, item: CachedVoicemail) -> None:
-        assert self._service is not None
-        vm_id = item.voicemail.voicemail_id
-        title = f"{caller_text(item, self.ctx.region)} · {length_text(item.voicemail.duration_s)}"
-        self.player.clear(title)
-        self.player.set_busy("Opening…" if item.audio_path else "Downloading audio…")
-        if vm_id in self._downloading:
-            return  # already on its way; loaded when it lands if still selected
-        self._downloading.add(vm_id)
-        self.run(
-            self._service.audio_file(vm_id),
-            partial(self._audio_ready, vm_id, title),
-            on_error=partial(self._audio_failed, vm_id),
-            on_finally=partial(self._downloading.discard, vm_id),
-        )
+    def _source(self) -> VoicemailService | None:
+        return self._service
 
-    def _audio_ready(self, vm_id: str, title: str, path: Path) -> None:
-        item = self.model.find(vm_id)
+    def _current_item(self) -> CachedVoicemail | None:
+        return self.current_voicemail()
+
+    def _item_id(self, item: CachedVoicemail) -> str:
+        return item.voicemail.voicemail_id
+
+    def _audio_title(self, item: CachedVoicemail) -> str:
+        return f"{caller_text(item, self.ctx.region)} · {length_text(item.voicemail.duration_s)}"
+
+    def _audio_cached(self, item_id: str, path: Path) -> None:
+        item = self.model.find(item_id)
         if item is not None and not item.audio_path:
             self.model.update(dataclasses.replace(item, audio_path=str(path)))
-        if vm_id != self._current_id:
-            return
-        self.player.load(path, title)
-        self._maybe_play(vm_id)
-
-    def toggle_playback(self) -> None:
-        """Play or pause the selected message (Space in the list)."""
-        if self.player.path is not None:
-            self.player.toggle()
-        elif self._current_id is not None:
-            self._play_when_ready = self._current_id  # still downloading: play when it lands
-
-    def _maybe_play(self, vm_id: str) -> None:
-        if self._play_when_ready == vm_id:
-            self._play_when_ready = None
-            self.player.play()
-
-    def _audio_failed(self, vm_id: str, exc: TelephonyError) -> None:
-        if vm_id == self._current_id:
-            self.player.show_error(describe(exc, self.ctx.lang), retry=True)
-
-    def _retry_audio(self) -> None:
-        item = self.current_voicemail()
-        if item is not None:
-            self._load_audio(item)
 
     def _playing_changed(self, playing: bool) -> None:
         item = self.current_voicemail()
@@ -497,52 +415,17 @@ class VoicemailTab(Tab):
             self, "Save voicemail as", suggested, partial(self.save_audio, vm.voicemail_id)
         )
 
-    def save_audio(self, voicemail_id: str, target: Path) -> None:
-        """Save a copy of the message's audio at ``target`` (fetched first if need be)."""
-        if self._service is None:
-            return
-        self._set_busy(voicemail_id, f"Saving {target.name}…")
-        self.run(
-            self._save(voicemail_id, target),
-            lambda saved: self.banner.success(f"Saved {saved.name} in {saved.parent}."),
-            on_finally=partial(self._set_idle, voicemail_id),
-        )
-
-    async def _save(self, voicemail_id: str, target: Path) -> Path:
-        assert self._service is not None
-        source = await self._service.audio_file(voicemail_id)
-        return await save_copy(source, target)
-
     # --- delete --------------------------------------------------------------------------------
 
-    def ask_delete(self) -> None:
-        item = self.current_voicemail()
-        if item is None or item.voicemail.voicemail_id in self._busy_ids:
-            return
-        self.confirm.ask(
+    def _delete_question(self, item: CachedVoicemail) -> str:
+        return (
             f"Delete the message from {caller_text(item, self.ctx.region)}? It is deleted at "
-            "your provider too and cannot be recovered.",
-            "Delete",
+            "your provider too and cannot be recovered."
         )
-
-    def _delete_confirmed(self) -> None:
-        item = self.current_voicemail()
-        if item is not None:
-            self.delete_voicemail(item.voicemail.voicemail_id)
 
     def delete_voicemail(self, voicemail_id: str) -> None:
         """Delete at once (the confirmation is the caller's job: see ``ask_delete``)."""
-        if self._service is None:
-            return
-        if voicemail_id == self._current_id:
-            self.player.clear("Deleting…")  # let go of the file before it is removed
-        self._set_busy(voicemail_id, "Deleting…")
-        self.run(
-            self._service.delete(voicemail_id),
-            lambda _result: self._deleted(voicemail_id),
-            on_error=partial(self._delete_failed, voicemail_id),
-            on_finally=partial(self._set_idle, voicemail_id),
-        )
+        self._delete(voicemail_id)
 
     def _deleted(self, voicemail_id: str) -> None:
         row = self.model.remove(voicemail_id)
@@ -558,39 +441,3 @@ class VoicemailTab(Tab):
                 self._select_row_of(nxt.voicemail.voicemail_id)
             else:
                 self._show_nothing()
-
-    def _delete_failed(self, voicemail_id: str, exc: TelephonyError) -> None:
-        self.banner.error(describe(exc, self.ctx.lang))
-        item = self.model.find(voicemail_id)
-        if item is not None and voicemail_id == self._current_id:
-            self._load_audio(item)
-
-    def _set_busy(self, voicemail_id: str, text: str) -> None:
-        self._busy_ids.add(voicemail_id)
-        if voicemail_id == self._current_id:
-            self.action_status.setText(text)
-            item = self.current_voicemail()
-            if item is not None:
-                self._update_actions(item)
-
-    def _set_idle(self, voicemail_id: str) -> None:
-        self._busy_ids.discard(voicemail_id)
-        if voicemail_id == self._current_id:
-            self.action_status.clear()
-            item = self.current_voicemail()
-            if item is not None:
-                self._update_actions(item)
-
-    # --- persistence ---------------------------------------------------------------------------
-
-    def save_state(self, state: UiState) -> None:
-        state.set_bytes("voicemail/splitter", QByteArray(self.splitter.saveState()))
-        state.set_bytes("voicemail/columns", QByteArray(self.table.horizontalHeader().saveState()))
-
-    def restore_state(self, state: UiState) -> None:
-        splitter = state.get_bytes("voicemail/splitter")
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
-        columns = state.get_bytes("voicemail/columns")
-        if columns is not None:
-            self.table.horizontalHeader().restoreState(columns)

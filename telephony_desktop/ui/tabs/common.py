@@ -1,4 +1,4 @@
-"""Pieces the Voicemail and Recordings tabs share: an inline confirmation bar, a non-modal
+"""Pieces the tabs share (Voicemail and Recordings most): an inline confirmation bar, a non-modal
 "save as" dialog, and how times and lengths read."""
 
 from __future__ import annotations
