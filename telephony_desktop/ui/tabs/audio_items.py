@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QByteArray
-from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTableView
+from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTableView, QWidget
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.services.freshness import Fresh
 from telephony_desktop.services.recordings import save_copy
-from telephony_desktop.ui.context import UiState
+from telephony_desktop.ui.context import AppContext, UiState
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.tabs.common import ConfirmBar
@@ -61,8 +61,8 @@ class AudioItemsTab(Tab, Generic[ItemT]):
     table: QTableView
     _problem: RefreshProblem
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
         self._refreshing = False
         self._loaded = False
         self._current_id: str | None = None
@@ -70,7 +70,7 @@ class AudioItemsTab(Tab, Generic[ItemT]):
         self._downloading: set[str] = set()
         self._busy_ids: set[str] = set()  # being deleted or saved
 
-    # --- hooks ---------------------------------------------------------------------------------
+    # --- hooks (NotImplementedError, not abc: ABCMeta cannot mix with shiboken's metaclass) -----
 
     def _source(self) -> AudioSource[ItemT] | None:
         raise NotImplementedError
@@ -291,6 +291,7 @@ class AudioItemsTab(Tab, Generic[ItemT]):
     # --- persistence ---------------------------------------------------------------------------
 
     def save_state(self, state: UiState) -> None:
+        # keyed by the tab's key ("voicemail/splitter", ...): renaming a key resets the layout
         state.set_bytes(f"{self.key}/splitter", QByteArray(self.splitter.saveState()))
         columns = QByteArray(self.table.horizontalHeader().saveState())
         state.set_bytes(f"{self.key}/columns", columns)
