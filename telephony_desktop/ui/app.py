@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from telephony_desktop.ui.errors import describe, install_loop_handler
 
 log = logging.getLogger(__name__)
 
-_HAND_OFF_TRIES = 6  # ~1 s in all when the lock's owner is not listening yet
+_HAND_OFF_WITHIN_S = 1.5  # a second launch's whole hand-off, retries included
 _HAND_OFF_PAUSE_S = 0.2
 
 
@@ -149,6 +150,23 @@ class _LinkOpenFilter(QObject):
         return False
 
 
+async def hand_off_to_winner(
+    text: str, config_path: Path, *, raise_window: bool, within_s: float = _HAND_OFF_WITHIN_S
+) -> bool:
+    """Hand ``text`` to the instance that holds the lock. It may hold it a moment before it
+    listens, so ask again until ``within_s`` (the time allowed for one hand-off) is up."""
+    from telephony_desktop.desktop.single_instance import hand_off
+
+    deadline = time.monotonic() + within_s
+    while (left_ms := int((deadline - time.monotonic()) * 1000)) > 0:
+        if await asyncio.to_thread(
+            hand_off, text, left_ms, config_path=config_path, raise_window=raise_window
+        ):
+            return True
+        await asyncio.sleep(_HAND_OFF_PAUSE_S)
+    return False
+
+
 async def _run_window(
     config_path: Path,
     account: str | None,
@@ -159,7 +177,7 @@ async def _run_window(
     dial: str | None = None,
     minimized: bool = False,
 ) -> int:
-    from telephony_desktop.desktop.single_instance import InstanceServer, hand_off
+    from telephony_desktop.desktop.single_instance import InstanceServer
     from telephony_desktop.ui import shell as desktop_shell
     from telephony_desktop.ui.main_window import MainWindow
     from telephony_desktop.ui.tray import app_icon
@@ -172,15 +190,9 @@ async def _run_window(
     server = InstanceServer(config_path)
     if not server.listen():
         # Another instance won the race between our hand-off attempt and now: it gets the
-        # link (or comes forward) and this one ends. It may hold the lock a moment before it
-        # listens, so ask a few times.
-        for attempt in range(_HAND_OFF_TRIES):
-            if await asyncio.to_thread(
-                hand_off, dial or "", config_path=config_path, raise_window=not minimized
-            ):
-                return 0
-            if attempt + 1 < _HAND_OFF_TRIES:
-                await asyncio.sleep(_HAND_OFF_PAUSE_S)
+        # link (or comes forward) and this one ends.
+        if await hand_off_to_winner(dial or "", config_path, raise_window=not minimized):
+            return 0
         log.warning("another instance owns the single-instance socket; links go there")
     early: list[str] = []
     server.received.connect(early.append)

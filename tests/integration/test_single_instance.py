@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import socket
@@ -27,6 +28,7 @@ from telephony_desktop.desktop.single_instance import (
     lock_path,
     socket_path,
 )
+from telephony_desktop.store import paths
 
 ROOT = Path(__file__).resolve().parents[2]
 unix_only = pytest.mark.skipif(sys.platform == "win32", reason="Unix socket files")
@@ -303,6 +305,32 @@ def test_a_first_launch_opens_the_window_and_takes_the_next_link(
     log = (isolated_dirs / "logs" / "telephony-desktop.log").read_text(encoding="utf-8")
     assert "no instance is listening (no socket file): starting the window" in log
     assert "hand-off to the running instance" not in log.split("starting the window")[0]
+
+
+def test_a_window_that_lost_the_lock_waits_for_the_winner_to_listen(
+    children: list[Child],
+) -> None:
+    """Two launches at once: the loser's window finds the lock taken while the winner may not
+    listen yet. It asks again until the winner answers, within the time of one hand-off."""
+    from telephony_desktop.ui.app import hand_off_to_winner
+
+    winner = _start(children, "1")  # takes a moment to start Python and Qt, then listens
+    assert not os.path.exists(socket_path(server_name()))  # not listening yet: asked again
+    # (a generous window here: a loaded test machine may take over 1.5 s to start the child)
+    took = asyncio.run(
+        hand_off_to_winner("+15145550123", paths.config_path(), raise_window=True, within_s=20)
+    )
+    assert took, winner.expect("ready")
+    assert winner.expect("received:") == "received:+15145550123"
+
+
+def test_nobody_listening_ends_the_wait_in_time() -> None:
+    from telephony_desktop.ui.app import hand_off_to_winner
+
+    started = time.monotonic()
+    took = asyncio.run(hand_off_to_winner("+15145550123", paths.config_path(), raise_window=True))
+    assert took is False
+    assert 1.2 < time.monotonic() - started < 10  # asked again for ~1.5 s, then gave up
 
 
 def test_garbage_is_ignored_and_the_server_keeps_working(qtbot: object, qapp: object) -> None:
