@@ -12,6 +12,15 @@ from telephony_desktop.ui.main_window import MainWindow
 from tests.gui.conftest import Runner
 
 
+def _settled_window(qtbot: QtBot, ctx: AppContext, run: Runner) -> MainWindow:
+    """A main window on screen whose start-up loads have finished."""
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    window.show()
+    run.until(lambda: not ctx.tasks.busy)
+    return window
+
+
 def test_tabs_and_persistence(qtbot: QtBot, ctx: AppContext, run: Runner) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)
@@ -59,10 +68,7 @@ def test_history_syncs_on_the_interval(
 def test_only_the_tab_on_screen_is_built_at_start_and_the_others_when_opened(
     qtbot: QtBot, ctx: AppContext, run: Runner
 ) -> None:
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    run.until(lambda: not ctx.tasks.busy)
+    window = _settled_window(qtbot, ctx, run)
     assert window.built("dialer") is window.tabs.currentWidget()
     assert all(window.built(key) is None for key in window.pages if key != "dialer")
     # An unread count can arrive before the Voicemail tab exists; it stays in the title.
@@ -90,10 +96,7 @@ def test_only_the_tab_on_screen_is_built_at_start_and_the_others_when_opened(
 def test_a_tab_built_late_still_gets_its_saved_state(
     qtbot: QtBot, ctx: AppContext, run: Runner
 ) -> None:
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    run.until(lambda: not ctx.tasks.busy)
+    window = _settled_window(qtbot, ctx, run)
     history = window.pages["history"]
     history.save_state(ctx.ui_state)  # what it had: the defaults
     calls: list[str] = []
@@ -118,10 +121,7 @@ def test_a_tab_built_late_still_gets_its_saved_state(
 def test_opening_a_tab_for_the_first_time_puts_the_focus_in_it(
     qtbot: QtBot, ctx: AppContext, run: Runner
 ) -> None:
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    run.until(lambda: not ctx.tasks.busy)
+    window = _settled_window(qtbot, ctx, run)
     window.activateWindow()
     run.until(lambda: QApplication.activeWindow() is window)
     dialer = window.pages["dialer"]
@@ -147,10 +147,7 @@ def test_a_tab_built_in_the_background_is_not_shown_behind_the_users_back(
     qtbot: QtBot, ctx: AppContext, run: Runner
 ) -> None:
     ctx.ui_state.set_str("window/last_tab", "voicemail")
-    window = MainWindow(ctx)
-    qtbot.addWidget(window)
-    window.show()
-    run.until(lambda: not ctx.tasks.busy)
+    window = _settled_window(qtbot, ctx, run)
     history = window.pages["history"]  # as the periodic sync does
     assert window.tabs.currentWidget() is window.built("voicemail")
     window.tabs.setCurrentIndex(0)  # the Dialer, built now, replacing its placeholder

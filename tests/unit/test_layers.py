@@ -42,6 +42,14 @@ QT_FREE = [
 ]
 
 
+def _in_fresh_python(code: str) -> str:
+    """What ``code`` prints in a new interpreter (nothing imported yet)."""
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout.strip()
+
+
 def test_nothing_below_the_ui_imports_qt() -> None:
     code = (
         "import importlib, sys\n"
@@ -49,10 +57,7 @@ def test_nothing_below_the_ui_imports_qt() -> None:
         "bad = sorted(m for m in sys.modules if m.startswith('PySide6'))\n"
         "print(','.join(bad))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == ""
+    assert _in_fresh_python(code) == ""
 
 
 def test_a_second_launch_loads_no_service() -> None:
@@ -64,10 +69,7 @@ def test_a_second_launch_loads_no_service() -> None:
         "import telephony_desktop.cli, telephony_desktop.desktop.single_instance\n"
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == ""
+    assert _in_fresh_python(code) == ""
 
 
 def test_a_first_launch_loads_the_qt_free_core_before_qt() -> None:
@@ -95,7 +97,4 @@ def test_a_first_launch_loads_the_qt_free_core_before_qt() -> None:
         "late = [m for m in late if not m.startswith('telephony_desktop.ui')]\n"
         "print(','.join(m for m in late if m != 'telephony_desktop.desktop.single_instance'))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert result.stdout.strip() == ""
+    assert _in_fresh_python(code) == ""
