@@ -102,6 +102,17 @@ class Reply:
     body: bytes
 
 
+def merge_query(url: str, params: Mapping[str, str] | None) -> httpx.URL:
+    """``url`` with ``params`` added to the query it already has.
+
+    httpx's ``params=`` *replaces* a URL's query; a provider hands back addresses such as
+    ``voicemail_file.php?id=70001&format=wav`` whose own query must survive the credentials
+    added to them (a name in both takes the value from ``params``).
+    """
+    target = httpx.URL(url)
+    return target.copy_merge_params(dict(params)) if params else target
+
+
 async def send(
     client: httpx.AsyncClient,
     method: str,
@@ -127,7 +138,7 @@ async def send(
     """
     name = provider
     request = client.build_request(
-        method, url, params=params, json=json, content=content, headers=headers
+        method, merge_query(url, params), json=json, content=content, headers=headers
     )
     try:
         async with asyncio.timeout(deadline_s):

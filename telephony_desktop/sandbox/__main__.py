@@ -25,6 +25,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--now", default=None, help="ISO date-time the data is relative to")
     parser.add_argument("--failure-status", type=int, default=200)
     parser.add_argument("--live", type=float, default=0.0, help="live mode interval (seconds)")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="PROVIDER=NAME[,NAME]",
+        help="serve a real-world shape instead of the documented one, e.g. voicemeup=real",
+    )
     args = parser.parse_args(argv)
 
     async def serve() -> None:
@@ -38,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
             now=datetime.fromisoformat(args.now) if args.now else None,
             failure_status=args.failure_status,
         )
+        for spec in args.variant:
+            provider, _, names = spec.partition("=")
+            server.variants.set(provider.strip(), [n.strip() for n in names.split(",") if n])
         await server.start_async()
         if args.live > 0:
             server.start_live(args.live)

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from aiohttp import web
 
     from telephony_desktop.sandbox.faults import FaultRegistry
+    from telephony_desktop.sandbox.variants import Variants
 
 REDACTED = "***"
 _perf_counter = time.perf_counter  # the field ``time`` hides the module in the class body
@@ -122,6 +123,11 @@ class SandboxHost(Protocol):
 
     @property
     def request_log(self) -> RequestLog: ...
+
+    @property
+    def variants(self) -> Variants:
+        """The real-world shapes to serve instead of the documented ones, per account."""
+        ...
 
     @property
     def failure_http_status(self) -> int:

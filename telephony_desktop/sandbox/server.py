@@ -17,7 +17,9 @@ its own routes beside VoiceMeUp's (see :class:`~telephony_desktop.sandbox.core.S
 
 Control API (loopback clients only): ``POST /_sandbox/faults`` (JSON: the fields of
 :meth:`FaultRegistry.add`), ``GET``/``DELETE /_sandbox/faults``, ``GET``/``DELETE
-/_sandbox/requests`` (the request log), ``POST /_sandbox/calls``, ``POST /_sandbox/voicemails``
+/_sandbox/requests`` (the request log), ``POST``/``GET``/``DELETE /_sandbox/variants`` (JSON
+``{"provider": "voicemeup", "variants": ["real"], "account": "80012345"}``: see
+:mod:`.variants`), ``POST /_sandbox/calls``, ``POST /_sandbox/voicemails``
 (JSON overrides for ``state.add_call`` / ``state.add_voicemail``), ``POST /_sandbox/live``
 (``{"interval_s": 30}``) and ``DELETE /_sandbox/live``.
 """
@@ -42,6 +44,7 @@ from telephony_desktop.sandbox.seed import DEFAULT_ACCOUNT_ID
 from telephony_desktop.sandbox.simotel import SimotelSimulator
 from telephony_desktop.sandbox.telecmi import TeleCMISimulator
 from telephony_desktop.sandbox.truecnam import TrueCnamSimulator
+from telephony_desktop.sandbox.variants import Variants
 from telephony_desktop.sandbox.verba import VerbaSimulator
 from telephony_desktop.sandbox.voicemeup import ENGINE_PATH, VoiceMeUpSimulator
 from telephony_desktop.sandbox.voicemeup_state import VoiceMeUpState
@@ -82,6 +85,7 @@ class SandboxServer:
         self.failure_http_status = failure_status
         self.faults = FaultRegistry()
         self.request_log = RequestLog()
+        self.variants = Variants()
         self.state = VoiceMeUpState(
             seed=seed, account_id=account_id, call_count=call_count, now=now
         )
@@ -141,6 +145,9 @@ class SandboxServer:
         app.router.add_delete("/_sandbox/faults", self._control_clear_faults)
         app.router.add_get("/_sandbox/requests", self._control_requests)
         app.router.add_delete("/_sandbox/requests", self._control_clear_requests)
+        app.router.add_post("/_sandbox/variants", self._control_set_variants)
+        app.router.add_get("/_sandbox/variants", self._control_list_variants)
+        app.router.add_delete("/_sandbox/variants", self._control_clear_variants)
         app.router.add_post("/_sandbox/live", self._control_start_live)
         app.router.add_delete("/_sandbox/live", self._control_stop_live)
         return app
@@ -325,6 +332,23 @@ class SandboxServer:
 
     async def _control_clear_faults(self, request: web.Request) -> web.Response:
         self.faults.clear()
+        return web.json_response({"cleared": True})
+
+    async def _control_set_variants(self, request: web.Request) -> web.Response:
+        try:
+            data: Any = await request.json()
+            if not isinstance(data, dict):
+                raise ValueError("body must be a JSON object")
+            self.variants.add_from_json(data)
+        except (ValueError, TypeError) as exc:
+            raise web.HTTPBadRequest(text=str(exc)) from None
+        return web.json_response(self.variants.to_json(), status=201)
+
+    async def _control_list_variants(self, request: web.Request) -> web.Response:
+        return web.json_response(self.variants.to_json())
+
+    async def _control_clear_variants(self, request: web.Request) -> web.Response:
+        self.variants.clear()
         return web.json_response({"cleared": True})
 
     async def _control_requests(self, request: web.Request) -> web.Response:

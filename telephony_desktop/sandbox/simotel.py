@@ -1,6 +1,7 @@
 """The Simotel PBX (API v4) simulator: "Originate call" and the ping, on the sandbox origin.
 
-Routes (everything under ``/api/v4/`` is served here; other paths there answer 404 with no body):
+Routes (everything under ``/api/v4/`` is served here, and under a hosted PBX's own prefix and minor
+version such as ``/panel/api/v4.1/``; other paths there answer 404 with no body):
 
 ``PUT /api/v4/call/originate/act`` (request type ``simotel.originate``)
     JSON body ``{"caller","callee","context","caller_id","trunk_name"?,"timeout"?,"call_limit"?}``
@@ -19,14 +20,14 @@ Routes (everything under ``/api/v4/`` is served here; other paths there answer 4
 ``PUT /api/v4/setting/ping/act`` (``simotel.ping``)
     ``{"success": 1, "message": "pong", "data": null}``.
 
-Checks, in this order (each answers with the envelope and ``success: 0`` unless noted):
-unknown path under ``/api/v4`` -> 404 (empty body); method other than PUT -> 405 "Method Not
-Allowed"; :attr:`allowed_ips` set and the client's address not in it -> 403 "IP is not
-permitted"; :attr:`access_denied` -> 403 "Access denied"; neither a valid HTTP Basic
-(:attr:`username`/:attr:`password`) nor a valid ``X-APIKEY`` (:attr:`api_key`) -> 401 "BasicAuth
-or ApiKey is missing/invalid"; :attr:`originate_not_implemented` (originate only) -> 501 "Not
-Implemented"; ``Content-Type`` not JSON -> 415 "Unsupported Media Type"; a body that is not a JSON
-object -> 400 "Unable to parse content".
+Checks, in this order (each answers with the envelope and ``success: 0`` unless noted): unknown path
+under ``/api/v4`` -> 404 (empty body); method other than PUT (POST for an account served the
+``post_only`` variant) -> 405 "Method Not Allowed"; :attr:`allowed_ips` set and the client's address
+not in it -> 403 "IP is not permitted"; :attr:`access_denied` -> 403 "Access denied"; neither a
+valid HTTP Basic (:attr:`username`/:attr:`password`) nor a valid ``X-APIKEY`` (:attr:`api_key`) ->
+401 "BasicAuth or ApiKey is missing/invalid"; :attr:`originate_not_implemented` (originate only) ->
+501 "Not Implemented"; ``Content-Type`` not JSON -> 415 "Unsupported Media Type"; a body that is not
+a JSON object -> 400 "Unable to parse content".
 
 Each placed call is kept in :attr:`originated` (``OriginatedCall``: the id and the body as
 received; the body carries no secret). The request log holds the body fields and, redacted
@@ -110,6 +111,14 @@ class _Refusal(Exception):
         self.message = message
 
 
+_HOSTED_PREFIX: Final = re.compile(r"^/(?:[A-Za-z0-9_.-]+/)*api/v4(?:\.\d+)?(?=/)")
+
+
+def canonical_path(path: str) -> str:
+    """``/panel/api/v4.1/call/originate/act`` -> ``/api/v4/call/originate/act``."""
+    return _HOSTED_PREFIX.sub(API_PREFIX, path, count=1)
+
+
 def envelope(success: int, message: str | None, data: object = None) -> bytes:
     return json.dumps({"success": success, "message": message, "data": data}).encode()
 
@@ -169,10 +178,14 @@ class SimotelSimulator(HostedSimulator):
     def mount(self, app: web.Application, host: SandboxHost) -> None:
         self._host = host
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._api)
+        # A hosted PBX's own prefix and minor version: /panel/api/v4.1/call/originate/act
+        hosted = r"/{hosted:(?:[A-Za-z0-9_.-]+/)*}api/v4.{minor:\d+}/{tail:.*}"
+        app.router.add_route("*", hosted, self._api)
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         raw = await request.read()
-        request_type = REQUEST_TYPES.get(request.path, "simotel.unknown")
+        path = canonical_path(request.path)
+        request_type = REQUEST_TYPES.get(path, "simotel.unknown")
         entry = RequestLogEntry(
             self.name,
             request_type,
@@ -182,7 +195,7 @@ class SimotelSimulator(HostedSimulator):
         )
         self.host.request_log.append(entry)
         fault = self.host.faults.take(request_type)
-        method, path, remote = request.method, request.path, request.remote
+        method, remote = request.method, request.remote
         headers = dict(request.headers)
         return await deliver(
             request,
@@ -243,7 +256,10 @@ class SimotelSimulator(HostedSimulator):
     ) -> Answer:
         if path not in REQUEST_TYPES:
             raise _Refusal(404, None)
-        if method.upper() != "PUT":
+        # The vendor page's PBX takes PUT; one served "post_only" takes POST, as the current v4
+        # pages and the official PHP connector send it.
+        expected = "POST" if "post_only" in self._shape(headers) else "PUT"
+        if method.upper() != expected:
             raise _Refusal(405, "Method Not Allowed")
         allowed = self.allowed_ips
         if allowed is not None and (remote or "") not in allowed:
@@ -266,6 +282,19 @@ class SimotelSimulator(HostedSimulator):
         if path == PING_PATH:
             return _json_answer(200, envelope(1, "pong"))
         return self._originate(doc, auth)
+
+    def _shape(self, headers: Mapping[str, str]) -> frozenset[str]:
+        """The variants served to the account the request names (Basic user, else API key)."""
+        lower = {k.lower(): v for k, v in headers.items()}
+        account = lower.get("x-apikey", "")
+        header = lower.get("authorization", "")
+        if header[:6].lower() == "basic ":
+            try:
+                decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                decoded = ""
+            account = decoded.partition(":")[0] or account
+        return self.host.variants.active(self.name, account)
 
     def _authenticate(self, headers: Mapping[str, str]) -> str:
         lower = {k.lower(): v for k, v in headers.items()}

@@ -190,10 +190,20 @@ class TeleCMISimulator(HostedSimulator):
     def _json(self, doc: Mapping[str, Any], status: int = 200) -> Answer:
         return Answer(json.dumps(doc).encode(), status=status, content_type="application/json")
 
-    def _refusal(self, refusal: Refusal, status: int | None = None) -> Answer:
+    def _refusal(
+        self, refusal: Refusal, status: int | None = None, request_body: object = None
+    ) -> Answer:
+        if refusal.code == 420 and "auth_in_body" in self._shape(request_body):
+            # As TeleCMI's v2 endpoints answer bad credentials (docs/providers/telecmi.md).
+            return self._json({"error": True, "code": 404, "msg": "Authentication Failed"}, 200)
         if status is None:
             status = self.error_status if self.error_status is not None else refusal.code
         return self._json({"code": refusal.code, "error": refusal.text}, status)
+
+    def _shape(self, body: object) -> frozenset[str]:
+        """The variants served to the app ID a request body names."""
+        appid = str(body.get("appid", "")) if isinstance(body, dict) else ""
+        return self.host.variants.active(self.name, appid)
 
     def _check_credentials(self, body: object) -> dict[str, Any]:
         if not isinstance(body, dict):
@@ -226,7 +236,7 @@ class TeleCMISimulator(HostedSimulator):
                 raise _invalid("extra_params")
             numbers = self._check_pcmo(doc["pcmo"])
         except Refusal as refusal:
-            return self._refusal(refusal)
+            return self._refusal(refusal, request_body=body)
         request_id = new_request_id()
         record = {k: v for k, v in doc.items() if k != "secret"}
         record.update(request_id=request_id, region=region)
@@ -303,7 +313,7 @@ class TeleCMISimulator(HostedSimulator):
             if not isinstance(request_id, str):
                 raise _invalid("request_id")
         except Refusal as refusal:
-            return self._refusal(refusal)
+            return self._refusal(refusal, request_body=body)
         legs = self.legs(request_id)
         return self._json({"count": len(legs), "cdr": legs, "code": 200})
 

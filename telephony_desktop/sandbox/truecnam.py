@@ -188,6 +188,11 @@ class TrueCnamSimulator(HostedSimulator):
     def answer(self, query: Mapping[str, str]) -> Answer:
         """The complete answer to ``query`` (an accepted call start is recorded)."""
         fmt, typ = self._format(query)
+        # "no_status": extended JSON as real answers come, without "status" (docs/providers).
+        account = (query.get("username") or "").strip()
+        bare = self._host is not None and "no_status" in self.host.variants.active(
+            self.name, account
+        )
         bad_format = fmt not in RESP_FORMATS or typ not in RESP_TYPES
         if bad_format:  # answer the error in a format the caller can read
             fmt, typ = (fmt if fmt in RESP_FORMATS else "json"), "extended"
@@ -201,13 +206,13 @@ class TrueCnamSimulator(HostedSimulator):
             record = self._call_start(query, fmt, typ)
         except _Failure as failure:
             status = self._failure_status()
-            return self._render("error", failure.err, failure.error_msg, fmt, typ, status)
+            return self._render("error", failure.err, failure.error_msg, fmt, typ, status, bare)
         except Exception:
             log.exception("sandbox: TrueCNAM handler crashed")
-            return self._render("error", "99", ERRORS["99"], fmt, typ, 500)
+            return self._render("error", "99", ERRORS["99"], fmt, typ, 500, bare)
         with self._lock:
             self._call_starts.append(record)
-        return self._render("ok", "0", "", fmt, typ, 200)
+        return self._render("ok", "0", "", fmt, typ, 200, bare)
 
     def _failure_status(self) -> int:
         return self._host.failure_http_status if self._host is not None else 200
@@ -248,7 +253,12 @@ class TrueCnamSimulator(HostedSimulator):
     # --- rendering -----------------------------------------------------------------------
 
     @staticmethod
-    def render_body(status: str, err: str, error_msg: str, fmt: str, typ: str) -> bytes:
+    def render_body(
+        status: str, err: str, error_msg: str, fmt: str, typ: str, bare: bool = False
+    ) -> bytes:
+        if bare and fmt == "json" and typ != "simple":
+            doc = {"err": err, "error_msg": error_msg, "queries_per_minute_remaining": 59}
+            return json.dumps(doc).encode()
         fields: list[tuple[str, str]] = [("status", status)]
         if typ != "simple":
             fields += [("err", err), ("error_msg", error_msg)]
@@ -261,8 +271,10 @@ class TrueCnamSimulator(HostedSimulator):
             return out.getvalue().encode()
         return json.dumps(dict(fields)).encode()
 
-    def _render(self, status: str, err: str, msg: str, fmt: str, typ: str, code: int) -> Answer:
-        body = self.render_body(status, err, msg, fmt, typ)
+    def _render(
+        self, status: str, err: str, msg: str, fmt: str, typ: str, code: int, bare: bool = False
+    ) -> Answer:
+        body = self.render_body(status, err, msg, fmt, typ, bare)
         return Answer(body=body, status=code, content_type=CONTENT_TYPES[fmt])
 
     # --- FaultBodies -----------------------------------------------------------------------

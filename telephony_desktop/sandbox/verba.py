@@ -21,8 +21,10 @@ code  meaning
 
 Actions:
 
-- ``RequestToken`` (``apiKey`` + HTTP Basic login:password):
+- ``RequestToken`` (``apiKey`` + HTTP Basic login:password; for an API key served the
+  ``auth_query`` variant, ``userName`` and ``password`` parameters instead, Basic refused):
   ``<Response code="0" type="RequestToken"/><Token>...</Token>``; tokens live ``token_ttl_s``.
+  An API key served ``api_key_only`` needs no token, and its RequestToken answers code 1.
 - ``GetCallID`` (``extension`` / ``platformCallID`` / ``nativeID``, ``status``, ``type``):
   ``<CallID>...</CallID>``. ``status`` is a comma list of ongoing/next/last tried in order; the
   first status with a match decides, and two matches give code 3. ``last`` is the most recently
@@ -366,12 +368,19 @@ class VerbaSimulator(HostedSimulator):
             api_key = (query.get("apiKey") or "").strip()
             if not secrets.compare_digest(api_key.lower().encode(), self.api_key.lower().encode()):
                 raise VerbaFailure(BAD_API_KEY)
+            shape = self.host.variants.active(self.name, api_key) if self._host else frozenset()
             if action == "RequestToken":
-                self._check_basic(authorization)
+                if "api_key_only" in shape:  # this key signs nobody in
+                    raise VerbaFailure(GENERAL)
+                if "auth_query" in shape:
+                    self._check_login(query.get("userName") or "", query.get("password") or "")
+                else:
+                    self._check_basic(authorization)
                 return self._success(action, "Token", self._issue_token(), fmt)
             if action not in ACTIONS:
                 raise VerbaFailure(GENERAL)
-            if not self._token_valid((query.get("token") or "").strip()):
+            token_needed = "api_key_only" not in shape
+            if token_needed and not self._token_valid((query.get("token") or "").strip()):
                 raise VerbaFailure(BAD_TOKEN)
             if action == "GetCallID":
                 return self._success(action, "CallID", self._find(query, action).call_id, fmt)
@@ -399,10 +408,15 @@ class VerbaSimulator(HostedSimulator):
         except (binascii.Error, UnicodeDecodeError):
             raise VerbaFailure(BAD_LOGIN) from None
         login, sep, password = decoded.partition(":")
+        if not sep:
+            raise VerbaFailure(BAD_LOGIN)
+        self._check_login(login, password)
+
+    def _check_login(self, login: str, password: str) -> None:
         good = secrets.compare_digest(login.encode(), self.login.encode()) & secrets.compare_digest(
             password.encode(), self.password.encode()
         )
-        if not sep or not good:
+        if not good:
             raise VerbaFailure(BAD_LOGIN)
 
     @staticmethod

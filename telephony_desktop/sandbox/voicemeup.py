@@ -12,7 +12,12 @@ Shapes follow ``docs/providers/voicemeup.md``. Some choices the vendor page leav
 - ``get_calls`` needs ``date_from``+``date_to`` or ``unique_id`` (else
   ``required_parameter_not_found``); results are in log order, oldest first; with
   ``unique_id`` only calls logged after that call, with dates also in that window.
-  ``meta_data`` is always sent when set; ``metadata=only`` keeps calls that have some.
+  ``date_from`` alone is taken (as the real engine does). ``meta_data`` is sent only when asked
+  (``metadata=yes|all|only``; the vendor's default is ``no``); ``only`` keeps calls that have
+  some.
+- Variants (``sandbox.variants``) serve, per account, the shapes public clients of the real
+  engine show: audio addresses with their own query, calls without ``call_hash``, ``HH:MM:SS``
+  durations, and four other failure envelopes.
 - Voicemails and recordings are listed newest first. ``delete_recordings`` marks the recording
   ``deleted``: it leaves the default listing (``status=deleted`` still shows it) and its audio
   answers 404. ``delete_voicemails`` removes the voicemail. An unknown ``call_voicemail_id``
@@ -67,6 +72,7 @@ log = logging.getLogger(__name__)
 
 ENGINE_PATH: Final = "/xml_engine/xml_engine.php"
 MEDIA_PREFIX: Final = "/xml_engine/media"
+AUDIO_SCRIPT_PREFIX: Final = "/xml_engine"  # the audio_query variant's voicemail_file.php ...
 
 # Every request_type name the project assumes (providers README); those without a handler
 # answer request_type_not_implemented.
@@ -285,6 +291,7 @@ class Req:
     currency: str
     origin: str
     warnings: list[tuple[str, str]] = field(default_factory=list)
+    shape: frozenset[str] = frozenset()  # the variants served to this account
 
     def warn(self, code: str) -> None:
         self.warnings.append((code, describe(code, self.language)))
@@ -343,6 +350,9 @@ class VoiceMeUpSimulator(HostedSimulator):
         app.router.add_get(
             MEDIA_PREFIX + r"/{kind:voicemails|recordings}/{media_id:\d+}.wav", self._media
         )
+        app.router.add_get(
+            AUDIO_SCRIPT_PREFIX + r"/{script:voicemail|recording}_file.php", self._media
+        )
         app.router.add_post("/_sandbox/calls", self._control_add_call)
         app.router.add_post("/_sandbox/voicemails", self._control_add_voicemail)
 
@@ -373,6 +383,7 @@ class VoiceMeUpSimulator(HostedSimulator):
     def answer(self, query: Mapping[str, str], origin: str = "") -> Answer:
         """The engine's complete answer to ``query`` (state changes included)."""
         language = query.get("language", "en") if query.get("language") in ("en", "fr") else "en"
+        shape = self.shape_for(query)
         try:
             self._check_credentials(query)
             request_type = (query.get("request_type") or "").strip()
@@ -386,15 +397,21 @@ class VoiceMeUpSimulator(HostedSimulator):
             p.enum("language", ("en", "fr"), "language_invalid")
             currency = p.enum("currency", ("CAD", "USD", "EUR"), "currency_invalid") or "CAD"
             p.raise_if_failed()
-            req = Req(p, request_type, language, currency, origin)
+            req = Req(p, request_type, language, currency, origin, shape=shape)
             with self.state.lock:
                 records = self._handlers[request_type](req)
             return self._success(request_type, records, req.warnings)
         except EngineFailure as failure:
-            return self._failure(failure, language)
+            return self._failure(failure, language, shape)
         except Exception:
             log.exception("sandbox: VoiceMeUp handler crashed")
-            return self._failure(EngineFailure("internal_error-database_error", status=500), "en")
+            crash = EngineFailure("internal_error-database_error", status=500)
+            return self._failure(crash, "en", shape)
+
+    def shape_for(self, query: Mapping[str, str]) -> frozenset[str]:
+        """The variants served to the account a request names (``sandbox.variants``)."""
+        account = (query.get("client_account_id") or "").strip()
+        return self.host.variants.active(self.name, account)
 
     def _check_credentials(self, query: Mapping[str, str]) -> None:
         token = (query.get("auth_token") or "").strip()
@@ -426,28 +443,53 @@ class VoiceMeUpSimulator(HostedSimulator):
         return Answer(doc.encode("utf-8"))
 
     def failure_document(
-        self, codes: tuple[str, ...], language: str = "en", extra: str = "", text: str | None = None
+        self,
+        codes: tuple[str, ...],
+        language: str = "en",
+        extra: str = "",
+        text: str | None = None,
+        shape: frozenset[str] = frozenset(),
     ) -> bytes:
-        errors = "".join(
-            f'<error code="{esc(code)}">'
-            f"{esc(text if text and i == 0 else describe(code, language))}</error>"
+        """The failure envelope: the documented ``<errors><error code=...>`` or, for an account
+        served a variant, one of the shapes public clients parse (``sandbox.variants``)."""
+        said = [
+            (esc(code), esc(text if text and i == 0 else describe(code, language)))
             for i, code in enumerate(codes)
+        ]
+        pairs = "".join(
+            f"<error_type>{c}</error_type><error_description>{t}</error_description>"
+            for c, t in said
         )
-        doc = (
-            f"{XML_DECL}<response><status>failed</status><errors>{errors}</errors>{extra}"
-            "</response>\n"
-        )
-        return doc.encode("utf-8")
+        if "errors_wrapped" in shape:
+            doc = f'<xml_engine><response status="failed">{pairs}{extra}</response></xml_engine>'
+            return f"{XML_DECL}{doc}\n".encode()
+        if "errors_children" in shape:
+            errors = "".join(
+                f"<error><error_type>{c}</error_type><error_description>{t}</error_description>"
+                "</error>"
+                for c, t in said
+            )
+        elif "errors_text" in shape:
+            errors = "".join(f"<error>{c}</error>" for c, _ in said)
+        elif "errors_type" in shape:
+            errors = "".join(f'<error type="{c}">{t}</error>' for c, t in said)
+        else:
+            errors = "".join(f'<error code="{c}">{t}</error>' for c, t in said)
+        doc = f"<response><status>failed</status><errors>{errors}</errors>{extra}</response>"
+        return f"{XML_DECL}{doc}\n".encode()
 
-    def _failure(self, failure: EngineFailure, language: str) -> Answer:
+    def _failure(
+        self, failure: EngineFailure, language: str, shape: frozenset[str] = frozenset()
+    ) -> Answer:
         status = failure.status if failure.status is not None else self.host.failure_http_status
-        body = self.failure_document(failure.codes, language, failure.extra, failure.text)
+        body = self.failure_document(failure.codes, language, failure.extra, failure.text, shape)
         return Answer(body, status=status)
 
     # --- FaultBodies -----------------------------------------------------------------------
 
     def error_answer(self, code: str, status: int | None = None) -> Answer:
-        return self._failure(EngineFailure(code, status=status), "en")
+        shape = self.host.variants.active(self.name)
+        return self._failure(EngineFailure(code, status=status), "en", shape)
 
     def malformed_body(self) -> bytes:
         return (
@@ -499,7 +541,9 @@ class VoiceMeUpSimulator(HostedSimulator):
             self._day_cache[day] = date_text
         return date_text, f"{sec // 3600:02d}:{sec % 3600 // 60:02d}:{sec % 60:02d}"
 
-    def call_xml(self, c: CallRow) -> str:
+    def call_xml(self, c: CallRow, with_meta: bool = False) -> str:
+        """A call as the engine documents it; ``meta_data`` only when the request asked
+        (``metadata`` yes/all/only: the engine's own default is no)."""
         d, t = self._date_time(c.ts)
         other = c.destination if c.direction == "outbound" else c.source
         normalized = "1" + other if len(other) == 10 else other
@@ -507,7 +551,7 @@ class VoiceMeUpSimulator(HostedSimulator):
         tail = ""
         if c.call_hash:
             tail += f"<call_hash>{c.call_hash}</call_hash>"
-        if c.meta_data:
+        if c.meta_data and with_meta:
             tail += f"<meta_data>{esc_any(c.meta_data)}</meta_data>"
         return (
             f'<call_details unique_id="{c.unique_id}"><date>{d}</date><time>{t}</time>'
@@ -523,7 +567,36 @@ class VoiceMeUpSimulator(HostedSimulator):
             "</call_details>"
         )
 
-    def voicemail_xml(self, v: VoicemailRec, origin: str) -> str:
+    def call_xml_public(self, c: CallRow, shape: frozenset[str], with_meta: bool = False) -> str:
+        """A call as a public client of the real engine received it (``records_public``): no
+        ``call_hash`` child (its ``unique_id`` is what recordings name), a destination with the
+        leading 1; durations as ``HH:MM:SS`` with ``durations_hms``."""
+        d, t = self._date_time(c.ts)
+        destination = "1" + c.destination if len(c.destination) == 10 else c.destination
+        meta = f"<meta_data>{esc_any(c.meta_data)}</meta_data>" if c.meta_data and with_meta else ""
+        return (
+            f'<call_details unique_id="{c.unique_id}"><date>{d}</date><time>{t}</time>'
+            f"<direction>{c.direction}</direction><source>{esc(c.source)}</source>"
+            f"<destination>{esc(destination)}</destination>"
+            f"<client_peer_id>{c.client_peer_id}</client_peer_id>"
+            f"<duration>{_duration(c.duration, shape)}</duration>"
+            f"<callerid_name>{esc_any(c.callerid_name)}</callerid_name>"
+            f"<callerid_number>{esc(c.callerid_number)}</callerid_number><bindings></bindings>"
+            f"<status>{c.status}</status><billed_amount>{_money(c.billed)}</billed_amount>"
+            f"<current_rate>{_money(c.rate)}</current_rate>{meta}</call_details>"
+        )
+
+    def audio_url(self, kind: str, media_id: int, origin: str, shape: frozenset[str]) -> str:
+        """The ``file_url``: a path per file, or (``audio_query``) one script whose query names
+        the file, as the real engine's addresses do."""
+        if "audio_query" in shape:
+            script = "voicemail_file.php" if kind == "voicemails" else "recording_file.php"
+            return f"{origin}{AUDIO_SCRIPT_PREFIX}/{script}?id={media_id}&format=wav"
+        return f"{origin}{MEDIA_PREFIX}/{kind}/{media_id}.wav"
+
+    def voicemail_xml(
+        self, v: VoicemailRec, origin: str, shape: frozenset[str] = frozenset()
+    ) -> str:
         d, t = self._date_time(v.ts)
         return record(
             "voicemail_details",
@@ -536,29 +609,35 @@ class VoiceMeUpSimulator(HostedSimulator):
                 ("callerid_number", v.callerid_number),
                 ("destination", v.destination),
                 ("client_mailbox_id", v.client_mailbox_id),
-                ("duration", v.duration),
+                ("duration", _duration(v.duration, shape)),
                 ("status", v.status),
                 ("file_format", v.file_format),
-                ("file_url", f"{origin}{MEDIA_PREFIX}/voicemails/{v.call_voicemail_id}.wav"),
+                ("file_url", self.audio_url("voicemails", v.call_voicemail_id, origin, shape)),
             ],
         )
 
-    def recording_xml(self, r: RecordingRec, origin: str) -> str:
+    def recording_xml(
+        self,
+        r: RecordingRec,
+        origin: str,
+        shape: frozenset[str] = frozenset(),
+        call_hash: str | None = None,
+    ) -> str:
         d, t = self._date_time(r.ts)
         return record(
             "recording_details",
             {"recording_hash": r.recording_hash},
             [
                 ("call_recording_id", r.call_recording_id),
-                ("call_hash", r.call_hash),
+                ("call_hash", r.call_hash if call_hash is None else call_hash),
                 ("date", d),
                 ("time", t),
                 ("source", r.source),
                 ("destination", r.destination),
-                ("duration", r.duration),
+                ("duration", _duration(r.duration, shape)),
                 ("status", r.status),
                 ("file_format", r.file_format),
-                ("file_url", f"{origin}{MEDIA_PREFIX}/recordings/{r.call_recording_id}.wav"),
+                ("file_url", self.audio_url("recordings", r.call_recording_id, origin, shape)),
             ],
         )
 
@@ -685,8 +764,9 @@ class VoiceMeUpSimulator(HostedSimulator):
             "metadata", ("yes", "only", "all", "no"), "internal_error-invalid_argument"
         )
         p.enum("use_archive", ("0", "1"), "internal_error-invalid_argument")
+        # The real engine takes date_from alone (to today); date_to alone it does not.
         has_from, has_to = p.get("date_from") is not None, p.get("date_to") is not None
-        if has_from != has_to or (not has_from and unique_id is None):
+        if (has_to and not has_from) or (not has_from and unique_id is None):
             p.fail("required_parameter_not_found")
         p.raise_if_failed()
         rows = self.state.select_calls(
@@ -698,8 +778,14 @@ class VoiceMeUpSimulator(HostedSimulator):
             limit=limit,
             metadata_only=metadata == "only",
         )
-        call_xml = self.call_xml
-        return "<calls>" + "".join([call_xml(c) for c in rows]) + "</calls>"
+        with_meta = metadata in ("yes", "all", "only")
+        if req.shape & {"records_public", "durations_hms"}:
+            shape = req.shape
+            items = [self.call_xml_public(c, shape, with_meta) for c in rows]
+        else:
+            call_xml = self.call_xml
+            items = [call_xml(c, with_meta) for c in rows]
+        return "<calls>" + "".join(items) + "</calls>"
 
     def _get_voicemails(self, req: Req) -> str:
         p = req.p
@@ -725,7 +811,7 @@ class VoiceMeUpSimulator(HostedSimulator):
         page = items[offset : offset + limit]
         return (
             "<voicemails>"
-            + "".join(self.voicemail_xml(v, req.origin) for v in page)
+            + "".join(self.voicemail_xml(v, req.origin, req.shape) for v in page)
             + "</voicemails>"
         )
 
@@ -771,6 +857,9 @@ class VoiceMeUpSimulator(HostedSimulator):
             p.fail("recording_hash_invalid")
         p.raise_if_failed()
         out = []
+        # Where calls are served as the real engine's (records_public), their unique_id is the
+        # hash a recording names.
+        call_ids = self.state.call_ids_by_hash() if "records_public" in req.shape else {}
         for r in self.state.list_recordings():
             if r.status not in statuses:
                 continue
@@ -780,7 +869,8 @@ class VoiceMeUpSimulator(HostedSimulator):
                 continue
             if rec_hash is not None and r.recording_hash != rec_hash:
                 continue
-            out.append(self.recording_xml(r, req.origin))
+            linked = call_ids.get(r.call_hash) if call_ids else None
+            out.append(self.recording_xml(r, req.origin, req.shape, linked))
         return "<recordings>" + "".join(out) + "</recordings>"
 
     def _delete_recordings(self, req: Req) -> str:
@@ -1291,13 +1381,26 @@ class VoiceMeUpSimulator(HostedSimulator):
         )
         self.host.request_log.append(entry)
         fault = self.host.faults.take("media")
-        kind = request.match_info["kind"]
-        media_id = int(request.match_info["media_id"])
         range_header = request.headers.get("Range")
+        script = request.match_info.get("script")
+        if script is None:
+            kind, media_id = request.match_info["kind"], int(request.match_info["media_id"])
+        else:  # voicemail_file.php?id=N&format=wav: the file is named by the query
+            kind = "voicemails" if script == "voicemail" else "recordings"
+            raw_id = params.get("id", "")
+            media_id = int(raw_id) if raw_id.isascii() and raw_id.isdigit() else -1
+
+        def answer() -> Answer:
+            if media_id < 0:
+                shape = self.shape_for(params)
+                missing = EngineFailure("required_parameter_not_found")
+                return self._failure(missing, "en", shape)
+            return self.media_answer(params, kind, media_id, range_header)
+
         return await deliver(
             request,
             fault,
-            lambda: self.media_answer(params, kind, media_id, range_header),
+            answer,
             self,
             entry,
             failure_status=self.host.failure_http_status,
@@ -1321,7 +1424,7 @@ class VoiceMeUpSimulator(HostedSimulator):
                         raise EngineFailure("call_recording_id_invalid", status=404)
                     duration = rec.duration
         except EngineFailure as failure:
-            return self._failure(failure, language)
+            return self._failure(failure, language, self.shape_for(query))
         body = wav_bytes(kind, media_id, duration)
         headers = {"Accept-Ranges": "bytes"}
         span = _parse_range(range_header, len(body))
@@ -1372,6 +1475,12 @@ class VoiceMeUpSimulator(HostedSimulator):
                 )
             else:
                 state.add_call()
+
+
+def _duration(seconds: int, shape: frozenset[str]) -> str:
+    if "durations_hms" in shape:
+        return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+    return str(seconds)
 
 
 def _parse_range(header: str | None, size: int) -> tuple[int, int] | str | None:

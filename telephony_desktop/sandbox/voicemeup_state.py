@@ -362,6 +362,11 @@ class VoiceMeUpState:
             )
             return rec_id
 
+    def call_ids_by_hash(self) -> dict[str, str]:
+        """``call_hash`` -> ``unique_id`` of every call that has a hash (the recordings' link)."""
+        with self.lock:
+            return {c.call_hash: c.unique_id for c in self.calls if c.call_hash}
+
     def list_recordings(self) -> list[RecordingRec]:
         """Newest first (deleted ones included; the engine filters by status)."""
         with self.lock:

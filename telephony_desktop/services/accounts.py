@@ -34,6 +34,7 @@ async def read_credentials(
     the loop. A missing required secret raises ``SecretMissing``; optional ones are skipped, but
     at least one must be there."""
     spec = account.spec
+    unneeded = spec.unneeded(account.settings)
     found: dict[str, str] = {}
     missing: SecretMissing | None = None
     for field in spec.secret_fields:
@@ -44,6 +45,8 @@ async def read_credentials(
         try:
             found[field] = str(await secrets.aget(account.name, field))
         except SecretMissing as exc:
+            if field in unneeded:
+                continue
             if field not in spec.optional_secrets:
                 raise
             missing = missing or exc
@@ -68,7 +71,7 @@ def build_client(
         return TeleCMIClient(
             appid=account.account_id,
             secret=creds["secret"],
-            region=str(settings.get("endpoint", "global")),
+            region=str(settings.get("endpoint", "auto")),
             base_url=account.base_url,
             language=language,
         )
@@ -84,6 +87,7 @@ def build_client(
             api_key=creds.get("api_key") or None,
             allow_insecure_http=account.allow_insecure_http,
             language=language,
+            method=str(settings.get("method", "")) or None,
         )
     if provider == "truecnam":
         from telephony_desktop.providers.truecnam.client import TrueCnamClient
@@ -100,8 +104,9 @@ def build_client(
         return VerbaClient(
             base_url=account.base_url or "",
             login=str(settings.get("username", "")),
-            password=creds["password"],
+            password=creds.get("password", ""),
             api_key=creds["api_key"],
+            auth=str(settings.get("auth", "")) or "basic",
             language=language,
         )
     raise AssertionError(f"no adapter for {provider}")  # Account refuses unknown providers

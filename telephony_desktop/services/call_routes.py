@@ -195,12 +195,14 @@ def prepare_routed_call(
             "Enter the PBX context (outgoing route) of your extension, e.g. main_routing.",
             "Entrez le contexte (route sortante) de votre poste, p. ex. main_routing.",
         )
+        # A PBX caller ID set on the account (digits, or a word such as "masking") wins.
+        pbx_caller_id = str(route.account.settings.get("pbx_caller_id", "")).strip()
         params = {
             "caller": caller,
             "callee": pbx_dial_string(destination, region),
             "context": context,
             "trunk_name": values.get("trunk_name", "").strip(),
-            "caller_id": callerid.lstrip("+") if callerid else caller,
+            "caller_id": pbx_caller_id or (callerid.lstrip("+") if callerid else caller),
         }
     else:  # pragma: no cover - call_routes only lists the three
         raise AssertionError(provider)

@@ -14,10 +14,10 @@ from pathlib import Path
 from typing import Final
 
 from telephony_desktop.domain.errors import InputError, NotFound, TelephonyError
-from telephony_desktop.domain.models import WriteResult
+from telephony_desktop.domain.models import Call, Recording, WriteResult
 from telephony_desktop.services.freshness import Fresh, refreshed_or_cached
 from telephony_desktop.services.session import AccountSession
-from telephony_desktop.store import media
+from telephony_desktop.store import calls, media
 from telephony_desktop.store.audio import write_atomic
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,12 @@ class RecordingService:
 
     async def get(self, recording_id: str) -> media.CachedRecording | None:
         return await self._s.db.run(media.get_recording, recording_id)
+
+    async def call_of(self, recording: Recording) -> Call | None:
+        """The cached call a recording was made on (by its ``call_hash``), if synced."""
+        if not recording.call_hash:
+            return None
+        return await self._s.db.run(calls.call_for_hash, recording.call_hash)
 
     async def audio_file(self, recording_id: str) -> Path:
         """The recording's audio on disk, downloading it the first time only."""

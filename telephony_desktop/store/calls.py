@@ -426,6 +426,17 @@ def get_call(conn: sqlite3.Connection, unique_id: str) -> Call | None:
     return None if row is None else call_from_row(row)
 
 
+def call_for_hash(conn: sqlite3.Connection, call_hash: str) -> Call | None:
+    """The call a recording names by its ``call_hash``. Records as a public client saw them carry
+    no ``call_hash``, and their ``unique_id`` is the hash, so that key is tried first (and is the
+    table's primary key); the ``call_hash`` column after."""
+    call = get_call(conn, call_hash)
+    if call is not None:
+        return call
+    row = conn.execute(_SELECT + " WHERE call_hash = ? LIMIT 1", (call_hash,)).fetchone()
+    return None if row is None else call_from_row(row)
+
+
 def newest_call(conn: sqlite3.Connection) -> Call | None:
     """The cached call with the latest ``started_at`` (calls with no time are ignored)."""
     row = conn.execute(

@@ -81,10 +81,18 @@ class ProviderSpec:
     # What its accounts are for: "history" (the main account), "call" (a dialer route),
     # "caller_name" (TrueCLID on every call), "recordings" (Verba lookups).
     capabilities: tuple[str, ...] = ()
+    # Fields a sign-in mode (the ``auth`` setting's value) does without: Verba's API-key-only
+    # access needs no login or password.
+    unneeded_by_mode: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
     @property
     def takes_account_id(self) -> bool:
         return self.account_id_pattern is not None
+
+    def unneeded(self, settings: Mapping[str, object]) -> frozenset[str]:
+        """The secret and setting fields the account's sign-in mode does without."""
+        mode = str(settings.get("auth", "")).strip().lower()
+        return frozenset(f for m, fields in self.unneeded_by_mode if m == mode for f in fields)
 
 
 # The five providers. Setting values are checked by ``_SETTING_RULES`` below.
@@ -109,7 +117,8 @@ PROVIDERS: Final[dict[str, ProviderSpec]] = {
         account_id_pattern=r"\d{1,15}",
         account_id_rule_en="A TeleCMI app ID is a number, e.g. 2222226.",
         account_id_rule_fr="Un identifiant d'application TeleCMI est un nombre, p. ex. 2222226.",
-        # agent_number: the user's own phone, rung first; endpoint: "global" or "india"
+        # agent_number: the user's own phone, rung first; endpoint: "auto" (India for +91
+        # numbers, as the official SDKs choose), "global" or "india"
         setting_fields=("agent_number", "endpoint"),
         available=True,
         capabilities=("call",),
@@ -121,8 +130,19 @@ PROVIDERS: Final[dict[str, ProviderSpec]] = {
         secret_fields=("api_key", "password"),
         optional_secrets=("api_key", "password"),
         # caller: the user's extension (first leg); context: its outgoing route; trunk_name for a
-        # caller that is an outside number; timeout / call_limit in seconds.
-        setting_fields=("username", "caller", "context", "trunk_name", "timeout", "call_limit"),
+        # caller that is an outside number; timeout / call_limit in seconds; pbx_caller_id: a
+        # caller ID word the PBX reads (``masking``) or digits, sent instead of the caller ID;
+        # method: PUT or POST to pin (else PUT, then POST if the PBX answers 405).
+        setting_fields=(
+            "username",
+            "caller",
+            "context",
+            "trunk_name",
+            "timeout",
+            "call_limit",
+            "pbx_caller_id",
+            "method",
+        ),
         required_settings=("caller", "context"),
         base_url_required=True,
         available=True,
@@ -141,8 +161,11 @@ PROVIDERS: Final[dict[str, ProviderSpec]] = {
         name="verba",
         label="Verba",
         secret_fields=("api_key", "password"),
-        setting_fields=("username",),
+        # auth: "basic" (HTTP Basic sign-in, the default), "query" (userName and password in
+        # the query) or "api_key" (a key that needs no sign-in).
+        setting_fields=("username", "auth"),
         required_settings=("username",),
+        unneeded_by_mode=(("api_key", ("username", "password")),),
         base_url_required=True,
         available=True,
         capabilities=("recordings",),
@@ -465,7 +488,7 @@ def _check_settings(settings: object, spec: ProviderSpec, account: str) -> dict[
         if rule is not None:
             clean[key] = rule(value, f"settings.{key}")
     for key in spec.required_settings:
-        if clean.get(key) in (None, ""):
+        if key not in spec.unneeded(clean) and clean.get(key) in (None, ""):
             raise _bad(
                 f"settings.{key}",
                 f"A {spec.label} account needs the setting {key}.",
@@ -521,12 +544,15 @@ def _plain_text(max_len: int, pattern: str = r"[^\x00-\x1f\x7f]*") -> Callable[.
 _NUMBER_SETTINGS: Final[dict[str, tuple[str, ...]]] = {"telecmi": ("agent_number",)}
 
 _SETTING_RULES: Final[dict[tuple[str, str], Callable[[SettingValue, str], SettingValue]]] = {
-    ("telecmi", "endpoint"): _one_of("global", "india"),
+    ("telecmi", "endpoint"): _one_of("auto", "global", "india"),
     ("simotel", "caller"): _plain_text(32, r"\+?[0-9*#]*"),
     ("simotel", "context"): _plain_text(64, r"[A-Za-z0-9_.-]*"),
     ("simotel", "trunk_name"): _plain_text(64, r"[A-Za-z0-9_.-]*"),
     ("simotel", "timeout"): _whole(1, 300),
     ("simotel", "call_limit"): _whole(1, 86400),
+    ("simotel", "pbx_caller_id"): _plain_text(32, r"[A-Za-z0-9_.*#+-]*"),
+    ("simotel", "method"): _one_of("put", "post"),
+    ("verba", "auth"): _one_of("basic", "query", "api_key"),
 }
 
 

@@ -191,7 +191,7 @@ def test_request_types(server: SandboxServer, client: httpx.Client) -> None:
         ({"unique_id": "f" * 32}, ["unique_id_invalid"]),
         ({"unique_id": "short"}, ["unique_id_invalid"]),
         ({}, ["required_parameter_not_found"]),
-        ({"date_from": "2025-01-01"}, ["required_parameter_not_found"]),
+        ({"date_to": "2025-01-01"}, ["required_parameter_not_found"]),
         (
             {**WINDOW, "direction": "up", "result_limit": "5000"},
             ["direction_invalid", "result_limit_invalid"],
@@ -202,6 +202,14 @@ def test_get_calls_validation(
     server: SandboxServer, client: httpx.Client, params: dict[str, str], codes: list[str]
 ) -> None:
     assert failed(engine(client, server, "get_calls", **params)) == codes
+
+
+def test_get_calls_takes_date_from_alone(server: SandboxServer, client: httpx.Client) -> None:
+    """The real engine answers ``date_from`` without ``date_to`` (calls up to today)."""
+    root = parse(engine(client, server, "get_calls", date_from="2025-02-20", result_limit="1000"))
+    assert status(root) == "success"
+    days = {d.text for d in root.iter("date")}
+    assert days and min(d for d in days if d) >= "2025-02-20"
 
 
 # --- call history --------------------------------------------------------------------------
@@ -577,7 +585,10 @@ def test_call_dispatch_appears_in_history(server: SandboxServer, client: httpx.C
     assert dispatch is not None and dispatch.findtext("status") == "dispatched"
     call_hash = dispatch.get("call_hash") or ""
     assert len(call_hash) == 32
-    newer = calls_of(ok(engine(client, server, "get_calls", unique_id=cursor)))
+    # meta_data comes back only when asked (the engine's default is metadata=no).
+    plain = calls_of(ok(engine(client, server, "get_calls", unique_id=cursor)))
+    assert len(plain) == 1 and plain[0].findtext("meta_data") is None
+    newer = calls_of(ok(engine(client, server, "get_calls", unique_id=cursor, metadata="yes")))
     assert len(newer) == 1
     call = newer[0]
     assert call.findtext("call_hash") == call_hash

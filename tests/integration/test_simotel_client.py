@@ -319,11 +319,21 @@ async def test_404_without_body(server: SandboxServer, client: SimotelClient) ->
     assert seen(server, ORIGINATE) == 1
 
 
-async def test_405(server: SandboxServer, client: SimotelClient) -> None:
+async def test_405_to_both_methods(server: SandboxServer, client: SimotelClient) -> None:
+    """A PBX that refuses PUT and POST alike ran nothing: one try of each, then the refusal."""
     server.faults.add(PING, "http_error", status=405, code="method_not_allowed")
     with pytest.raises(UnsupportedRequest) as info:
         await client.ping()
-    assert info.value.status == 405 and seen(server, PING) == 1
+    assert info.value.status == 405 and seen(server, PING) == 2
+    assert [e.method for e in server.request_log.of_type(PING)] == ["PUT", "POST"]
+
+
+async def test_405_with_a_pinned_method_is_not_tried_again(server: SandboxServer) -> None:
+    server.faults.add(PING, "http_error", status=405, code="method_not_allowed")
+    async with make(server, method="put") as pinned:
+        with pytest.raises(UnsupportedRequest):
+            await pinned.ping()
+    assert seen(server, PING) == 1
 
 
 async def test_415(server: SandboxServer, client: SimotelClient) -> None:

@@ -58,7 +58,6 @@ def test_json_error_answer() -> None:
     "body",
     [
         b'{"status": "ok", "err',
-        b'{"err": "0", "error_msg": ""}',
         b'{"status": {"nested": 1}}',
         b'{"status": ""}',
         b'{"status": "ok", "err": {"x": 1}}',
@@ -72,6 +71,31 @@ def test_json_without_a_usable_status_is_malformed(body: bytes) -> None:
     with pytest.raises(MalformedResponse) as info:
         parse.parse_call_start(body, "application/json")
     assert info.value.provider == "TrueCNAM"
+
+
+@pytest.mark.parametrize(
+    ("body", "ok", "err", "message"),
+    [
+        (b'{"err": "0", "error_msg": "", "queries_per_minute_remaining": 59}', True, "0", ""),
+        (b'{"err": 0, "error_msg": null}', True, "0", ""),
+        (
+            b'{"err": "3", "error_msg": "Invalid called number"}',
+            False,
+            "3",
+            "Invalid called number",
+        ),
+        (b"<response><err>0</err><error_msg/></response>", True, "0", ""),
+        (b'<response err="7" error_msg="Bad password"/>', False, "7", "Bad password"),
+    ],
+)
+def test_an_answer_without_status_is_read_from_err(
+    body: bytes, ok: bool, err: str, message: str
+) -> None:
+    """Real extended answers may carry no ``status``: ``err`` "0" is success, another number a
+    refusal with ``error_msg`` (docs/providers/truecnam.md)."""
+    result = parse.parse_call_start(body)
+    assert (result.ok, result.err, result.error_msg) == (ok, err, message)
+    assert result.status == ("ok" if ok else "error")
 
 
 # --- XML ---------------------------------------------------------------------------------
@@ -105,7 +129,6 @@ def test_xml_error_and_extra_fields() -> None:
 @pytest.mark.parametrize(
     "body",
     [
-        b"<response><err>0</err></response>",
         b"<response><status>ok</status>",
         b"<br />\n<b>Warning</b>: mysqli_connect() failed<br />",
         b"<!DOCTYPE html><html><body><h1>502 Bad Gateway</h1></body></html>",

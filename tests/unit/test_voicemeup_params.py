@@ -54,18 +54,32 @@ def test_get_calls_window_and_cursor() -> None:
     assert params.get_calls(date_from=date(2026, 8, 24), date_to="2026-11-22") == {
         "date_from": "2026-08-24",
         "date_to": "2026-11-22",
+        "metadata": "yes",
         "result_limit": "1000",
     }
     assert params.get_calls(unique_id="a" * 32, result_offset=2000, direction="inbound") == {
         "unique_id": "a" * 32,
         "direction": "inbound",
+        "metadata": "yes",
         "result_limit": "1000",
         "result_offset": "2000",
     }
 
 
+def test_get_calls_takes_a_start_date_alone_and_asks_for_meta_data() -> None:
+    """The real engine answers ``date_from`` alone, and sends ``meta_data`` only when asked."""
+    assert params.get_calls(date_from="2026-01-01", metadata="no") == {
+        "date_from": "2026-01-01",
+        "metadata": "no",
+        "result_limit": "1000",
+    }
+    with pytest.raises(InputError) as info:
+        params.get_calls(date_from="2026-01-01", metadata="maybe")
+    assert info.value.field == "metadata"
+
+
 BAD: list[tuple[Callable[[], object], str]] = [
-    (lambda: params.get_calls(date_from="2026-01-01"), "date_to"),
+    (lambda: params.get_calls(date_to="2026-01-01"), "date_from"),
     (lambda: params.get_calls(date_from="2026-13-01", date_to="2026-12-01"), "date_from"),
     (lambda: params.get_calls(date_from="2026-02-01", date_to="2026-01-01"), "date_from"),
     (lambda: params.get_calls(unique_id="short"), "unique_id"),

@@ -24,6 +24,9 @@ PROVIDER: Final = errors.PROVIDER  # the display name in sentences
 PROVIDER_KEY: Final = "simotel"  # PlacedCall.provider
 ORIGINATE_PATH: Final = "/call/originate/act"
 PING_PATH: Final = "/setting/ping/act"
+# The vendor page and the older official connector send PUT; the current v4 pages and connector
+# send POST. A PBX answers 405 to the method it does not take (and runs nothing).
+METHODS: Final = ("PUT", "POST")
 
 
 class SimotelClient:
@@ -41,7 +44,10 @@ class SimotelClient:
         retry: http.RetryPolicy | None = None,
         language: str = "en",
         deadline_s: float = http.DEFAULT_DEADLINE_S,
+        method: str | None = None,
     ) -> None:
+        """``method``: PUT or POST to always use; None starts with PUT and switches to POST (for
+        good, for this client) when the PBX answers 405."""
         username = (username or "").strip() or None
         password = password or None
         api_key = (api_key or "").strip() or None
@@ -86,6 +92,15 @@ class SimotelClient:
         self._owns_client = client is None
         self._retry = retry or http.RetryPolicy()
         self._deadline_s = deadline_s
+        pinned = (method or "").strip().upper()
+        if pinned and pinned not in METHODS:
+            raise InputError(
+                f"The Simotel request method must be PUT or POST, not {method!r}.",
+                f"La méthode des requêtes Simotel doit être PUT ou POST, pas {method!r}.",
+                field="method",
+            )
+        self.method = pinned or METHODS[0]
+        self._method_pinned = bool(pinned)
 
     def __repr__(self) -> str:  # never the password or the key
         return f"SimotelClient(api_root={self.api_root!r}, username={self.username!r})"
@@ -102,11 +117,25 @@ class SimotelClient:
 
     # --- plumbing --------------------------------------------------------------------------
 
-    async def _put(self, path: str, body: dict[str, str]) -> http.Reply:
+    async def _act(self, path: str, body: dict[str, str]) -> http.Reply:
+        """One request in the method this PBX takes. A 405 means the PBX ran nothing, so the
+        other method is tried once, and kept for this account's later requests when it works;
+        no other answer is ever followed by a second request."""
+        reply = await self._send(self.method, path, body)
+        if reply.status != 405 or self._method_pinned:
+            return reply
+        other = METHODS[1] if self.method == METHODS[0] else METHODS[0]
+        log.info("simotel: %s refused with 405; trying %s", self.method, other)
+        retried = await self._send(other, path, body)
+        if retried.status != 405:
+            self.method = other
+        return retried
+
+    async def _send(self, method: str, path: str, body: dict[str, str]) -> http.Reply:
         try:
             return await http.send(
                 self._client,
-                "PUT",
+                method,
                 self.api_root + path,
                 provider=PROVIDER,
                 json=body,
@@ -150,7 +179,7 @@ class SimotelClient:
             call_limit_s=call_limit_s,
         )
         try:
-            reply = await self._put(ORIGINATE_PATH, request.body())
+            reply = await self._act(ORIGINATE_PATH, request.body())
             env = parse.check(
                 reply.status,
                 reply.body,
@@ -182,10 +211,11 @@ class SimotelClient:
     # --- connectivity ------------------------------------------------------------------------
 
     async def ping(self) -> None:
-        """``PUT /api/v4/setting/ping/act``; returns when the PBX answers ``success: 1``."""
+        """``PUT`` (or ``POST``) ``/api/v4/setting/ping/act``; returns when the PBX answers
+        ``success: 1``."""
 
         async def attempt() -> None:
-            reply = await self._put(PING_PATH, {})
+            reply = await self._act(PING_PATH, {})
             env = parse.check(
                 reply.status,
                 reply.body,

@@ -16,6 +16,9 @@ from telephony_desktop.domain.simotel import OriginateRequest
 from telephony_desktop.providers import http
 
 API_PREFIX: Final = "/api/v4"
+# A base that already names its API version (``https://panel.example/api/v4.1/``, as hosted PBXs
+# publish it) is used as given.
+_VERSIONED: Final = re.compile(r"/api/v\d+(?:\.\d+)*$", re.IGNORECASE)
 TIMEOUT_RANGE: Final = (1, 300)
 CALL_LIMIT_RANGE: Final = (1, 86_400)
 # A caller with more digits than this (or starting with + or 0) is a telecom number: the vendor
@@ -25,6 +28,9 @@ MAX_EXTENSION_DIGITS: Final = 6
 _SEPARATORS = str.maketrans("", "", " -().\u00a0\t")
 _NUMBER = re.compile(r"^\+?[0-9*#]{1,32}$")
 _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,80}$")
+# A caller ID the PBX reads as a word rather than a number: the vendor's own number-masking
+# scenario sends ``"caller_id": "masking"``.
+_CALLER_ID_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,31}$")
 
 _LABELS: Final = {
     "caller": (
@@ -53,8 +59,9 @@ def is_loopback_host(host: str | None) -> bool:
 def api_root(base_url: str, *, allow_insecure_http: bool) -> str:
     """``scheme://host[:port][/prefix]/api/v4`` from what the user typed.
 
-    A trailing slash and a base already ending in ``/api/v4`` (or ``/api``) are tolerated. Plain
-    http is refused unless ``allow_insecure_http`` or the host is loopback.
+    A trailing slash is tolerated; a base already ending in an API version (``/api/v4``,
+    ``/api/v4.1``) is used as given, and one ending in ``/api`` gets ``/v4``. Plain http is
+    refused unless ``allow_insecure_http`` or the host is loopback.
     """
     raw = (base_url or "").strip()
     if not raw:
@@ -107,11 +114,13 @@ def api_root(base_url: str, *, allow_insecure_http: bool) -> str:
             field="base_url",
         )
     path = parts.path.rstrip("/")
-    for suffix in (API_PREFIX, "/api"):
-        if path.lower().endswith(suffix):
-            path = path[: -len(suffix)]
-            break
-    return f"{scheme}://{parts.netloc}{path.rstrip('/')}{API_PREFIX}"
+    if path.lower().endswith(API_PREFIX):
+        path = path[: -len(API_PREFIX)]
+    elif _VERSIONED.search(path):
+        return f"{scheme}://{parts.netloc}{path}"
+    if path.lower().endswith("/api"):
+        path = path[: -len("/api")]
+    return f"{scheme}://{parts.netloc}{path}{API_PREFIX}"
 
 
 def _label(field: str) -> tuple[str, str]:
@@ -134,6 +143,14 @@ def number(value: object, field: str) -> str:
             field=field,
         )
     return cleaned
+
+
+def caller_id_text(value: object) -> str:
+    """A number (as :func:`number`), or a word the PBX understands such as ``masking``."""
+    text = value.strip() if isinstance(value, str) else ""
+    if _CALLER_ID_WORD.match(text):
+        return text
+    return number(value, "caller_id")
 
 
 def name(value: object, field: str, *, required: bool) -> str:
@@ -191,7 +208,7 @@ def originate_request(
         caller=number(caller, "caller"),
         callee=number(callee, "callee"),
         context=name(context, "context", required=True),
-        caller_id=number(caller_id, "caller_id"),
+        caller_id=caller_id_text(caller_id),
         trunk_name=name(trunk_name, "trunk_name", required=False),
         timeout_s=seconds(timeout_s, "timeout_s", *TIMEOUT_RANGE),
         call_limit_s=seconds(call_limit_s, "call_limit_s", *CALL_LIMIT_RANGE),

@@ -37,6 +37,10 @@ MAKE_CALL_PATHS: Final = {
     "global": "/v2/global_pcmo_make_call",
     "india": "/v2/ind_pcmo_make_call",
 }
+# "auto": by the numbers, as the official SDKs choose (Node: the number rung, ``to``; Python: the
+# caller ID, ``from``): India when either is an Indian (+91) number, else global.
+REGIONS: Final = ("auto", *MAKE_CALL_PATHS)
+INDIA_PREFIX: Final = "+91"
 CDR_PATH: Final = "/v1/piopiy/requestid_cdr"
 # test_connection asks for the legs of a request id that cannot exist: TeleCMI checks the app ID
 # and secret first (420), and any other well-formed answer means they were accepted.
@@ -67,7 +71,7 @@ class TeleCMIClient:
         *,
         appid: str,
         secret: str,
-        region: str = "global",
+        region: str = "auto",
         base_url: str | None = None,
         client: httpx.AsyncClient | None = None,
         retry: http.RetryPolicy = _DEFAULT_RETRY,
@@ -75,11 +79,11 @@ class TeleCMIClient:
         deadline_s: float = http.DEFAULT_DEADLINE_S,
     ) -> None:
         http.register_secret(secret)
-        if region not in MAKE_CALL_PATHS:
+        if region not in REGIONS:
             raise _input(
                 "region",
-                f"Unknown TeleCMI region {region!r}: use global or india.",
-                f"Région TeleCMI inconnue {region!r} : utilisez global ou india.",
+                f"Unknown TeleCMI region {region!r}: use auto, global or india.",
+                f"Région TeleCMI inconnue {region!r} : utilisez auto, global ou india.",
             )
         if base_url is not None:
             parts = urlsplit(base_url)
@@ -168,10 +172,18 @@ class TeleCMIClient:
             )
         return value
 
+    def region_for(self, agent_number: str, caller_id: str) -> str:
+        """The endpoint a call goes to: the account's pinned one, else by the numbers."""
+        if self.region != "auto":
+            return self.region
+        indian = any(n.strip().startswith(INDIA_PREFIX) for n in (agent_number, caller_id))
+        return "india" if indian else "global"
+
     @staticmethod
-    def _extra(extra_params: Mapping[str, str] | None) -> dict[str, str] | None:
+    def _extra(extra_params: Mapping[str, str] | None) -> dict[str, str]:
+        """Custom parameters, always an object (``{}`` when none), as both official SDKs send."""
         if extra_params is None:
-            return None
+            return {}
         if not isinstance(extra_params, Mapping) or not all(
             isinstance(k, str) and k and isinstance(v, str) for k, v in extra_params.items()
         ):
@@ -203,9 +215,7 @@ class TeleCMIClient:
             "ring_timeout_s", ring_timeout_s, "ring time", "Le délai de sonnerie"
         )
         extra = self._extra(extra_params)
-        body: dict[str, Any] = {**credentials, "from": caller, "to": to}
-        if extra is not None:
-            body["extra_params"] = extra
+        body: dict[str, Any] = {**credentials, "from": caller, "to": to, "extra_params": extra}
         body["pcmo"] = [
             {
                 "action": "bridge",
@@ -244,7 +254,7 @@ class TeleCMIClient:
             ring_timeout_s=ring_timeout_s,
             extra_params=extra_params,
         )
-        url = self.rest_origin + MAKE_CALL_PATHS[self.region]
+        url = self.rest_origin + MAKE_CALL_PATHS[self.region_for(agent_number, caller_id)]
         try:
             reply = await self._post(url, body)
             doc = parse.check(reply.status, reply.body, reply.headers, placing=True)

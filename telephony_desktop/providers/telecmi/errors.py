@@ -25,6 +25,18 @@ AUTH_FAILED: Final = 420
 MISSING_PROPERTY: Final = 422
 PROPERTY_REQUIRED: Final = 502
 DOCUMENTED: Final = frozenset({AUTH_FAILED, MISSING_PROPERTY, PROPERTY_REQUIRED})
+# TeleCMI's other endpoints document bad credentials as 404 or 407, and its v2 endpoints answer
+# {"error": true, "code": 404, "msg": "Authentication Failed"}, with HTTP 200 at times
+# (docs/providers/telecmi.md): any refusal but a missing property whose message speaks of
+# authentication is an authentication error.
+_AUTH_WORDS: Final = re.compile(r"auth|app ?id|secret|credential", re.IGNORECASE)
+
+
+def is_auth_failure(code: int, message: str) -> bool:
+    if code == AUTH_FAILED:
+        return True
+    return code not in (MISSING_PROPERTY, PROPERTY_REQUIRED) and bool(_AUTH_WORDS.search(message))
+
 
 # Every property name a TeleCMI request of ours can carry (to name the missing one if the body
 # mentions it).
@@ -74,7 +86,7 @@ def rejection(
     said_en = f' TeleCMI said: "{text}".' if text else ""
     said_fr = f" TeleCMI a répondu : « {text} »." if text else ""
     kwargs = {"provider": PROVIDER, "code": str(code), "status": status}
-    if code == AUTH_FAILED:
+    if is_auth_failure(code, text):
         return AuthenticationError(
             "TeleCMI refused the app ID or secret. Check both in Settings against your TeleCMI "
             "app and try again.",

@@ -47,16 +47,28 @@ def read_json(body: bytes) -> dict[str, Any] | None:
 
 
 def to_code(value: object) -> int | None:
-    """A status code given as a JSON number or text; None when absent or not a whole number."""
+    """A status code given as a JSON number or text (``200``, ``"200"``, TeleCMI's ``"cmi-200"``);
+    None when absent or not a whole number."""
     if isinstance(value, bool) or value is None:
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
+    if isinstance(value, str):
+        text = value.strip().lower().removeprefix("cmi-").removeprefix("cmi_")
+        if text.isascii() and text.isdigit():
+            return int(text)
     return None
+
+
+def flags_error(doc: Mapping[str, Any]) -> bool:
+    """``"error": true`` (or ``"true"``/``1``): TeleCMI's v2 endpoints mark a refusal so, with
+    HTTP 200 at times."""
+    value = doc.get("error")
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "yes")
+    return value is True or (isinstance(value, int) and not isinstance(value, bool) and value != 0)
 
 
 def _text(value: object) -> str:
@@ -81,12 +93,15 @@ def _payloads(doc: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def error_message(doc: Mapping[str, Any]) -> str:
-    """TeleCMI's error text, read like the official SDK: ``error`` or ``message``."""
+    """TeleCMI's error text, read like the official SDK (``error``, then ``message``), then the
+    ``msg`` its v2 bodies use. ``"error": true`` is a flag, not the text."""
     for part in _payloads(doc):
         for key in ("error", "message", "msg"):
             value = part.get(key)
             if isinstance(value, Mapping):
-                value = value.get("message") or value.get("error") or ""
+                value = value.get("message") or value.get("msg") or value.get("error") or ""
+            if isinstance(value, bool | int | float) and key == "error":
+                continue
             text = _text(value).strip()
             if text:
                 return text
@@ -148,9 +163,9 @@ def check(status: int, body: bytes, headers: Mapping[str, str], *, placing: bool
         raise malformed(f" (HTTP {status})", f" (HTTP {status})")
     if doc is None:
         raise malformed()
-    if body_code is not None and body_code != OK:
+    if (body_code is not None and body_code != OK) or flags_error(doc):
         raise rejection(
-            body_code,
+            body_code if body_code is not None and body_code != OK else status,
             status=status,
             message=error_message(doc),
             hints=_hints(doc),

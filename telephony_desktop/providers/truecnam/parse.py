@@ -3,10 +3,13 @@
 The format is sniffed from the body first (``{``/``[`` = JSON, ``<`` = XML) and otherwise taken
 from the Content-Type (``json``/``xml``), else CSV: PHP services often label JSON ``text/html``.
 
-- JSON: the object holding ``status`` (top level, or wrapped up to three levels deep, or the first
-  of a list); keys in any case; values as strings or numbers.
-- XML (through ``providers.xmlsafe``: no DTD, no entity): the element whose child is ``status``
-  (any root or wrapper name, any namespace), or an element carrying a ``status`` attribute.
+- JSON: the object holding ``status`` or ``err`` (top level, or wrapped up to three levels deep,
+  or the first of a list); keys in any case; values as strings or numbers.
+- XML (through ``providers.xmlsafe``: no DTD, no entity): the element whose child is ``status`` or
+  ``err`` (any root or wrapper name, any namespace), or an element carrying such an attribute.
+- An answer without ``status`` is read from ``err``, as real extended answers come
+  (``{"err": "0", "error_msg": "", "queries_per_minute_remaining": 59}``): ``0`` is ok, any other
+  number an error.
 - CSV: one line, fields in the documented order ``status, err, error_msg`` (``simple`` gives only
   ``status``); a header line naming the fields is accepted too. Extra columns go to ``extra``.
 
@@ -34,6 +37,7 @@ FIELDS: Final = ("status", "err", "error_msg")  # the documented CSV order
 FORMATS: Final = ("json", "xml", "csv")
 MAX_BODY_BYTES: Final = 1024 * 1024  # a call start answer is a few dozen bytes
 _MAX_DEPTH: Final = 3
+_KEY_FIELDS: Final = ("status", "err")  # either marks the answer's own object
 _BOMS: Final = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
@@ -109,6 +113,9 @@ def _text(value: object) -> str | None:
 
 def _result(fields: Mapping[str, str], extra: Mapping[str, str]) -> CallStartResult:
     status = fields.get("status", "").strip().lower()
+    err = fields.get("err", "").strip()
+    if not status and err:  # a real extended answer: err alone says it
+        status = "ok" if err.lstrip("0") == "" else "error"
     if not status:
         raise _unreadable("no status")
     return CallStartResult(
@@ -125,7 +132,7 @@ def _result(fields: Mapping[str, str], extra: Mapping[str, str]) -> CallStartRes
 def _find_object(value: object, depth: int = 0) -> dict[str, object] | None:
     if isinstance(value, dict):
         obj = {str(k): v for k, v in value.items()}
-        status = [v for k, v in obj.items() if k.strip().lower() == "status"]
+        status = [v for k, v in obj.items() if k.strip().lower() in _KEY_FIELDS]
         if status and _text(status[0]) is not None:
             return obj
         children = list(obj.values())
@@ -175,9 +182,9 @@ def _find_record(root: etree._Element) -> etree._Element | None:
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
-        if any(str(name).lower() == "status" for name in element.attrib):
+        if any(str(name).lower() in _KEY_FIELDS for name in element.attrib):
             return element
-        if _local(element) == "status" and len(element) == 0:
+        if _local(element) in _KEY_FIELDS and len(element) == 0:
             parent = element.getparent()
             return parent if parent is not None else element
     return None

@@ -1,9 +1,12 @@
 """Verba Recording System HTTP API client: async httpx, no Qt, no SQLite.
 
 Every request is ``GET {base_url}?action=...&apiKey=...&token=...``. The session token comes from
-``action=RequestToken`` with HTTP Basic (login:password); it lasts one hour, so it is cached and
-renewed after 55 minutes, and renewed once, transparently, when a call is refused for an
-authentication reason (the call is then repeated once). Concurrent callers share one renewal.
+``action=RequestToken`` with HTTP Basic (login:password), or (``auth="query"``) with the login and
+password as the ``userName`` and ``password`` parameters, which the vendor documents as the
+alternative; it lasts one hour, so it is cached and renewed after 55 minutes, and renewed once,
+transparently, when a call is refused for an authentication reason (the call is then repeated
+once). Concurrent callers share one renewal. An API key configured without "Requires
+Authentication" (``auth="api_key"``) needs no sign-in at all: requests carry the key alone.
 Everything here is a read: retried with backoff on transient failures. The API key, the password
 and every token are registered secrets (redacted from any text); the GetMedia address carries the
 token and is never shown.
@@ -12,6 +15,7 @@ token and is never shown.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -19,7 +23,14 @@ from typing import Final, TypeVar
 
 import httpx
 
-from telephony_desktop.domain.errors import AuthenticationError, InputError, MalformedResponse
+from telephony_desktop.domain.errors import (
+    AuthenticationError,
+    Conflict,
+    InputError,
+    InvalidRequest,
+    MalformedResponse,
+    NotFound,
+)
 from telephony_desktop.domain.verba import VerbaMedia, VerbaRecording
 from telephony_desktop.providers import http
 from telephony_desktop.providers.verba import errors, params, parse
@@ -29,6 +40,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 TOKEN_LIFETIME_S: Final = 3600.0
+# How the app signs in (the account's ``auth`` setting; docs/providers/verba.md).
+AUTH_MODES: Final = ("basic", "query", "api_key")
+# test_connection in api_key mode: a lookup that needs the key and nothing else. The key is
+# checked first; "no such call" (code 2) then means it was accepted.
+PROBE_EXTENSION: Final = "0"
 TOKEN_RENEW_AFTER_S: Final = 55 * 60.0
 MEDIA_MAX_BYTES: Final = 512 * 1024 * 1024
 MEDIA_DEADLINE_S: Final = 600.0
@@ -41,9 +57,10 @@ class VerbaClient:
         self,
         *,
         base_url: str,
-        login: str,
-        password: str,
+        login: str = "",
+        password: str = "",
         api_key: str,
+        auth: str = "basic",
         client: httpx.AsyncClient | None = None,
         retry: http.RetryPolicy = http.RetryPolicy(),  # noqa: B008 - frozen, shared safely
         language: str = "en",
@@ -57,15 +74,24 @@ class VerbaClient:
         if api_key:
             http.register_secret(api_key.strip())
         self.base_url = params.base_url(base_url)
-        self.login = params.required_text(
-            login, field="login", en="login", fr="L'identifiant de connexion"
-        )
-        if not password:
+        if auth not in AUTH_MODES:
             raise InputError(
-                "The Verba password is required.",
-                "Le mot de passe Verba est requis.",
-                field="password",
+                f"The Verba sign-in must be basic, query or api_key, not {auth!r}.",
+                f"La connexion Verba doit être basic, query ou api_key, pas {auth!r}.",
+                field="auth",
             )
+        self.auth = auth
+        self.login = login.strip()
+        if auth != "api_key":
+            self.login = params.required_text(
+                login, field="login", en="login", fr="L'identifiant de connexion"
+            )
+            if not password:
+                raise InputError(
+                    "The Verba password is required.",
+                    "Le mot de passe Verba est requis.",
+                    field="password",
+                )
         self._password = password
         self._api_key = params.required_text(api_key, field="api_key", en="API key", fr="La clé")
         self.language = language
@@ -80,7 +106,7 @@ class VerbaClient:
         self._token_lock = asyncio.Lock()
 
     def __repr__(self) -> str:  # never the password, the API key or the token
-        return f"VerbaClient(base_url={self.base_url!r}, login={self.login!r})"
+        return f"VerbaClient(base_url={self.base_url!r}, login={self.login!r}, auth={self.auth!r})"
 
     async def aclose(self) -> None:
         if self._owns_client:
@@ -142,7 +168,11 @@ class VerbaClient:
     async def _fetch_token_locked(self) -> str:
         """One RequestToken exchange (the caller holds the lock)."""
         self._token = None
-        reply = await self._send("RequestToken", {}, token=None, basic=True)
+        if self.auth == "query":
+            sign_in = {"userName": self.login, "password": self._password}
+            reply = await self._send("RequestToken", sign_in, token=None)
+        else:
+            reply = await self._send("RequestToken", {}, token=None, basic=True)
         self._check_status(reply)
         token = parse.parse_token(reply.body, status=reply.status)
         http.register_secret(token)
@@ -174,7 +204,13 @@ class VerbaClient:
         return await http.with_retry(self._ensure_token, policy=self._retry, what="Verba token")
 
     async def test_connection(self) -> None:
-        """A fresh RequestToken: raises the typed error if the address or credentials are wrong."""
+        """A fresh RequestToken (in api_key mode, a lookup that needs the key alone): raises the
+        typed error if the address or credentials are wrong."""
+        if self.auth == "api_key":
+            # The key was accepted when the lookup itself merely found nothing to give.
+            with contextlib.suppress(NotFound, Conflict, InvalidRequest):
+                await self.get_call_id(extension=PROBE_EXTENSION, status=("last",))
+            return
         await http.with_retry(self._fresh_token, policy=self._retry, what="Verba token")
 
     async def _call(
@@ -188,13 +224,15 @@ class VerbaClient:
     ) -> T:
         """An authenticated read, retried; one transparent token renewal on an auth refusal."""
 
-        async def once(token: str) -> T:
+        async def once(token: str | None) -> T:
             reply = await self._send(
                 action, query, token=token, max_bytes=max_bytes, deadline_s=deadline_s
             )
             return read(reply)
 
         async def attempt() -> T:
+            if self.auth == "api_key":
+                return await once(None)
             token = await self._ensure_token()
             try:
                 return await once(token)

@@ -7,6 +7,7 @@ in the sandbox together when a real answer is seen.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 DEFAULT_ENDPOINT: Final = "https://developer.voicemeup.com/xml_engine/xml_engine.php"
@@ -27,12 +28,24 @@ REQUEST_TYPES: Final = frozenset(
 
 # Envelope (compared after lower-casing)
 STATUS: Final = "status"
-FAILURE_STATUSES: Final = frozenset({"failed", "failure", "error", "fail"})
-SUCCESS_STATUSES: Final = frozenset({"success", "ok", "succeeded"})
+FAILURE_STATUSES: Final = frozenset({"failed", "failure", "error", "fail", "false"})
+SUCCESS_STATUSES: Final = frozenset({"success", "ok", "succeeded", "true"})
+NO_ERROR_CODES: Final = frozenset({"", "0", "none"})
 ERROR: Final = "error"
+ERRORS: Final = "errors"
 WARNING: Final = "warning"
 CODE: Final = "code"  # attribute or child of <error>/<warning>
-MESSAGE_CHILDREN: Final = ("description", "message", "text")  # else the element's own text
+# Where a code may stand, as an attribute or a child of <error>/<warning> (or, for the loose
+# ones, as an element of its own beside the message): the project's <error code="...">, and the
+# shapes public clients parse (``type``, ``<error_type>`` with ``<error_description>``).
+CODE_NAMES: Final = ("code", "type", "error_code", "error_type")
+MESSAGE_CHILDREN: Final = (
+    "description", "message", "text", "error_description", "error_message", "error_msg",
+)  # fmt: skip  # else the element's own text
+# Elements read as errors wherever they stand: <error>, a bare-text <errors>, and loose codes.
+ERROR_TAGS: Final = ("{*}error", "{*}errors", "{*}error_type", "{*}error_code")
+# An error code written as text: lower-case words joined by _ (and - in internal_error-*).
+CODE_LIKE: Final = re.compile(r"(?=[a-z0-9_-]*_)[a-z][a-z0-9]*(?:[_-][a-z0-9]+)+")
 UNKNOWN_CODE: Final = "unknown_error"  # a failure that names no code
 
 # Records: element name -> identifier names (attribute or child)

@@ -31,6 +31,7 @@ ADDRESS_TYPES: Final = (
 RECORDING_STATUSES: Final = ("unverified", "verified", "deleted")
 INVENTORY_TYPES: Final = ("local", "tollfree", "inum", "international")
 DIRECTIONS: Final = ("inbound", "outbound")
+METADATA_CHOICES: Final = ("yes", "only", "all", "no")
 ENDPOINT_TYPES: Final = ("number", "peer")
 LANGUAGES: Final = ("en", "fr")
 CURRENCIES: Final = ("CAD", "USD", "EUR")
@@ -74,6 +75,7 @@ _LABELS: Final[dict[str, tuple[str, str]]] = {
     "date_to": ("The end date", "La date de fin"),
     "unique_id": ("The last call's unique ID", "L'identifiant unique du dernier appel"),
     "direction": ("The call direction", "Le sens de l'appel"),
+    "metadata": ("The meta data choice", "Le choix des métadonnées"),
     "result_limit": ("Result limit", "La limite de résultats"),
     "result_offset": ("Result offset", "Le décalage des résultats"),
     "call_voicemail_id": ("The voicemail ID", "L'identifiant du message vocal"),
@@ -226,13 +228,16 @@ def _dial_number(field: str, value: str) -> str:
 
 
 def _dates(
-    date_from: date | str | None, date_to: date | str | None, *, together: bool
+    date_from: date | str | None, date_to: date | str | None, *, end_needs_start: bool
 ) -> dict[str, str]:
-    if together and (date_from is None) != (date_to is None):
+    # The vendor table asks for both dates together, but the real engine takes ``date_from``
+    # alone (a public client sends it so: docs/providers/voicemeup.md); an end alone is still
+    # refused, since what it would mean is not known.
+    if end_needs_start and date_from is None and date_to is not None:
         raise _bad(
-            "date_from" if date_from is None else "date_to",
-            "Give both a start date and an end date, or neither.",
-            "Donnez une date de début et une date de fin, ou ni l'une ni l'autre.",
+            "date_from",
+            "Give a start date with the end date.",
+            "Donnez une date de début avec la date de fin.",
         )
     out: dict[str, str] = {}
     start = _date("date_from", date_from) if date_from is not None else None
@@ -327,9 +332,12 @@ def get_calls(
     direction: str | None = None,
     result_limit: int = MAX_RESULTS,
     result_offset: int = 0,
+    metadata: str = "yes",
 ) -> dict[str, str]:
-    """A history page: by date window (both dates) or after a ``unique_id``, never both."""
-    out = _dates(date_from, date_to, together=True)
+    """A history page: by date window (``date_from``, with or without ``date_to``) or after a
+    ``unique_id``, never both. ``metadata`` defaults to ``yes``: the engine leaves out the
+    ``meta_data`` a call was dispatched with unless asked (its own default is ``no``)."""
+    out = _dates(date_from, date_to, end_needs_start=True)
     if unique_id is not None:
         if out:
             raise _bad(
@@ -354,6 +362,7 @@ def get_calls(
         )
     if direction is not None:
         out["direction"] = _choice("direction", direction, DIRECTIONS)
+    out["metadata"] = _choice("metadata", metadata, METADATA_CHOICES)
     out.update(_page(result_limit, result_offset))
     return out
 
@@ -367,7 +376,7 @@ def get_voicemails(
     voicemail_id: str | None = None,
 ) -> dict[str, str]:
     """A voicemail page; each date is optional on its own (vendor table)."""
-    out = _dates(date_from, date_to, together=False)
+    out = _dates(date_from, date_to, end_needs_start=False)
     out.update(_page(result_limit, result_offset))
     if voicemail_id is not None:
         out["call_voicemail_id"] = _id("call_voicemail_id", voicemail_id)

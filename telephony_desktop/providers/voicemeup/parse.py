@@ -37,7 +37,12 @@ from telephony_desktop.domain.models import (
 )
 from telephony_desktop.providers import xmlsafe
 from telephony_desktop.providers.voicemeup import names
-from telephony_desktop.providers.voicemeup.errors import error_for, is_warning, warning_for
+from telephony_desktop.providers.voicemeup.errors import (
+    ALL_DOCUMENTED_CODES,
+    error_for,
+    is_warning,
+    warning_for,
+)
 
 PROVIDER: Final = "VoiceMeUp"
 _EMPTY: Final[Mapping[str, str]] = MappingProxyType({})
@@ -134,6 +139,20 @@ def to_int(text: str) -> int:
             return 0
 
 
+def to_seconds(text: str) -> int:
+    """A duration as whole seconds, written ``82``, ``82.4`` or ``HH:MM:SS`` / ``MM:SS`` (both
+    forms are seen in answers); anything else reads as 0."""
+    if ":" not in text:
+        return max(0, to_int(text))
+    parts = text.strip().split(":")
+    if len(parts) > 3 or not all(p.strip().isdigit() and p.isascii() for p in parts):
+        return 0
+    seconds = 0
+    for part in parts:
+        seconds = seconds * 60 + int(part)
+    return seconds
+
+
 _MONEY_NOISE: Final = re.compile(r"[\s\u00a0\u202f$€]")
 
 
@@ -193,50 +212,156 @@ def _first(root: etree._Element, tag: str) -> etree._Element | None:
 # --- envelope ------------------------------------------------------------------------------
 
 
-def _error_text(el: etree._Element) -> str:
-    for name in names.MESSAGE_CHILDREN:
-        for child in el:
-            if _local(child.tag) == name and _text(child):
-                return _text(child)
-    return (el.text or "").strip()
+def _child_text(el: etree._Element, wanted: tuple[str, ...]) -> str:
+    """The text of ``el``'s first non-empty child named one of ``wanted`` (in that order)."""
+    found: dict[str, str] = {}
+    for child in el:
+        name = _local(child.tag)
+        if name in wanted and name not in found and _text(child):
+            found[name] = _text(child)
+    return next((found[name] for name in wanted if name in found), "")
 
 
-def _code(el: etree._Element) -> str:
-    code = el.get(names.CODE, "")
-    if not code:
-        for child in el:
-            if _local(child.tag) == names.CODE:
-                code = _text(child)
-                break
-    return code.strip()
+def _attr(el: etree._Element, wanted: tuple[str, ...]) -> str:
+    attrib = {_local(key): str(value).strip() for key, value in el.attrib.items()}
+    return next((attrib[name] for name in wanted if attrib.get(name)), "")
+
+
+def _looks_like_code(text: str) -> bool:
+    """``authentication_failed``, ``internal_error-database_error``: a word of the code alphabet
+    with an underscore, as opposed to a sentence."""
+    return bool(names.CODE_LIKE.fullmatch(text.lower()))
+
+
+def _no_error(code: str, message: str) -> bool:
+    """``<error_code>0</error_code>`` or an empty ``<error/>``: a success that names its error
+    slot, not a failure."""
+    return code.strip().lower() in names.NO_ERROR_CODES and not message
+
+
+def _error_item(el: etree._Element) -> tuple[str, str]:
+    """(code, message) of one ``<error>``: the code as a ``code``/``type`` attribute, as a child
+    (``<code>``, ``<error_type>``...), or as the element's own text; the message as a
+    ``<description>``/``<error_description>``... child, else the element's own text."""
+    own = (el.text or "").strip()
+    code = _attr(el, names.CODE_NAMES) or _child_text(el, names.CODE_NAMES)
+    message = _child_text(el, names.MESSAGE_CHILDREN)
+    if not code and _looks_like_code(own):
+        code = own
+    if not message and own != code:
+        message = own
+    return code, message
+
+
+def _status_of(el: etree._Element) -> str:
+    """An element's own status: its ``status`` attribute or a plain ``<status>`` child."""
+    status = _attr(el, (names.STATUS,))
+    for child in el:
+        if _local(child.tag) == names.STATUS and len(child) == 0:
+            status = _text(child)
+            break
+    return status.lower()
+
+
+def _envelope_element(root: etree._Element) -> tuple[etree._Element, str]:
+    """The element that carries the status (the root, or one wrapper down as in
+    ``<xml_engine><response status="failed">``) and that status. A record's own ``<status>``
+    (a call's ``failed``) never counts."""
+    if _local(root.tag) in names.RECORD_IDS:
+        return root, ""
+    status = _status_of(root)
+    if status:
+        return root, status
+    for child in root:
+        if isinstance(child.tag, str) and _local(child.tag) not in names.RECORD_IDS:
+            status = _status_of(child)
+            if status:
+                return child, status
+    return root, ""
+
+
+def _errors_in(root: etree._Element) -> list[tuple[str, str]]:
+    """Every error the envelope names, in document order, whatever its shape: ``<error>``
+    elements, loose ``<error_type>``/``<error_code>`` elements (their message a sibling), and an
+    ``<errors>`` list written as bare text."""
+    found: list[tuple[str, str]] = []
+    for el in root.iter(*names.ERROR_TAGS):
+        name = _local(el.tag)
+        if name == names.ERROR:
+            found.append(_error_item(el))
+        elif name == names.ERRORS:
+            own = (el.text or "").strip()
+            if len(el) == 0 and own:
+                found.append((own if _looks_like_code(own) else "", own))
+        else:  # a loose code element
+            parent = el.getparent()
+            if parent is not None and _local(parent.tag) == names.ERROR:
+                continue  # read with its <error>
+            code = _text(el)
+            message = _child_text(parent, names.MESSAGE_CHILDREN) if parent is not None else ""
+            found.append((code, message))
+    return found
+
+
+def _failure_without_error(envelope: etree._Element) -> tuple[str, str]:
+    """(code, message) of a failed status with no error element: a code attribute on the
+    envelope, else a documented code written anywhere in it; the first message-like text."""
+    code = _attr(envelope, names.CODE_NAMES)
+    if not _looks_like_code(code):
+        code = _known_code_in(envelope)
+    message = _attr(envelope, names.MESSAGE_CHILDREN)
+    for el in envelope.iter(*(f"{{*}}{name}" for name in names.MESSAGE_CHILDREN)):
+        if message:
+            break
+        message = _text(el)
+    message = message or (envelope.text or "").strip()
+    if not code and _looks_like_code(message):  # <message>some_code</message>: the code itself
+        code = message.lower()
+    return code or names.UNKNOWN_CODE, message
+
+
+def _known_code_in(envelope: etree._Element) -> str:
+    """A documented code written anywhere in a failed envelope (text or attribute), for a failure
+    that names its code in a place no rule above expected."""
+    for el in envelope.iter():
+        if not isinstance(el.tag, str):
+            continue
+        for value in (el.text, *el.attrib.values()):
+            text = (value or "").strip()
+            if text in ALL_DOCUMENTED_CODES:
+                return text
+    return ""
 
 
 def read_envelope(body: bytes) -> Envelope:
     """Parse safely and read the envelope. Raises ``MalformedResponse`` for unreadable bodies.
 
-    The status is the root's ``status`` attribute or its direct ``<status>`` child (a record's
-    own ``<status>`` never counts). Failure: a failed/error/fail status, or any ``<error>`` without
-    a success status. Errors whose code is a warning code are warnings, not failures.
+    The status is a ``status`` attribute or a plain ``<status>`` child of the root or of one
+    wrapper below it (a record's own ``<status>`` never counts). Failure: a failed/error status,
+    or any error without a success status; a failed status never reads as a success, even when
+    no error is recognisable. Errors whose code is a warning code are warnings, not failures.
     """
     root = xmlsafe.secure_fromstring(body, provider=PROVIDER)
-    status = root.get(names.STATUS, "").strip().lower()
-    for child in root:
-        if _local(child.tag) == names.STATUS:
-            status = _text(child).lower()
-            break
+    envelope, status = _envelope_element(root)
     errors: list[tuple[str, str]] = []
     warnings: list[ProviderWarning] = []
-    for el in _records(root, names.ERROR):
-        code = _code(el) or names.UNKNOWN_CODE
+    for code, message in _errors_in(root):
+        if _no_error(code, message):
+            continue
+        code = code.lower() if _looks_like_code(code) else code
         if is_warning(code):
-            warnings.append(warning_for(code, _error_text(el)))
+            warnings.append(warning_for(code, message))
         else:
-            errors.append((code, _error_text(el)))
+            errors.append((code or names.UNKNOWN_CODE, message))
     for el in _records(root, names.WARNING):
-        warnings.append(warning_for(_code(el) or "notice", _error_text(el)))
-    failed_status = status in names.FAILURE_STATUSES
-    if failed_status and not errors and not warnings:
-        errors.append((names.UNKNOWN_CODE, _error_text(root)))
+        code, message = _error_item(el)
+        warnings.append(warning_for(code or "notice", message))
+    if status in names.FAILURE_STATUSES and not errors and not warnings:
+        errors.append(_failure_without_error(envelope))
+    elif errors and all(code == names.UNKNOWN_CODE for code, _ in errors):
+        known = _known_code_in(envelope)
+        if known:
+            errors.insert(0, (known, errors[0][1]))
     failed = bool(errors) and status not in names.SUCCESS_STATUSES
     return Envelope(root, not failed, tuple(errors), tuple(warnings))
 
@@ -286,11 +411,13 @@ def parse_call_element(el: etree._Element) -> Call | None:
         destination=get("destination", ""),
         callerid_name=get("callerid_name", ""),
         callerid_number=get("callerid_number", ""),
-        duration_s=to_int(get("duration", "")),
+        duration_s=to_seconds(get("duration", "")),
         status=get("status", ""),
         billed_amount=to_decimal(get("billed_amount", "")),
         current_rate=to_decimal(get("current_rate", "")),
-        call_hash=_opt(get(names.CALL_HASH)),
+        # A public client's records carry no call_hash: there the unique_id is the call's hash
+        # (recordings name it in their call_hash), so it stands in for the missing one.
+        call_hash=get(names.CALL_HASH) or unique_id,
         client_peer_id=_opt(get("client_peer_id")),
         country=get("country", ""),
         state=get("state", ""),
@@ -333,7 +460,7 @@ def parse_voicemails(root: etree._Element) -> list[Voicemail]:
                 callerid_number=f.get("callerid_number", ""),
                 destination=f.get("destination", ""),
                 mailbox_id=_opt(f.get(names.MAILBOX_ID)),
-                duration_s=to_int(f.get("duration", "")),
+                duration_s=to_seconds(f.get("duration", "")),
                 status=(f.get("status") or "new").lower(),
                 file_format=(f.get("file_format") or "wav").lower(),
                 file_url=f.get("file_url", ""),
@@ -365,7 +492,7 @@ def parse_recordings(root: etree._Element) -> list[Recording]:
                 recorded_at=to_datetime(f.get("date", ""), f.get("time", "")),
                 source=f.get("source", ""),
                 destination=f.get("destination", ""),
-                duration_s=to_int(f.get("duration", "")),
+                duration_s=to_seconds(f.get("duration", "")),
                 status=f.get("status", "").lower(),
                 file_format=(f.get("file_format") or "wav").lower(),
                 file_url=f.get("file_url", ""),

@@ -73,26 +73,39 @@ _SETTING_LABELS = {
     "trunk_name": "Trunk",
     "timeout": "Ring timeout (s)",
     "call_limit": "Call limit (s)",
+    "pbx_caller_id": "PBX caller ID",
+    "method": "Request method",
+    "auth": "Sign-in",
 }
 _SETTING_HINTS = {
     "ring_first": "Your phone: a number, or peer:USERNAME for a SIP device",
     "username": "Your user name with the provider",
     "agent_number": "Your own number, e.g. +1 514 555 0100",
-    "endpoint": "global (default) or india",
+    "endpoint": "auto (default), global or india",
     "caller": "e.g. 557",
     "context": "e.g. main_routing",
     "trunk_name": "Optional",
     "timeout": "Optional, 1–300 (PBX default 30)",
     "call_limit": "Optional, longest call in seconds",
+    "pbx_caller_id": "Optional: digits, or a PBX word such as masking",
+    "method": "Optional: PUT or POST (found by itself when empty)",
+    "auth": "basic (default), query or api_key",
 }
 _SETTING_HELP = {
     "ring_first": "When you click to call, the provider rings this phone first, then connects "
     "you to the number you dialed.",
     "agent_number": "TeleCMI rings this number first, then bridges you to the number you dial.",
-    "endpoint": "TeleCMI's India endpoint is for calls within India; global for the rest.",
+    "endpoint": "TeleCMI's India endpoint is for calls within India; global for the rest. Auto "
+    "picks India when your phone or the caller ID is an Indian (+91) number.",
     "caller": "The PBX rings this extension first, then the number you dial.",
     "context": "The PBX route your extension calls out through.",
     "trunk_name": "Only needed when the first leg is an outside number.",
+    "pbx_caller_id": "Sent as the caller ID instead of the account's number; masking hides "
+    "both parties' numbers from each other.",
+    "method": "Older Simotel versions take PUT, current ones POST; the app tries the other when "
+    "the PBX refuses one.",
+    "auth": "basic: sign in with the login and password; query: the same, sent as userName and "
+    "password in the address; api_key: the API key alone, with no sign-in.",
 }
 
 
@@ -642,7 +655,10 @@ def _missing_secret(account: settings.Account, typed: dict[str, str]) -> str:
     """The first secret a new account still needs ("" when complete). Providers with optional
     secrets (Simotel: API key and/or password) need at least one of them."""
     spec = account.spec
-    required = [f for f in spec.secret_fields if f not in spec.optional_secrets]
+    unneeded = spec.unneeded(account.settings)
+    required = [
+        f for f in spec.secret_fields if f not in spec.optional_secrets and f not in unneeded
+    ]
     for field in required:
         if field not in typed:
             return field

@@ -64,8 +64,9 @@ async def _secrets_source(ctx: AppContext, account: settings.Account) -> Source 
     """Where the account's secrets are; None when a required one, or every optional one, is
     missing (Simotel needs an API key or a password, not both)."""
     spec = account.spec
-    seen = {f: await ctx.secrets.asource(account.name, f) for f in spec.secret_fields}
-    if any(seen[f] is None for f in spec.secret_fields if f not in spec.optional_secrets):
+    needed = [f for f in spec.secret_fields if f not in spec.unneeded(account.settings)]
+    seen = {f: await ctx.secrets.asource(account.name, f) for f in needed}
+    if any(seen[f] is None for f in needed if f not in spec.optional_secrets):
         return None
     return next((s for s in seen.values() if s is not None), None)
 
