@@ -164,6 +164,29 @@ def test_sync_now_fills_the_table(
     idle(run, ctx)
 
 
+@pytest.mark.parametrize("shape", ["documented", "real"])
+def test_sync_reads_the_real_engine_shape(
+    qtbot: QtBot,
+    run: Runner,
+    ctx: AppContext,
+    sandbox: SandboxServer,
+    tab: HistoryTab,
+    shape: str,
+) -> None:
+    """Calls as the real engine sends them (no call_hash, 11-digit destinations, HH:MM:SS
+    durations, its failure envelope) fill the table like the documented ones."""
+    if shape == "real":
+        sandbox.variants.set("voicemeup", ["real"], account=sandbox.account_id)
+    sandbox.state.add_call(duration=3725, callerid_name="Réal Côté", direction="inbound")
+    run.until(lambda: tab.model.loaded_once)
+    press_sync(qtbot, run, tab)
+    assert cached(run, ctx) == provider_calls(sandbox) == tab.model.rowCount() == 2401
+    model = tab.model
+    assert model.data(model.index(0, fmt.COL_NAME)) == "Réal Côté"
+    assert model.data(model.index(0, fmt.COL_DURATION)) == fmt.duration_label(3725)
+    assert not tab.banner.isVisible()
+
+
 def test_auto_sync_on_first_show(qtbot: QtBot, run: Runner, ctx: AppContext) -> None:
     window = MainWindow(ctx)
     qtbot.addWidget(window)

@@ -6,6 +6,7 @@ connection tested against the sandbox, then saved (secrets to the keyring, the r
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -270,6 +271,31 @@ def test_a_wrong_secret_is_refused_and_nothing_is_written(
     for value in case.wrong.values():
         assert value not in form.status.text
     assert form.isVisible() and form.save_button.isEnabled()
+    nothing_written(ctx, case.name)
+
+
+@pytest.mark.parametrize("provider", PROVIDERS)
+def test_the_real_services_shapes_test_and_refuse_alike(
+    qtbot: QtBot, run: Runner, ctx: AppContext, sandbox: SandboxServer, provider: str
+) -> None:
+    """Against the shapes the real services use (TeleCMI's authentication failure in a 200 body,
+    Simotel's POST, TrueCNAM without status, Verba's sign-in by query), Test connection succeeds
+    with the right secret and says the secret was refused with a wrong one."""
+    sandbox.variants.set(provider, ["real"])
+    case = case_for(provider, sandbox)
+    if provider == "verba":  # this deployment signs in with userName/password parameters
+        case = dataclasses.replace(case, typed_settings={**case.typed_settings, "auth": "query"})
+    tab = settings_tab(qtbot, run, ctx)
+    form = new_account(tab, provider)
+    fill(qtbot, form, case)
+    press_test(run, ctx, form)
+    assert form.status.level is Level.SUCCESS, form.status.text
+    for key, value in {**case.secrets, **case.wrong}.items():
+        form.secrets[key].clear()
+        type_into(qtbot, form.secrets[key], value)
+    press_test(run, ctx, form)
+    assert form.status.level is Level.ERROR
+    assert form.status.text.startswith(case.refused), form.status.text
     nothing_written(ctx, case.name)
 
 

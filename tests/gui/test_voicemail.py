@@ -344,3 +344,26 @@ def test_audio_failure_is_shown_in_place_with_retry(
     run.until(lambda: tab.player.path is not None)
     assert tab.player.error_text == ""
     settle(ctx, run)
+
+
+@pytest.mark.parametrize("shape", ["documented", "real"])
+def test_an_audio_address_with_its_own_query_plays(
+    window: MainWindow, run: Runner, sandbox: SandboxServer, ctx: AppContext, shape: str
+) -> None:
+    """The real engine's audio addresses carry their own query (``voicemail_file.php?id=N``):
+    the credentials join it, and the message plays the same as in the documented shape."""
+    if shape == "real":
+        sandbox.variants.set("voicemeup", ["real"], account=sandbox.account_id)
+    tab = open_tab(window, run)
+    vm_id = select_row(tab, 0)
+    run.until(lambda: tab.player.path is not None)
+    assert tab.player.path is not None and tab.player.path.is_file()
+    (fetch,) = sandbox.request_log.of_type("media")
+    assert fetch.params["auth_token"] == "***"
+    if shape == "real":
+        assert fetch.path.endswith("/voicemail_file.php")
+        assert (fetch.params["id"], fetch.params["format"]) == (vm_id, "wav")
+    item = tab.current_voicemail()
+    assert item is not None
+    assert item.voicemail.duration_s == sandbox.state.voicemails[int(vm_id)].duration
+    settle(ctx, run)
