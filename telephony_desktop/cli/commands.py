@@ -539,6 +539,14 @@ def sandbox_cmd(ctx: Context) -> int:
             field="host",
         )
     server = SandboxServer(host=a.host, port=a.port, seed=a.seed, call_count=a.calls)
+    for spec in a.variant:
+        provider, _, names = spec.partition("=")
+        try:
+            server.variants.set(provider.strip(), [n.strip() for n in names.split(",") if n])
+        except ValueError as exc:
+            raise InputError(
+                f"--variant {spec}: {exc}.", f"--variant {spec} : {exc}.", field="variant"
+            ) from None
     server.start()
     try:
         ctx.say(f"Sandbox listening: {server.base_url}")

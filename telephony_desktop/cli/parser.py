@@ -218,6 +218,13 @@ def build_parser() -> argparse.ArgumentParser:
     sb.add_argument(
         "--live", type=float, default=0.0, metavar="SECONDS", help="add a new call every N s"
     )
+    sb.add_argument(
+        "--variant",
+        action="append",
+        default=[],
+        metavar="PROVIDER=NAME[,NAME]",
+        help="serve a real service's shape instead of the documented one, e.g. voicemeup=real",
+    )
     return p
 
 

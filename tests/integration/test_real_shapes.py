@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 
 from telephony_desktop.cli import EXIT_OK, EXIT_REJECTED, main
@@ -359,3 +360,30 @@ async def test_verba_api_key_mode_refuses_a_wrong_key(sandbox: SandboxServer) ->
     ) as client:
         with pytest.raises(AuthenticationError):
             await client.test_connection()
+
+
+# --- the switch itself -------------------------------------------------------------------------
+
+
+def test_variants_are_per_account_and_real_expands(sandbox: SandboxServer) -> None:
+    variants = sandbox.variants
+    variants.set("voicemeup", ["durations_hms"])
+    variants.set("voicemeup", ["real"], account="80012345")
+    assert variants.active("voicemeup", "80012345") >= {"audio_query", "records_public"}
+    assert variants.active("voicemeup", "99999999") == {"durations_hms"}  # everyone else
+    assert variants.active("simotel", "anyone") == frozenset()
+    with pytest.raises(ValueError, match="unknown voicemeup variant"):
+        variants.set("voicemeup", ["nope"])
+    with httpx.Client() as http:
+        url = sandbox.origin + "/_sandbox/variants"
+        r = http.post(url, json={"provider": "verba", "variants": ["api_key_only"]})
+        assert r.status_code == 201
+        assert {"provider": "verba", "account": "*", "variants": ["api_key_only"]} in r.json()
+        assert http.post(url, json={"provider": "verba", "variants": ["x"]}).status_code == 400
+        assert http.delete(url).status_code == 200
+    assert variants.active("verba", "k") == frozenset()
+
+
+def test_cli_sandbox_refuses_an_unknown_variant(cli: Cli) -> None:
+    assert cli("sandbox", "--variant", "voicemeup=nope") == 2
+    assert "unknown voicemeup variant" in cli.err

@@ -191,6 +191,58 @@ def test_voicemeup_recordings_in_any_shape(drawn: tuple[bytes, list[dict[str, An
     ]
 
 
+# The other record parsers: (element, list wrapper, parser, {XML name: attribute of the result}).
+OTHER_RECORDS: list[tuple[str, str, Any, dict[str, str]]] = [
+    (
+        "did_details",
+        "dids",
+        voicemeup.parse_dids,
+        {"client_did_id": "did_id", "phone_number": "phone_number", "status": "status"},
+    ),
+    (
+        "did_inventory",
+        "inventory",
+        voicemeup.parse_inventory,
+        {"did_id": "did_id", "phone_number": "phone_number", "npa": "npa"},
+    ),
+    (
+        "peer_details",
+        "peers",
+        voicemeup.parse_peers,
+        {"client_peer_id": "peer_id", "username": "username", "friendly_name": "friendly_name"},
+    ),
+    (
+        "mailbox_details",
+        "mailboxes",
+        voicemeup.parse_mailboxes,
+        {"client_mailbox_id": "mailbox_id", "email": "email"},
+    ),
+    (
+        "e911_details",
+        "e911_endpoints",
+        voicemeup.parse_e911_endpoints,
+        {"client_endpoint_id": "endpoint_id", "phone_number": "phone_number"},
+    ),
+]
+
+
+@given(st.sampled_from(OTHER_RECORDS), st.data())
+def test_voicemeup_other_records_in_any_shape(
+    kind: tuple[str, str, Any, dict[str, str]], data: st.DataObject
+) -> None:
+    tag, wrapper, parser, names = kind
+    id_name = next(iter(names))
+    wanted = [
+        {name: data.draw(st.text("0123456789", min_size=3, max_size=10)) for name in names}
+        for _ in range(data.draw(st.integers(1, 3)))
+    ]
+    records = [data.draw(shaped_record(tag, fields, (id_name,))) for fields in wanted]
+    got = parser(voicemeup.read_envelope(data.draw(envelope(records, wrapper))).root)
+    assert [{names[n]: getattr(r, names[n]) for n in names} for r in got] == [
+        {names[n]: v for n, v in fields.items()} for fields in wanted
+    ]
+
+
 # --- VoiceMeUp failures ------------------------------------------------------------------------
 
 CODES = {
