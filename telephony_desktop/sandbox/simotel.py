@@ -111,6 +111,19 @@ class _Refusal(Exception):
         self.message = message
 
 
+def _basic_credentials(header: str) -> tuple[str, str] | None:
+    """(user, password) of an ``Authorization: Basic`` header; ("", "") when undecodable, None
+    when the header is not Basic."""
+    if header[:6].lower() != "basic ":
+        return None
+    try:
+        decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return "", ""
+    user, _, password = decoded.partition(":")
+    return user, password
+
+
 _HOSTED_PREFIX: Final = re.compile(r"^/(?:[A-Za-z0-9_.-]+/)*api/v4(?:\.\d+)?(?=/)")
 
 
@@ -286,26 +299,16 @@ class SimotelSimulator(HostedSimulator):
     def _shape(self, headers: Mapping[str, str]) -> frozenset[str]:
         """The variants served to the account the request names (Basic user, else API key)."""
         lower = {k.lower(): v for k, v in headers.items()}
-        account = lower.get("x-apikey", "")
-        header = lower.get("authorization", "")
-        if header[:6].lower() == "basic ":
-            try:
-                decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
-                decoded = ""
-            account = decoded.partition(":")[0] or account
+        basic = _basic_credentials(lower.get("authorization", ""))
+        account = basic[0] if basic and basic[0] else lower.get("x-apikey", "")
         return self.host.variants.active(self.name, account)
 
     def _authenticate(self, headers: Mapping[str, str]) -> str:
         lower = {k.lower(): v for k, v in headers.items()}
         kinds: list[str] = []
-        header = lower.get("authorization", "")
-        if header[:6].lower() == "basic ":
-            try:
-                decoded = base64.b64decode(header[6:].strip(), validate=True).decode("utf-8")
-            except (binascii.Error, UnicodeDecodeError):
-                decoded = ""
-            user, _, password = decoded.partition(":")
+        basic = _basic_credentials(lower.get("authorization", ""))
+        if basic is not None:
+            user, password = basic
             if secrets.compare_digest(user.encode(), self.username.encode()) and (
                 secrets.compare_digest(password.encode(), self.password.encode())
             ):

@@ -3,32 +3,14 @@
 from __future__ import annotations
 
 import io
-import json
 import wave
 from pathlib import Path
 
 import pytest
 
-from telephony_desktop.cli import main
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.sandbox.seed import E911_ADDRESS_WITH_ALTERNATES, E911_VALID_ADDRESS
-
-
-class Cli:
-    """Runs ``telephony-desktop`` in-process and keeps what it printed."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self._capsys = capsys
-        self.out = self.err = ""
-
-    def __call__(self, *argv: str) -> int:
-        code = main(list(argv))
-        captured = self._capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        return code
-
-    def json(self) -> object:
-        return json.loads(self.out)
+from tests.helpers.cli import Cli
 
 
 @pytest.fixture

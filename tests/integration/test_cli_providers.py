@@ -4,7 +4,6 @@ beside it) and ``recording find``, run in-process against the sandbox over loopb
 from __future__ import annotations
 
 import io
-import json
 from pathlib import Path
 
 import pytest
@@ -14,12 +13,12 @@ from telephony_desktop.cli import (
     EXIT_OK,
     EXIT_OUTCOME_UNKNOWN,
     EXIT_REJECTED,
-    main,
 )
 from telephony_desktop.demo import DEMO_AGENT_NUMBER, demo_accounts
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.store import settings
 from telephony_desktop.store.secrets import secret_env_var
+from tests.helpers.cli import Cli, add_account_args
 
 DESTINATION = "(514) 555-0199"
 DESTINATION_E164 = "+15145550199"
@@ -39,40 +38,8 @@ PLACEMENT_TYPES = {
 LABELS = {"telecmi": "TeleCMI", "simotel": "Simotel", "truecnam": "TrueCNAM", "verba": "Verba"}
 
 
-class Cli:
-    """Runs ``telephony-desktop`` in-process and keeps what it printed."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self._capsys = capsys
-        self.out = self.err = ""
-
-    def __call__(self, *argv: str) -> int:
-        code = main(list(argv))
-        captured = self._capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        return code
-
-    def json(self) -> object:
-        return json.loads(self.out)
-
-
 def _accounts(server: SandboxServer) -> dict[str, tuple[settings.Account, dict[str, str]]]:
     return {account.provider: (account, secrets) for account, secrets in demo_accounts(server)}
-
-
-def _add_args(account: settings.Account) -> list[str]:
-    """``account add`` for ``account``, its settings as ``--setting KEY=VALUE``."""
-    args = ["account", "add", account.name, "--provider", account.provider]
-    args += ["--base-url", account.base_url or "", "--region", account.region]
-    if account.account_id:
-        args += ["--account-id", account.account_id]
-    if account.caller_id:
-        args += ["--caller-id", account.caller_id]
-    for key, value in account.settings.items():
-        args += ["--setting", f"{key}={value}"]
-    if account.provider == "voicemeup":
-        args.append("--default")
-    return args
 
 
 def _set_secret(
@@ -93,7 +60,7 @@ def everything(cli: Cli, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
     """All five accounts added through the CLI (VoiceMeUp the default); their secrets given
     through the environment overrides."""
     for account, secrets in _accounts(sandbox).values():
-        assert cli(*_add_args(account)) == EXIT_OK, cli.err
+        assert cli(*add_account_args(account)) == EXIT_OK, cli.err
         for field, value in secrets.items():
             monkeypatch.setenv(secret_env_var(account.name, field), value)
     sandbox.request_log.clear()
@@ -115,7 +82,7 @@ def test_account_add_set_secret_and_test(
     provider: str, cli: Cli, sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     account, secrets = _accounts(sandbox)[provider]
-    assert cli(*_add_args(account)) == EXIT_OK, cli.err
+    assert cli(*add_account_args(account)) == EXIT_OK, cli.err
     assert f"Added account {account.name}" in cli.out
     for field, value in secrets.items():
         _set_secret(cli, monkeypatch, account.name, field, value)

@@ -9,7 +9,6 @@ loopback, and expects the same result.
 from __future__ import annotations
 
 import dataclasses
-import json
 import wave
 from collections.abc import Iterator
 from datetime import timedelta
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from telephony_desktop.cli import EXIT_OK, EXIT_REJECTED, main
+from telephony_desktop.cli import EXIT_OK, EXIT_REJECTED
 from telephony_desktop.demo import demo_accounts
 from telephony_desktop.domain.errors import AuthenticationError, OutcomeUnknown
 from telephony_desktop.providers.simotel.client import SimotelClient
@@ -27,48 +26,17 @@ from telephony_desktop.providers.verba.client import VerbaClient
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.store import calls as calls_store
 from telephony_desktop.store import db as store_db
-from telephony_desktop.store import settings
 from telephony_desktop.store.secrets import secret_env_var
+from tests.helpers.cli import Cli, add_account_args
 from tests.helpers.sandbox import FAST_RETRY, make_client
 
 SHAPES = ["documented", "real"]
 ERROR_SHAPES = ["documented", "errors_type", "errors_text", "errors_children", "errors_wrapped"]
 
 
-class Cli:
-    """Runs ``telephony-desktop`` in-process and keeps what it printed."""
-
-    def __init__(self, capsys: pytest.CaptureFixture[str]) -> None:
-        self._capsys = capsys
-        self.out = self.err = ""
-
-    def __call__(self, *argv: str) -> int:
-        code = main(list(argv))
-        captured = self._capsys.readouterr()
-        self.out, self.err = captured.out, captured.err
-        return code
-
-    def json(self) -> object:
-        return json.loads(self.out)
-
-
 def serve(sandbox: SandboxServer, provider: str, shape: str, account: str | None = None) -> None:
     """Serve ``shape`` (``documented``, ``real`` or one variant) to the account."""
     sandbox.variants.set(provider, [] if shape == "documented" else [shape], account=account)
-
-
-def _add(cli: Cli, account: settings.Account) -> None:
-    args = ["account", "add", account.name, "--provider", account.provider]
-    args += ["--base-url", account.base_url or "", "--region", account.region]
-    if account.account_id:
-        args += ["--account-id", account.account_id]
-    if account.caller_id:
-        args += ["--caller-id", account.caller_id]
-    for key, value in account.settings.items():
-        args += ["--setting", f"{key}={value}"]
-    if account.provider == "voicemeup":
-        args.append("--default")
-    assert cli(*args) == EXIT_OK, cli.err
 
 
 def _cli(
@@ -82,7 +50,8 @@ def _cli(
     run = Cli(capsys)
     for account, secrets in demo_accounts(sandbox):
         more = (settings_of or {}).get(account.name, {})
-        _add(run, dataclasses.replace(account, settings={**account.settings, **more}))
+        args = add_account_args(dataclasses.replace(account, settings={**account.settings, **more}))
+        assert run(*args) == EXIT_OK, run.err
         for field, value in secrets.items():
             monkeypatch.setenv(secret_env_var(account.name, field), value)
     sandbox.request_log.clear()
