@@ -34,7 +34,6 @@ NO_ERROR_CODES: Final = frozenset({"", "0", "none"})
 ERROR: Final = "error"
 ERRORS: Final = "errors"
 WARNING: Final = "warning"
-CODE: Final = "code"  # attribute or child of <error>/<warning>
 # Where a code may stand, as an attribute or a child of <error>/<warning> (or, for the loose
 # ones, as an element of its own beside the message): the project's <error code="...">, and the
 # shapes public clients parse (``type``, ``<error_type>`` with ``<error_description>``).
