@@ -540,9 +540,8 @@ def sandbox_cmd(ctx: Context) -> int:
         )
     server = SandboxServer(host=a.host, port=a.port, seed=a.seed, call_count=a.calls)
     for spec in a.variant:
-        provider, _, names = spec.partition("=")
         try:
-            server.variants.set(provider.strip(), [n.strip() for n in names.split(",") if n])
+            server.variants.set_from_spec(spec)
         except ValueError as exc:
             raise InputError(
                 f"--variant {spec}: {exc}.", f"--variant {spec} : {exc}.", field="variant"

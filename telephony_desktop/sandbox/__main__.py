@@ -46,8 +46,7 @@ def main(argv: list[str] | None = None) -> int:
             failure_status=args.failure_status,
         )
         for spec in args.variant:
-            provider, _, names = spec.partition("=")
-            server.variants.set(provider.strip(), [n.strip() for n in names.split(",") if n])
+            server.variants.set_from_spec(spec)
         await server.start_async()
         if args.live > 0:
             server.start_live(args.live)

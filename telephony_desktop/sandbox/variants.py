@@ -97,6 +97,11 @@ class Variants:
         with self._lock:
             self._set[(provider, account or ALL_ACCOUNTS)] = chosen
 
+    def set_from_spec(self, spec: str) -> None:
+        """``PROVIDER=NAME[,NAME]``, as the command lines' ``--variant`` takes it."""
+        provider, _, names = spec.partition("=")
+        self.set(provider.strip(), [n.strip() for n in names.split(",") if n.strip()])
+
     def clear(self) -> None:
         with self._lock:
             self._set.clear()

@@ -140,8 +140,8 @@ def to_int(text: str) -> int:
 
 
 def to_seconds(text: str) -> int:
-    """A duration as whole seconds, written ``82``, ``82.4`` or ``HH:MM:SS`` / ``MM:SS`` (both
-    forms are seen in answers); anything else reads as 0."""
+    """A duration as whole seconds, written ``82``, ``82.4`` or ``HH:MM:SS`` / ``MM:SS`` (the
+    latter reported of real answers: docs/providers/voicemeup.md); anything else reads as 0."""
     if ":" not in text:
         return max(0, to_int(text))
     parts = text.strip().split(":")
