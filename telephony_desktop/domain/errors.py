@@ -181,3 +181,11 @@ class E911AddressRejected(ProviderRejected):
     ) -> None:
         super().__init__(message_en, message_fr, **kwargs)  # type: ignore[arg-type]
         self.alternates = tuple(alternates)
+
+
+class PagingStalled(MalformedResponse):
+    """A paged read did not advance: the same records came back, or pages never ended.
+
+    Asking again would repeat it, so it is not retried."""
+
+    retryable = False

@@ -33,6 +33,11 @@ Kinds and how they are delivered:
     HTTP 200, a document whose DTD declares an external entity on ``file:///etc/passwd``.
 ``billion_laughs``
     HTTP 200, the classic nested entity-expansion bomb.
+``stuck_pages``
+    a paged listing (VoiceMeUp ``get_calls``, ``get_voicemails``) ignores ``result_offset``:
+    every page is the first one again (a cursor given with ``unique_id`` does not move either).
+``endless_pages``
+    a paged listing answers every page full, of records it never sent before (fresh ids).
 
 ``apply_effect`` (default True): the normal handler runs first (for a write, the state change
 happens: "the provider did it but the answer was lost"), then the fault replaces the answer.
@@ -68,7 +73,11 @@ FAULT_KINDS: Final = (
     "error",
     "xxe",
     "billion_laughs",
+    "stuck_pages",
+    "endless_pages",
 )
+# Kinds that change what a listing handler selects rather than how the answer is delivered.
+PAGING_FAULTS: Final = frozenset({"stuck_pages", "endless_pages"})
 ANY: Final = "*"
 MEDIA: Final = "media"
 
@@ -289,6 +298,9 @@ async def deliver(
     failure_status: int = 200,
 ) -> web.StreamResponse:
     """Answer ``request`` with ``produce()``, or with ``fault`` applied around or instead of it."""
+    if fault is not None and fault.kind in PAGING_FAULTS:  # the handler applied it
+        entry.fault = fault.kind
+        fault = None
     if fault is None:
         answer = produce()
         entry.status = answer.status

@@ -33,10 +33,10 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Final
+from typing import Final, TypeVar
 
 from aiohttp import web
 
@@ -49,7 +49,7 @@ from telephony_desktop.sandbox.core import (
     is_loopback,
     redact_params,
 )
-from telephony_desktop.sandbox.faults import Answer, deliver
+from telephony_desktop.sandbox.faults import PAGING_FAULTS, Answer, deliver
 from telephony_desktop.sandbox.seed import (
     PLACES,
     CallRow,
@@ -292,9 +292,20 @@ class Req:
     origin: str
     warnings: list[tuple[str, str]] = field(default_factory=list)
     shape: frozenset[str] = frozenset()  # the variants served to this account
+    endless: bool = False  # the ``endless_pages`` fault: a full page of never-seen records
 
     def warn(self, code: str) -> None:
         self.warnings.append((code, describe(code, self.language)))
+
+
+_R = TypeVar("_R", CallRow, VoicemailRec)
+
+
+def _renumbered(record: _R, n: int) -> _R:
+    """``record`` under ids no other record has (the ``endless_pages`` fault)."""
+    if isinstance(record, CallRow):
+        return record._replace(unique_id=f"e{n:031x}")
+    return replace(record, call_voicemail_id=900_000_000 + n, voicemail_hash=f"{n:032x}")
 
 
 def _money(units: int) -> str:
@@ -318,6 +329,7 @@ class VoiceMeUpSimulator(HostedSimulator):
         self.account_id = account_id
         self.auth_token = auth_token
         self._day_cache: dict[int, str] = {}
+        self._fresh = 0  # ids handed out by the ``endless_pages`` fault
         self._handlers: dict[str, Callable[[Req], str]] = {
             "get_calls": self._get_calls,
             "get_voicemails": self._get_voicemails,
@@ -371,17 +383,23 @@ class VoiceMeUpSimulator(HostedSimulator):
         self.host.request_log.append(entry)
         fault = self.host.faults.take(request_type)
         origin = f"{request.scheme}://{request.host}"
+        paging = fault.kind if fault is not None and fault.kind in PAGING_FAULTS else None
         return await deliver(
             request,
             fault,
-            lambda: self.answer(params, origin),
+            lambda: self.answer(params, origin, paging=paging),
             self,
             entry,
             failure_status=self.host.failure_http_status,
         )
 
-    def answer(self, query: Mapping[str, str], origin: str = "") -> Answer:
-        """The engine's complete answer to ``query`` (state changes included)."""
+    def answer(
+        self, query: Mapping[str, str], origin: str = "", *, paging: str | None = None
+    ) -> Answer:
+        """The engine's complete answer to ``query`` (state changes included). ``paging``: a
+        paging fault (``faults.PAGING_FAULTS``) the listing handlers apply."""
+        if paging == "stuck_pages":
+            query = {k: v for k, v in query.items() if k != "result_offset"}
         language = query.get("language", "en") if query.get("language") in ("en", "fr") else "en"
         shape = self.shape_for(query)
         try:
@@ -397,7 +415,10 @@ class VoiceMeUpSimulator(HostedSimulator):
             p.enum("language", ("en", "fr"), "language_invalid")
             currency = p.enum("currency", ("CAD", "USD", "EUR"), "currency_invalid") or "CAD"
             p.raise_if_failed()
-            req = Req(p, request_type, language, currency, origin, shape=shape)
+            req = Req(
+                p, request_type, language, currency, origin, shape=shape,
+                endless=paging == "endless_pages",
+            )  # fmt: skip
             with self.state.lock:
                 records = self._handlers[request_type](req)
             return self._success(request_type, records, req.warnings)
@@ -778,6 +799,8 @@ class VoiceMeUpSimulator(HostedSimulator):
             limit=limit,
             metadata_only=metadata == "only",
         )
+        if req.endless:
+            rows = self._never_seen(rows or self.state.select_calls(offset=0, limit=limit), limit)
         with_meta = metadata in ("yes", "all", "only")
         if req.shape & {"records_public", "durations_hms"}:
             shape = req.shape
@@ -809,11 +832,23 @@ class VoiceMeUpSimulator(HostedSimulator):
                 continue
             items.append(v)
         page = items[offset : offset + limit]
+        if req.endless:
+            page = self._never_seen(items, limit)
         return (
             "<voicemails>"
             + "".join(self.voicemail_xml(v, req.origin, req.shape) for v in page)
             + "</voicemails>"
         )
+
+    def _never_seen(self, records: Sequence[_R], limit: int) -> list[_R]:
+        """``limit`` copies of ``records`` (cycled) under ids never given before."""
+        if not records:
+            return []
+        out = []
+        for i in range(limit):
+            self._fresh += 1
+            out.append(_renumbered(records[i % len(records)], self._fresh))
+        return out
 
     def _delete_voicemails(self, req: Req) -> str:
         p = req.p

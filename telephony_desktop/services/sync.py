@@ -44,6 +44,7 @@ from typing import Any
 from telephony_desktop.domain.errors import InvalidRequest
 from telephony_desktop.domain.models import Call
 from telephony_desktop.providers.base import PAGE_SIZE, CallHistorySource
+from telephony_desktop.providers.paging import PageGuard
 from telephony_desktop.store.calls import newest_call, upsert_calls
 from telephony_desktop.store.db import Database, transaction, wait_through_cancellation
 from telephony_desktop.store.state import get_sync_state, set_meta, set_sync_state
@@ -65,6 +66,10 @@ PHASE_IDLE = "idle"
 # 0.49 -> 0.59 of the raw rate), for ~40 MB more held during a sync. What the History tab uses:
 BATCH_CALLS = 25_000
 BATCH_SECONDS = 1.0
+# Pages in one phase of one run before the sync stops as "never ending": 5,000 pages of 1,000 is
+# five times the biggest history we plan for; a provider that ignores the offset stops far sooner
+# (``providers.paging``: the second page repeats the first).
+MAX_PAGES_PER_PHASE = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +159,7 @@ class HistorySync:
         page_size: int = PAGE_SIZE,
         batch_calls: int = 1,
         batch_seconds: float = 0.0,
+        max_pages: int = MAX_PAGES_PER_PHASE,
     ) -> None:
         """``batch_calls``/``batch_seconds``: commit once that many calls are fetched, or a fifth
         of that while the database thread is idle (so the last commit, which nothing overlaps,
@@ -172,6 +178,7 @@ class HistorySync:
         self._page_size = page_size
         self._batch_calls = batch_calls
         self._batch_seconds = batch_seconds
+        self._max_pages = max_pages
         self._running = False
 
     @property
@@ -239,6 +246,14 @@ class HistorySync:
         _commit_state(conn, state)
         return state
 
+    def _guard(self) -> PageGuard:
+        return PageGuard(
+            provider=getattr(self._source, "display_name", "the provider"),
+            what_en="call history pages",
+            what_fr="pages de l'historique d'appels",
+            max_pages=self._max_pages,
+        )
+
     async def _fetch(self, state: dict[str, Any]) -> Sequence[Call]:
         if state["phase"] == PHASE_CURSOR:
             return await self._source.get_calls(
@@ -261,6 +276,7 @@ class HistorySync:
             log.info("history sync: resuming %s at offset %s", state["phase"], state["offset"])
         pages = fetched = new = 0
         fell_back = False
+        guard = self._guard()
         # Pages fetched but not committed yet, the progress that follows them, and what to report.
         batch: list[Call] = []
         batch_state: dict[str, Any] | None = None
@@ -326,7 +342,9 @@ class HistorySync:
                     await settle()
                     state = await self._db.run(self._fallback, self._today())
                     fell_back = True
+                    guard = self._guard()
                     continue
+                guard.check(int(state["offset"]), (call.unique_id for call in page))
                 phase, offset = state["phase"], int(state["offset"]) + len(page)
                 next_state = self._after_page(state, page)
                 done = next_state["phase"] == PHASE_IDLE

@@ -35,6 +35,7 @@ from telephony_desktop.domain.models import (
 )
 from telephony_desktop.providers import http
 from telephony_desktop.providers.base import PAGE_SIZE
+from telephony_desktop.providers.paging import PageGuard
 from telephony_desktop.providers.voicemeup import params, parse
 from telephony_desktop.providers.voicemeup.names import DEFAULT_ENDPOINT
 from telephony_desktop.providers.voicemeup.parse import Envelope
@@ -44,10 +45,14 @@ PROVIDER = "VoiceMeUp"
 _MAX_AUDIO_BYTES = 200 * 1024 * 1024
 _PARSE_INLINE_MAX = 32 * 1024  # bytes of XML parsed on the event loop itself
 _AUDIO_TYPES = ("audio/", "application/octet-stream")
+# A mailbox listing is held in memory whole: 20 pages is 20,000 messages, far past any mailbox.
+MAX_VOICEMAIL_PAGES = 20
 
 
 class VoiceMeUpClient:
     """One account's connection to the XML Engine."""
+
+    display_name = PROVIDER  # in sentences about this account's answers
 
     def __init__(
         self,
@@ -157,15 +162,23 @@ class VoiceMeUpClient:
         return parse.parse_voicemails((await self._read("get_voicemails", query)).root)
 
     async def list_voicemails(self) -> list[Voicemail]:
-        """Every voicemail, paging until a short page."""
+        """Every voicemail, paging until a short page; ``PagingStalled`` if the pages do not
+        advance or pass ``MAX_VOICEMAIL_PAGES`` (the listing is held in memory)."""
         out: list[Voicemail] = []
+        guard = PageGuard(
+            provider=PROVIDER,
+            what_en="voicemail pages",
+            what_fr="pages de messages vocaux",
+            max_pages=MAX_VOICEMAIL_PAGES,
+        )
         offset = 0
         while True:
             page = await self.get_voicemails(result_limit=PAGE_SIZE, result_offset=offset)
+            guard.check(offset, (v.voicemail_id for v in page))
             out.extend(page)
             if len(page) < PAGE_SIZE:
                 return out
-            offset += PAGE_SIZE
+            offset += len(page)
 
     async def delete_voicemail(self, voicemail_id: str) -> WriteResult:
         query = params.delete_voicemail(voicemail_id=voicemail_id)
