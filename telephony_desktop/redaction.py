@@ -7,10 +7,12 @@ without, anything that talks to a provider.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, quote_plus, urlencode, urlsplit, urlunsplit
+from xml.sax.saxutils import escape as xml_escape
 
 # Query/header names whose values are secrets at some provider (VoiceMeUp, TrueCNAM, Verba, ...).
 SENSITIVE_NAMES = frozenset(
@@ -27,11 +29,33 @@ _QUERY_SECRET = re.compile(
 )
 
 
+def normalise_secret(value: str) -> str:
+    """A secret as it is used and sent: without the spaces, tabs or line breaks around it that
+    ``echo``, a copy-paste or a file leave behind. Every form is registered for redaction."""
+    register_secret(value)
+    return value.strip()
+
+
+def _sent_forms(value: str) -> set[str]:
+    """``value`` as it may be written on the wire or echoed back: stripped or not, percent-encoded
+    in a query or form body, escaped in JSON or XML."""
+    forms = {value, value.strip()}
+    for form in list(forms):
+        forms.add(quote(form, safe=""))
+        forms.add(quote_plus(form, safe=""))
+        forms.add(json.dumps(form, ensure_ascii=False)[1:-1])
+        forms.add(json.dumps(form)[1:-1])
+        forms.add(xml_escape(form, {'"': "&quot;", "'": "&apos;"}))
+    return {form for form in forms if len(form) >= 4}
+
+
 def register_secret(value: str) -> None:
-    """Remember a secret value so any text that would carry it is redacted."""
-    if value and len(value) >= 4:
+    """Remember a secret value, in every form it may be sent in, so any text that would carry it
+    is redacted."""
+    if value and len(value.strip()) >= 4:
+        forms = _sent_forms(value)
         with _known_lock:
-            _known_secrets.add(value)
+            _known_secrets.update(forms)
 
 
 def redact_text(text: str) -> str:

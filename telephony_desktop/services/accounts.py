@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, TypeAlias
 
 from telephony_desktop.domain.errors import SecretMissing
+from telephony_desktop.redaction import normalise_secret
 from telephony_desktop.store.secrets import SecretStore
 from telephony_desktop.store.settings import Account
 
@@ -38,7 +39,7 @@ async def read_credentials(
     found: dict[str, str] = {}
     missing: SecretMissing | None = None
     for field in spec.secret_fields:
-        value = (typed or {}).get(field, "")
+        value = normalise_secret((typed or {}).get(field, ""))
         if value:
             found[field] = value
             continue

@@ -31,7 +31,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
 from telephony_desktop.domain.errors import InputError, SecretMissing, SecretStoreError
-from telephony_desktop.providers.http import register_secret
+from telephony_desktop.redaction import normalise_secret
 from telephony_desktop.store.settings import NAME_RE
 
 log = logging.getLogger(__name__)
@@ -202,12 +202,11 @@ class SecretStore:
         ``SecretMissing`` names the command that sets it; ``SecretStoreError`` names the fix.
         """
         var = self._check(account, field)
-        from_env = os.environ.get(var)
+        from_env = normalise_secret(os.environ.get(var) or "")
         if from_env:
-            register_secret(from_env)
             log.debug("secret %s/%s read from the environment", account, field)
             return Secret(from_env)
-        value = self._keyring_get(account, field, var)
+        value = normalise_secret(self._keyring_get(account, field, var) or "")
         if not value:
             raise SecretMissing(
                 f"No {field} is stored for account {account}. Set it with: "
@@ -216,13 +215,12 @@ class SecretStore:
                 f"{set_secret_hint(account, field)} (ou définissez {var} pour un usage sans "
                 "interface).",
             )
-        register_secret(value)
         return Secret(value)
 
     def source(self, account: str, field: str) -> Source | None:
         """Where ``get`` would find the secret: ``"environment"``, ``"keyring"`` or None."""
         var = self._check(account, field)
-        if os.environ.get(var):
+        if os.environ.get(var, "").strip():
             return "environment"
         return "keyring" if self._keyring_get(account, field, var) else None
 
@@ -231,6 +229,7 @@ class SecretStore:
         var = self._check(account, field)
         if not isinstance(value, str) or not value.strip():
             raise InputError("The secret is empty.", "Le secret est vide.", field=field)
+        value = normalise_secret(value)  # "TOKEN\n" from echo or a paste is "TOKEN"
         if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
             raise InputError(
                 "The secret contains a line break or control character; paste it on one line.",
@@ -243,7 +242,6 @@ class SecretStore:
             backend.set_password(self._service, self._username(account, field), str(value))
         except Exception as exc:
             raise _translate(exc, var, account, field, "set") from None
-        register_secret(value)
         log.info("secret %s/%s stored in the keyring", account, field)
 
     def delete(self, account: str, field: str) -> bool:
