@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import os
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,6 +30,7 @@ from telephony_desktop.store import paths
 
 if TYPE_CHECKING:
     from telephony_desktop.cli import commands
+    from telephony_desktop.providers.http import Waiting
 
 log = logging.getLogger(__name__)
 DEMO_ACCOUNT = "demo"
@@ -69,6 +71,7 @@ def _language(choice: str | None) -> str:
 
 async def _dispatch(ctx: commands.Context) -> int:
     from telephony_desktop.cli import commands, route_commands
+    from telephony_desktop.providers import http
 
     handlers = {
         "account": commands.account_cmd,
@@ -81,6 +84,32 @@ async def _dispatch(ctx: commands.Context) -> int:
         "call-status": route_commands.call_status_cmd,
         "diagnostics": commands.diagnostics_cmd,
     }
+    with contextlib.suppress(TelephonyError):  # a broken config file is the command's to report
+        http.set_budget(ctx.config().request_budget_s)
+    with http.watch_waits(_wait_printer(ctx.lang)):
+        return await _run_command(ctx, handlers)
+
+
+def _wait_printer(lang: str) -> Callable[[Waiting], None]:
+    """A request the provider is slow to answer: on a terminal, one line that counts the
+    seconds and goes away when the answer comes; otherwise one line when the wait begins."""
+    tty = sys.stderr.isatty()
+
+    def show(waiting: Waiting) -> None:
+        if tty:
+            text = "" if waiting.done else waiting.sentence(lang) + "…"
+            print(f"\r\x1b[K{text}", end="", file=sys.stderr, flush=True)
+        elif waiting.first:
+            print(f"telephony-desktop: {waiting.sentence(lang)}…", file=sys.stderr, flush=True)
+
+    return show
+
+
+async def _run_command(
+    ctx: commands.Context, handlers: Mapping[str, Callable[[commands.Context], Awaitable[int]]]
+) -> int:
+    from telephony_desktop.cli import commands, route_commands
+
     command = ctx.args.command
     if command == "account" and ctx.args.action == "test":
         return await route_commands.account_test_cmd(ctx)

@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from typing import TypeVar
@@ -41,8 +43,104 @@ T = TypeVar("T")
 # --- client ------------------------------------------------------------------------------
 
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
-# A slow drip keeps a read alive forever; the whole exchange also has a deadline.
-DEFAULT_DEADLINE_S = 60.0
+# One request's whole time budget: every attempt, every backoff and a slow drip included (a
+# server that accepts and never answers, or answers a byte at a time, ends there). A sync of many
+# pages spends it per page. The preference ``request_budget_s`` changes it (``set_budget``).
+DEFAULT_BUDGET_S = 30.0
+DEFAULT_DEADLINE_S = DEFAULT_BUDGET_S  # what the clients' ``deadline_s`` defaults to
+WAIT_REPORT_AFTER_S = 1.0  # a request that takes longer is said to be waited for, each second
+
+_budget_default = DEFAULT_BUDGET_S
+
+
+def set_budget(seconds: float) -> None:
+    """The budget of requests by clients built from now on without their own (the preference)."""
+    global _budget_default
+    if seconds <= 0:
+        raise ValueError("the request budget must be positive")
+    _budget_default = float(seconds)
+
+
+def budget() -> float:
+    """The request budget clients use when they are given none."""
+    return _budget_default
+
+
+@dataclass(frozen=True, slots=True)
+class Waiting:
+    """A request still waiting for its answer, as reported each second to a ``watch_waits``
+    observer; ``done`` is the last report, once the request ended either way."""
+
+    provider: str
+    what: str  # the request (e.g. ``get_calls``) or a short description
+    elapsed_s: float
+    budget_s: float
+    attempt: int  # 1-based
+    done: bool = False
+    first: bool = False  # the first report about this request
+
+    def sentence(self, lang: str = "en") -> str:
+        left = max(0, round(self.budget_s - self.elapsed_s))
+        if lang == "fr":
+            retry = f", essai {self.attempt}" if self.attempt > 1 else ""
+            return (
+                f"En attente de {self.provider} ({self.what}{retry}) : {round(self.elapsed_s)} s; "
+                f"abandon dans {left} s"
+            )
+        retry = f", attempt {self.attempt}" if self.attempt > 1 else ""
+        return (
+            f"Waiting for {self.provider} ({self.what}{retry}): {round(self.elapsed_s)} s; "
+            f"giving up in {left} s"
+        )
+
+
+@dataclass(slots=True)
+class _Budget:
+    deadline: float  # loop.time()
+    total_s: float
+    provider: str = ""
+    what: str = ""
+    attempt: int = 1
+
+    def remaining(self) -> float:
+        return self.deadline - asyncio.get_running_loop().time()
+
+
+_budget: ContextVar[_Budget | None] = ContextVar("telephony_request_budget", default=None)
+_observer: ContextVar[Callable[[Waiting], None] | None] = ContextVar(
+    "telephony_wait_observer", default=None
+)
+
+
+@contextmanager
+def watch_waits(observer: Callable[[Waiting], None]) -> Iterator[None]:
+    """Report, to ``observer``, each request made in this context (tasks started from it
+    included) that has waited more than a second, once a second, and once more when it ends."""
+    token = _observer.set(observer)
+    try:
+        yield
+    finally:
+        _observer.reset(token)
+
+
+async def _report_waits(budget_: _Budget, observer: Callable[[Waiting], None]) -> None:
+    loop = asyncio.get_running_loop()
+    start = budget_.deadline - budget_.total_s
+    await asyncio.sleep(WAIT_REPORT_AFTER_S)
+    first = True
+    while True:
+        elapsed = loop.time() - start
+        _notify(observer, Waiting(budget_.provider, budget_.what, elapsed, budget_.total_s,
+                                  budget_.attempt, first=first))  # fmt: skip
+        first = False
+        await asyncio.sleep(1.0)
+
+
+def _notify(observer: Callable[[Waiting], None], waiting: Waiting) -> None:
+    try:
+        observer(waiting)
+    except Exception:  # the display's trouble, not the request's
+        log.exception("a wait observer failed")
 
 
 def make_client(*, timeout: httpx.Timeout = DEFAULT_TIMEOUT) -> httpx.AsyncClient:
@@ -124,7 +222,7 @@ async def send(
     content: bytes | None = None,
     headers: Mapping[str, str] | None = None,
     auth: httpx.Auth | tuple[str, str] | None = None,
-    deadline_s: float = DEFAULT_DEADLINE_S,
+    deadline_s: float | None = None,
     max_bytes: int = 64 * 1024 * 1024,
     raise_5xx: bool = True,
 ) -> Reply:
@@ -132,7 +230,8 @@ async def send(
 
     5xx answers raise ``ProviderUnavailable``; other statuses are returned for the adapter to read
     (VoiceMeUp sends its error envelope with 200 and 4xx alike). The body is read fully, up to
-    ``max_bytes``, and the whole exchange must end within ``deadline_s`` (a slow drip never
+    ``max_bytes``, and the whole exchange must end within ``deadline_s`` (default: the request
+    budget, ``budget()``; inside ``with_retry``, what is left of it) (a slow drip never
     trips the per-read timeout). With ``raise_5xx=False`` a 5xx answer is returned too, for a
     provider whose own errors use 5xx statuses (TeleCMI's 502 "property missing").
     """
@@ -140,8 +239,15 @@ async def send(
     request = client.build_request(
         method, merge_query(url, params), json=json, content=content, headers=headers
     )
+    limit_s = total_s = budget() if deadline_s is None else deadline_s
+    active = _budget.get()
+    if active is not None:  # inside ``with_retry``: what is left of the request's budget
+        limit_s, total_s = min(limit_s, active.remaining()), active.total_s
+        active.provider = active.provider or name
+        if limit_s <= 0:
+            raise _out_of_time(name, total_s)
     try:
-        async with asyncio.timeout(deadline_s):
+        async with asyncio.timeout(limit_s):
             response = await client.send(request, auth=auth, stream=True)
             try:
                 chunks: list[bytes] = []
@@ -174,11 +280,7 @@ async def send(
         ) from None
     except (httpx.TimeoutException, TimeoutError):
         log.debug("%s: timed out", name)
-        raise ProviderTimeout(
-            f"{name} did not answer in time. Try again in a moment.",
-            f"{name} n'a pas répondu à temps. Réessayez dans un instant.",
-            provider=name,
-        ) from None
+        raise _out_of_time(name, total_s) from None
     except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError) as exc:
         log.debug("%s: connection dropped (%s)", name, type(exc).__name__)
         raise ConnectionDropped(
@@ -206,25 +308,67 @@ async def send(
     return Reply(response.status_code, response.headers, b"".join(chunks))
 
 
+def _out_of_time(name: str, budget_s: float) -> ProviderTimeout:
+    return ProviderTimeout(
+        f"{name} did not answer within {budget_s:g} seconds. Try again in a moment; if it keeps "
+        "happening, allow more time in Settings (time allowed per request).",
+        f"{name} n'a pas répondu en {budget_s:g} secondes. Réessayez dans un instant; si cela se "
+        "reproduit, accordez plus de temps dans les réglages (délai par requête).",
+        provider=name,
+    )
+
+
 async def with_retry(
     attempt: Callable[[], Awaitable[T]],
     *,
     policy: RetryPolicy,
     what: str,
+    budget_s: float | None = None,
+    provider: str = "",
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
-    """Run a *read* until it succeeds, a non-retryable error occurs, or attempts run out."""
-    for n in range(policy.attempts):
-        try:
-            return await attempt()
-        except ProviderError as exc:
-            if not exc.retryable or n + 1 >= policy.attempts:
-                raise
-            retry_after = getattr(exc, "retry_after", None)
-            delay = policy.delay(n, retry_after)
-            log.info("%s failed (%s); retry %d in %.2fs", what, type(exc).__name__, n + 1, delay)
-            await sleep(delay)
-    raise AssertionError("unreachable")  # pragma: no cover
+    """Run a *read* until it succeeds, a non-retryable error occurs, attempts run out, or its
+    time budget (``budget_s``, default ``budget()``) is spent: every attempt and backoff draws
+    on the one budget, and a backoff that would outlast it is not slept."""
+    loop = asyncio.get_running_loop()
+    total = budget() if budget_s is None else budget_s
+    outer = _budget.get()
+    if outer is not None:  # a request inside another (a token fetched for a read): the sooner
+        total = min(total, max(0.0, outer.remaining()))
+    own = _Budget(loop.time() + total, total, provider, what)
+    token = _budget.set(own)
+    observer = _observer.get()
+    reporter = (
+        asyncio.ensure_future(_report_waits(own, observer))
+        if observer is not None and outer is None
+        else None
+    )
+    try:
+        for n in range(policy.attempts):
+            own.attempt = n + 1
+            try:
+                return await attempt()
+            except ProviderError as exc:
+                if not exc.retryable or n + 1 >= policy.attempts:
+                    raise
+                retry_after = getattr(exc, "retry_after", None)
+                delay = policy.delay(n, retry_after)
+                if delay >= own.remaining():
+                    log.info("%s failed (%s); no time left to retry", what, type(exc).__name__)
+                    raise
+                log.info(
+                    "%s failed (%s); retry %d in %.2fs", what, type(exc).__name__, n + 1, delay
+                )
+                await sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+    finally:
+        _budget.reset(token)
+        if reporter is not None:
+            reporter.cancel()
+            if observer is not None and loop.time() - (own.deadline - total) > WAIT_REPORT_AFTER_S:
+                elapsed = loop.time() - (own.deadline - total)
+                done = Waiting(own.provider, what, elapsed, total, own.attempt, done=True)
+                _notify(observer, done)
 
 
 def as_outcome_unknown(exc: ProviderError, *, action_en: str, action_fr: str) -> ProviderError:

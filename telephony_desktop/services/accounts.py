@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from telephony_desktop.domain.errors import SecretMissing
 from telephony_desktop.redaction import normalise_secret
 from telephony_desktop.store.secrets import SecretStore
-from telephony_desktop.store.settings import Account
+from telephony_desktop.store.settings import Account, Config
 
 if TYPE_CHECKING:
     from telephony_desktop.providers.simotel.client import SimotelClient
@@ -26,6 +26,13 @@ if TYPE_CHECKING:
     ProviderClient: TypeAlias = (
         VoiceMeUpClient | TeleCMIClient | SimotelClient | TrueCnamClient | VerbaClient
     )
+
+
+def apply_preferences(config: Config) -> None:
+    """The preferences provider clients read as they work: the time one request may take."""
+    from telephony_desktop.providers import http  # with the clients, not before
+
+    http.set_budget(config.request_budget_s)
 
 
 async def read_credentials(

@@ -44,6 +44,8 @@ from typing import Any
 from telephony_desktop.domain.errors import InvalidRequest
 from telephony_desktop.domain.models import Call
 from telephony_desktop.providers.base import PAGE_SIZE, CallHistorySource
+from telephony_desktop.providers.http import Waiting as Waiting  # what ``waiting`` hears
+from telephony_desktop.providers.http import watch_waits
 from telephony_desktop.providers.paging import PageGuard
 from telephony_desktop.store.calls import newest_call, upsert_calls
 from telephony_desktop.store.db import Database, transaction, wait_through_cancellation
@@ -185,17 +187,26 @@ class HistorySync:
     def running(self) -> bool:
         return self._running
 
-    async def run(self, progress: Callable[[SyncProgress], None] | None = None) -> SyncReport:
+    async def run(
+        self,
+        progress: Callable[[SyncProgress], None] | None = None,
+        waiting: Callable[[Waiting], None] | None = None,
+    ) -> SyncReport:
         """Sync until the provider has nothing newer; report what was done.
 
         Provider errors propagate after the last good page is committed; ``CancelledError`` leaves
         the cache at the previous page. Either way the next ``run`` resumes where this one stopped.
+        ``waiting`` hears, once a second, about a page the provider is slow to send (each page
+        has the whole request budget, ``providers.http``).
         """
         if self._running:
             raise SyncAlreadyRunning("the call history sync is already running")
         self._running = True
         try:
-            return await self._run(progress)
+            if waiting is None:
+                return await self._run(progress)
+            with watch_waits(waiting):
+                return await self._run(progress)
         finally:
             self._running = False
 

@@ -11,6 +11,7 @@ Layout::
     [preferences]
     sync_interval_min = 15
     poll_interval_s = 30
+    request_budget_s = 30             # the longest one provider request may take, retries included
     language = "en"
     theme = "system"
 
@@ -185,6 +186,9 @@ LANGUAGES: Final = ("en", "fr")
 THEMES: Final = ("system", "light", "dark")
 SYNC_INTERVAL_RANGE: Final = (1, 1440)
 POLL_INTERVAL_RANGE: Final = (5, 3600)
+# One provider request, every attempt and backoff included (a sync spends it per page).
+REQUEST_BUDGET_RANGE: Final = (5, 600)
+DEFAULT_REQUEST_BUDGET_S: Final = 30
 
 
 def looks_secret(key: str) -> bool:
@@ -581,6 +585,7 @@ class Config:
     default_account: str | None = None
     sync_interval_min: int = 15
     poll_interval_s: int = 30
+    request_budget_s: int = DEFAULT_REQUEST_BUDGET_S
     language: str = "en"
     theme: str = "system"
     # The account that places calls by default (a dialer route); None: the default account
@@ -615,6 +620,7 @@ class Config:
             object.__setattr__(self, "default_account", found)
         _check_int("sync_interval_min", self.sync_interval_min, SYNC_INTERVAL_RANGE)
         _check_int("poll_interval_s", self.poll_interval_s, POLL_INTERVAL_RANGE)
+        _check_int("request_budget_s", self.request_budget_s, REQUEST_BUDGET_RANGE)
         _check_choice("language", self.language, LANGUAGES)
         _check_choice("theme", self.theme, THEMES)
         for flag in _BOOL_PREFS:
@@ -779,6 +785,7 @@ _BOOL_PREFS: Final = (
 _PREF_KEYS: Final = (
     "sync_interval_min",
     "poll_interval_s",
+    "request_budget_s",
     "language",
     "theme",
     "call_route",
@@ -891,6 +898,7 @@ def config_to_dict(config: Config) -> dict[str, Any]:
     data["preferences"] = {
         "sync_interval_min": config.sync_interval_min,
         "poll_interval_s": config.poll_interval_s,
+        "request_budget_s": config.request_budget_s,
         "language": config.language,
         "theme": config.theme,
     }

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QApplication
 
 from telephony_desktop import __version__
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.services.accounts import apply_preferences
 from telephony_desktop.services.session import open_session
 from telephony_desktop.store import paths, settings
 from telephony_desktop.store.secrets import SecretStore
@@ -95,6 +96,7 @@ async def build_context(
 ) -> AppContext:
     """Load the config and open the account (or none: the first-run screen will show)."""
     config = await asyncio.to_thread(settings.load_config, config_path)
+    apply_preferences(config)
     secrets = SecretStore()
     ui_state = UiState(paths.config_path().parent / "ui-state.ini")
     ctx = AppContext(

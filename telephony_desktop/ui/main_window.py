@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.services.accounts import apply_preferences
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.report import ProblemReporter
@@ -33,6 +34,7 @@ from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.widgets.banner import Banner
 
 if TYPE_CHECKING:
+    from telephony_desktop.store import settings
     from telephony_desktop.ui.tabs.dialer import DialerTab
     from telephony_desktop.ui.tabs.history import HistoryTab
     from telephony_desktop.ui.tabs.voicemail import VoicemailTab
@@ -203,7 +205,8 @@ class MainWindow(QMainWindow):
         elif key == "voicemail":
             page.unread_count_changed.connect(self._unread_voicemail)
 
-    def _config_changed(self, _config: object) -> None:
+    def _config_changed(self, config: settings.Config) -> None:
+        apply_preferences(config)
         dialer = cast("DialerTab | None", self.built("dialer"))
         if dialer is not None:
             dialer.refresh_routes()

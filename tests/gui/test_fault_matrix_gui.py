@@ -118,7 +118,7 @@ class FaultCase:
 FAULTS = [
     FaultCase("5xx", "http_error", {"status": 503}, "is having trouble right now", True),
     FaultCase("malformed", "malformed", {}, "could not be read", True),
-    FaultCase("timeout", "latency", {"delay": 0.6}, "did not answer in time", True),
+    FaultCase("timeout", "latency", {"delay": 0.6}, "did not answer within", True),
     FaultCase(
         "auth_failure",
         "error",
@@ -176,7 +176,8 @@ def test_refresh_under_fault_says_so_in_place_and_keeps_the_rows(
     # The rows on screen are the ones that were there, and the tab can try again.
     assert rows_of(tab) == rows
     sent = len(sandbox.request_log.of_type(case.request_type))
-    assert sent == (3 if fault.retried else 1)
+    # A timeout spends the request's whole budget in its first attempt: it is not retried.
+    assert sent == (3 if fault.retried and fault.kind != "latency" else 1)
 
     sandbox.faults.clear()
     client._deadline_s = 60.0
@@ -188,3 +189,27 @@ def test_refresh_under_fault_says_so_in_place_and_keeps_the_rows(
     else:
         assert rows_of(tab) == rows
     assert not tab.banner.isVisible(), tab.banner.text  # the message goes once it is over
+
+
+def test_a_slow_page_is_said_in_the_sync_row_beside_stop(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    """A server that accepts and takes its time: the sync's row says what it waits for, for how
+    long, and when it gives up; Stop ends the wait at once."""
+    tab = window.show_tab("history")
+    assert isinstance(tab, HistoryTab)
+    run.until(lambda: not tab.syncing and not ctx.tasks.busy, 20)
+    settle(ctx, run)
+    sandbox.state.add_call()
+    sandbox.faults.add("get_calls", "latency", delay=30.0, count=None)
+    tab.sync_now()
+    label = tab.sync_strip.label
+    run.until(lambda: label.text().startswith("Waiting for VoiceMeUp (get_calls)"), 10)
+    assert tab.sync_strip.isVisible() and tab.sync_strip.cancel.isEnabled()
+    assert "giving up in" in label.text()
+    tab.sync_strip.cancel.click()
+    run.until(lambda: not tab.syncing and not ctx.tasks.busy, 10)
+    settle(ctx, run)
+    assert not tab.sync_strip.isVisible()
+    assert tab.banner.text.startswith("Sync stopped."), tab.banner.text
+    sandbox.faults.clear()

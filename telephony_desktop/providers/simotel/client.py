@@ -43,7 +43,7 @@ class SimotelClient:
         client: httpx.AsyncClient | None = None,
         retry: http.RetryPolicy | None = None,
         language: str = "en",
-        deadline_s: float = http.DEFAULT_DEADLINE_S,
+        deadline_s: float | None = None,
         method: str | None = None,
     ) -> None:
         """``method``: PUT or POST to always use; None starts with PUT and switches to POST (for
@@ -91,7 +91,7 @@ class SimotelClient:
         self._client = client or http.make_client()
         self._owns_client = client is None
         self._retry = retry or http.RetryPolicy()
-        self._deadline_s = deadline_s
+        self._deadline_s = deadline_s  # None: the preference in force (http.budget())
         pinned = (method or "").strip().upper()
         if pinned and pinned not in METHODS:
             raise InputError(
@@ -226,7 +226,9 @@ class SimotelClient:
             if env.success is None:
                 raise errors.malformed()
 
-        await http.with_retry(attempt, policy=self._retry, what="Simotel ping")
+        await http.with_retry(
+            attempt, policy=self._retry, what="Simotel ping", budget_s=self._deadline_s
+        )
 
     async def test_connection(self) -> None:
         """Raise the typed error if the address, the credentials or the IP allow-list is wrong."""

@@ -76,7 +76,7 @@ class TeleCMIClient:
         client: httpx.AsyncClient | None = None,
         retry: http.RetryPolicy = _DEFAULT_RETRY,
         language: str = "en",
-        deadline_s: float = http.DEFAULT_DEADLINE_S,
+        deadline_s: float | None = None,
     ) -> None:
         http.register_secret(secret)
         if region not in REGIONS:
@@ -102,7 +102,7 @@ class TeleCMIClient:
         self._client = client or http.make_client()
         self._owns_client = client is None
         self._retry = retry
-        self._deadline_s = deadline_s
+        self._deadline_s = deadline_s  # None: the preference in force (http.budget())
 
     def __repr__(self) -> str:  # never the secret
         return f"TeleCMIClient(appid={self.appid!r}, region={self.region!r})"
@@ -281,7 +281,9 @@ class TeleCMIClient:
             doc = parse.check(reply.status, reply.body, reply.headers, placing=False)
             return parse.parse_legs(doc)
 
-        return await http.with_retry(attempt, policy=self._retry, what="TeleCMI call detail")
+        return await http.with_retry(
+            attempt, policy=self._retry, what="TeleCMI call detail", budget_s=self._deadline_s
+        )
 
     async def test_connection(self) -> None:
         """Check the app ID and secret with a ``requestid_cdr`` for a request id that cannot

@@ -101,7 +101,7 @@ class TrueCnamClient:
         client: httpx.AsyncClient | None = None,
         retry: http.RetryPolicy = http.RetryPolicy(),  # noqa: B008  # frozen dataclass
         language: str = "en",
-        deadline_s: float = http.DEFAULT_DEADLINE_S,
+        deadline_s: float | None = None,
     ) -> None:
         # Both halves of the API key are secret: the username is not the web login, but it is
         # half of what authenticates the account.
@@ -140,7 +140,7 @@ class TrueCnamClient:
         self._client = client or http.make_client()
         self._owns_client = client is None
         self._retry = retry
-        self._deadline_s = deadline_s
+        self._deadline_s = deadline_s  # None: the preference in force (http.budget())
 
     def __repr__(self) -> str:  # never the credentials
         return (
@@ -241,4 +241,6 @@ class TrueCnamClient:
                     raise
                 return  # "a field is missing": the credentials were accepted
 
-        await http.with_retry(attempt, policy=self._retry, what="TrueCNAM connection test")
+        await http.with_retry(
+            attempt, policy=self._retry, what="TrueCNAM connection test", budget_s=self._deadline_s
+        )

@@ -65,7 +65,7 @@ class VerbaClient:
         retry: http.RetryPolicy = http.RetryPolicy(),  # noqa: B008 - frozen, shared safely
         language: str = "en",
         clock: Callable[[], float] = time.monotonic,
-        deadline_s: float = http.DEFAULT_DEADLINE_S,
+        deadline_s: float | None = None,
         media_deadline_s: float = MEDIA_DEADLINE_S,
     ) -> None:
         # Register the secrets first, so even an InputError below cannot carry one.
@@ -99,7 +99,7 @@ class VerbaClient:
         self._owns_client = client is None
         self._retry = retry
         self._clock = clock
-        self._deadline_s = deadline_s
+        self._deadline_s = deadline_s  # None: the preference in force (http.budget())
         self._media_deadline_s = media_deadline_s
         self._token: str | None = None
         self._token_at = 0.0
@@ -201,7 +201,9 @@ class VerbaClient:
 
     async def request_token(self) -> str:
         """The session token: cached, renewed when older than 55 minutes."""
-        return await http.with_retry(self._ensure_token, policy=self._retry, what="Verba token")
+        return await http.with_retry(
+            self._ensure_token, policy=self._retry, what="Verba token", budget_s=self._deadline_s
+        )
 
     async def test_connection(self) -> None:
         """A fresh RequestToken (in api_key mode, a lookup that needs the key alone): raises the
@@ -211,7 +213,9 @@ class VerbaClient:
             with contextlib.suppress(NotFound, Conflict, InvalidRequest):
                 await self.get_call_id(extension=PROBE_EXTENSION, status=("last",))
             return
-        await http.with_retry(self._fresh_token, policy=self._retry, what="Verba token")
+        await http.with_retry(
+            self._fresh_token, policy=self._retry, what="Verba token", budget_s=self._deadline_s
+        )
 
     async def _call(
         self,
@@ -240,7 +244,12 @@ class VerbaClient:
                 log.info("Verba %s: authentication refused; renewing the token once", action)
                 return await once(await self._renew(token))
 
-        return await http.with_retry(attempt, policy=self._retry, what=f"Verba {action}")
+        return await http.with_retry(
+            attempt,
+            policy=self._retry,
+            what=f"Verba {action}",
+            budget_s=self._deadline_s if deadline_s is None else deadline_s,
+        )
 
     def _xml(self, parse_fn: Callable[..., str]) -> Callable[[http.Reply], str]:
         def read(reply: http.Reply) -> str:

@@ -45,6 +45,8 @@ PROVIDER = "VoiceMeUp"
 _MAX_AUDIO_BYTES = 200 * 1024 * 1024
 _PARSE_INLINE_MAX = 32 * 1024  # bytes of XML parsed on the event loop itself
 _AUDIO_TYPES = ("audio/", "application/octet-stream")
+# An audio file is larger than any listing: its download gets ten request budgets (300 s).
+MEDIA_BUDGET_FACTOR = 10
 # A mailbox listing is held in memory whole: 20 pages is 20,000 messages, far past any mailbox.
 MAX_VOICEMAIL_PAGES = 20
 
@@ -64,7 +66,7 @@ class VoiceMeUpClient:
         currency: str | None = None,
         client: httpx.AsyncClient | None = None,
         retry: http.RetryPolicy | None = None,
-        deadline_s: float = http.DEFAULT_DEADLINE_S,
+        deadline_s: float | None = None,
     ) -> None:
         http.register_secret(auth_token)
         self._credentials = params.credentials(
@@ -76,7 +78,7 @@ class VoiceMeUpClient:
         self._client = client or http.make_client()
         self._owns_client = client is None
         self._retry = retry or http.RetryPolicy()
-        self._deadline_s = deadline_s
+        self._deadline_s = deadline_s  # None: the preference in force (http.budget())
 
     def __repr__(self) -> str:  # never the token
         return f"VoiceMeUpClient(account_id={self.account_id!r}, endpoint={self.endpoint!r})"
@@ -117,7 +119,9 @@ class VoiceMeUpClient:
             parse.check(env, status=status)
             return env
 
-        return await http.with_retry(attempt, policy=self._retry, what=request_type)
+        return await http.with_retry(
+            attempt, policy=self._retry, what=request_type, budget_s=self._deadline_s
+        )
 
     async def _write(
         self, request_type: str, query: dict[str, str], *, action_en: str, action_fr: str
@@ -237,6 +241,7 @@ class VoiceMeUpClient:
                 provider=PROVIDER,
             )
         query = dict(self._credentials) if same_origin else {}
+        media_budget = (self._deadline_s or http.budget()) * MEDIA_BUDGET_FACTOR
 
         async def attempt() -> bytes:
             reply = await http.send(
@@ -246,7 +251,7 @@ class VoiceMeUpClient:
                 provider=PROVIDER,
                 params=query,
                 max_bytes=_MAX_AUDIO_BYTES,
-                deadline_s=300.0,
+                deadline_s=media_budget,
             )
             content_type = reply.headers.get("content-type", "").lower()
             if reply.status == 200 and content_type.startswith(_AUDIO_TYPES) and reply.body:
@@ -260,7 +265,9 @@ class VoiceMeUpClient:
                 provider=PROVIDER,
             )
 
-        return await http.with_retry(attempt, policy=self._retry, what="audio download")
+        return await http.with_retry(
+            attempt, policy=self._retry, what="audio download", budget_s=media_budget
+        )
 
     # --- DIDs ----------------------------------------------------------------------------------
 
@@ -324,7 +331,9 @@ class VoiceMeUpClient:
             env, status = await self._exchange("validate_e911_address", query)
             return parse.parse_e911_validation(env, status=status)
 
-        return await http.with_retry(attempt, policy=self._retry, what="validate_e911_address")
+        return await http.with_retry(
+            attempt, policy=self._retry, what="validate_e911_address", budget_s=self._deadline_s
+        )
 
     async def set_e911_address(
         self, phone_number: str, address: E911Address

@@ -54,6 +54,7 @@ from telephony_desktop.services.sync import (
     HistorySync,
     SyncProgress,
     SyncReport,
+    Waiting,
 )
 from telephony_desktop.store.calls import CallQuery, call_statuses
 from telephony_desktop.store.state import get_meta
@@ -157,6 +158,7 @@ class HistoryTab(Tab):
             else None
         )
         self._sync_task: asyncio.Task[SyncReport] | None = None
+        self._sync_text = ""  # the sync's progress, shown again once a slow page has come
         self._export_task: asyncio.Task[int] | None = None
         self._file_dialog: QFileDialog | None = None
         self.last_sync_value: str | None = None
@@ -507,10 +509,11 @@ class HistoryTab(Tab):
             self.banner.hide()
         self.sync_button.setEnabled(False)
         self.sync_button.setText("Syncing…")
-        self.sync_strip.start("Contacting your provider…")
+        self._sync_text = "Contacting your provider…"
+        self.sync_strip.start(self._sync_text)
         self._update_overlay()
         self._sync_task = self.ctx.tasks.start(
-            self._sync.run(self._sync_progress),
+            self._sync.run(self._sync_progress, self._sync_waiting),
             on_done=self._sync_done,
             on_error=self._sync_failed,
             on_finally=self._sync_finished,
@@ -524,14 +527,22 @@ class HistoryTab(Tab):
             self._sync_task.cancel()
 
     def _sync_progress(self, progress: SyncProgress) -> None:
-        self.sync_strip.update(
+        self._sync_text = (
             f"Syncing… {_n(progress.calls_fetched, 'call')} fetched, "
             f"{progress.calls_new:,} new · page {progress.pages_done}"
         )
+        self.sync_strip.update(self._sync_text)
         if progress.calls_new and self.model.rowCount() == 0:
             self.refresh()  # the first calls of an empty cache: show them at once
         elif progress.calls_new and not self._progressive.isActive():
             self._progressive.start()  # show what is cached so far, at most once a second
+
+    def _sync_waiting(self, waiting: Waiting) -> None:
+        """A page the provider is slow to send: say what is waited for, and for how long."""
+        if waiting.done:
+            self.sync_strip.update(self._sync_text)
+        else:
+            self.sync_strip.update(waiting.sentence(self.ctx.lang))
 
     def _sync_done(self, report: SyncReport) -> None:
         self.last_report = report

@@ -140,6 +140,15 @@ class SettingsTab(Tab):
         self.poll_interval.setAccessibleName("Check for voicemail every (seconds)")
         self.poll_interval.setRange(*settings.POLL_INTERVAL_RANGE)
         self.poll_interval.setSuffix(" s")
+        self.request_budget = QSpinBox(self)
+        self.request_budget.setObjectName("request-budget")
+        self.request_budget.setAccessibleName("Time allowed per provider request (seconds)")
+        self.request_budget.setRange(*settings.REQUEST_BUDGET_RANGE)
+        self.request_budget.setSuffix(" s")
+        self.request_budget.setToolTip(
+            "How long one request to your provider may take, retries included, before the app "
+            "gives up and says so. A sync allows this much for each page."
+        )
         self.close_to_tray = QCheckBox("Closing the window keeps the app in the tray", self)
         self.close_to_tray.setToolTip(
             "Voicemail notifications and phone links keep working; Quit is in the tray menu"
@@ -193,6 +202,7 @@ class SettingsTab(Tab):
         form.addRow("Default region:", self.default_region)
         form.addRow("Sync call history every:", self.sync_interval)
         form.addRow("Check for voicemail every:", self.poll_interval)
+        form.addRow("Time allowed per request:", self.request_budget)
         desktop = QVBoxLayout()
         desktop.setSpacing(4)
         for check in (self.close_to_tray, self.notifications, self.dial_links, self.start_at_login):
@@ -240,10 +250,9 @@ class SettingsTab(Tab):
         for box in (self.close_to_tray, self.notifications, self.dial_links, self.start_at_login):
             box.toggled.connect(lambda _on: self.save_preferences())
         self.default_region.currentIndexChanged.connect(lambda _i: self._region_chosen())
-        self.sync_interval.valueChanged.connect(lambda _v: self._prefs_timer.start())
-        self.poll_interval.valueChanged.connect(lambda _v: self._prefs_timer.start())
-        self.sync_interval.editingFinished.connect(self._flush_preferences)
-        self.poll_interval.editingFinished.connect(self._flush_preferences)
+        for spin in (self.sync_interval, self.poll_interval, self.request_budget):
+            spin.valueChanged.connect(lambda _v: self._prefs_timer.start())
+            spin.editingFinished.connect(self._flush_preferences)
 
     def first_shown(self) -> None:
         self._ask_sources()
@@ -302,6 +311,7 @@ class SettingsTab(Tab):
         for spin, number in (
             (self.sync_interval, config.sync_interval_min),
             (self.poll_interval, config.poll_interval_s),
+            (self.request_budget, config.request_budget_s),
         ):
             spin.blockSignals(True)
             spin.setValue(number)
@@ -494,6 +504,7 @@ class SettingsTab(Tab):
         language = str(self.language.currentData())
         sync_min = self.sync_interval.value()
         poll_s = self.poll_interval.value()
+        budget_s = self.request_budget.value()
         route = self.call_route.currentData()
         close_to_tray = self.close_to_tray.isChecked()
         notifications = self.notifications.isChecked()
@@ -507,6 +518,7 @@ class SettingsTab(Tab):
                 language=language,
                 sync_interval_min=sync_min,
                 poll_interval_s=poll_s,
+                request_budget_s=budget_s,
                 call_route=str(route) if route and config.find(str(route)) else None,
                 close_to_tray=close_to_tray,
                 notifications=notifications,
