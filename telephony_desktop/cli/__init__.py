@@ -251,12 +251,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.info("failed: %s (%s)", type(exc).__name__, exc.message_en)
         print(f"telephony-desktop: {redact_text(exc.user_message(lang))}", file=sys.stderr)
         return exit_code(exc)
+    except OSError as exc:
+        from telephony_desktop.store.storage import storage_error
+
+        if not exc.filename:  # not a file's trouble: a bug, reported as one below
+            return _unexpected(exc, args)
+        # Disk trouble met outside the store's own guards: still the sentence that names the fix.
+        failure = storage_error(exc.filename, exc)
+        log.info("failed: %s (%s)", type(failure).__name__, failure.message_en)
+        print(f"telephony-desktop: {redact_text(failure.user_message(lang))}", file=sys.stderr)
+        return EXIT_CONFIG
     except Exception as exc:
-        log.exception("unexpected error")
-        report = write_crash_report(exc, context=f"command: {args.command}")
-        where = f"the crash report {report}" if report is not None else str(paths.log_dir())
-        print(
-            f"telephony-desktop: unexpected error ({type(exc).__name__}); details are in {where}",
-            file=sys.stderr,
-        )
-        return EXIT_FAILED
+        return _unexpected(exc, args)
+
+
+def _unexpected(exc: Exception, args: argparse.Namespace) -> int:
+    """A bug: the one path that exits 1, with a crash report to send."""
+    log.error("unexpected error", exc_info=exc)
+    report = write_crash_report(exc, context=f"command: {args.command}")
+    where = f"the crash report {report}" if report is not None else str(paths.log_dir())
+    print(
+        f"telephony-desktop: unexpected error ({type(exc).__name__}); details are in {where}",
+        file=sys.stderr,
+    )
+    return EXIT_FAILED

@@ -189,3 +189,15 @@ class PagingStalled(MalformedResponse):
     Asking again would repeat it, so it is not retried."""
 
     retryable = False
+
+
+class StorageError(ConfigError):
+    """A file or folder on this computer cannot be written or read: the disk is full, it is
+    read-only or not ours to write, a folder is missing, or the cache file is damaged. The
+    sentence names the file and the fix; ``kind`` says which (``full``, ``read_only``,
+    ``denied``, ``missing``, ``damaged``, ``io``)."""
+
+    def __init__(self, message_en: str, message_fr: str, *, path: str = "", kind: str = "") -> None:
+        super().__init__(message_en, message_fr)
+        self.path = path
+        self.kind = kind

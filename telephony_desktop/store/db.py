@@ -39,6 +39,7 @@ from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from telephony_desktop.domain.errors import ConfigError
+from telephony_desktop.store.storage import kind_of, storage_error, storage_errors
 
 log = logging.getLogger(__name__)
 
@@ -235,7 +236,9 @@ def connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _unusable(path: Path, exc: BaseException) -> CacheError:
+def _unusable(path: Path, exc: BaseException) -> ConfigError:
+    if kind_of(exc) is not None:
+        return storage_error(path, exc)
     reason = str(exc) or type(exc).__name__
     return CacheError(
         f"The local cache {path} cannot be opened: {reason}. Removing the file rebuilds it from "
@@ -352,7 +355,8 @@ class Database:
         conn = self._conn
         if conn is None:
             raise DatabaseClosed(f"database {self.path} is closed")
-        return fn(conn, *args, **kwargs)
+        with storage_errors(self.path):  # a full disk, a read-only or damaged file: a sentence
+            return fn(conn, *args, **kwargs)
 
     async def run(
         self,

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import platformdirs
 
-from telephony_desktop.domain.errors import ConfigError
-
 APP_NAME = "telephony-desktop"
 CONFIG_FILENAME = "config.toml"
 
@@ -58,14 +56,12 @@ def log_dir(explicit: Path | None = None) -> Path:
 def ensure_dir(path: Path) -> Path:
     """Create ``path`` (and parents) readable by the user only if missing; return it.
 
-    Raises ``ConfigError`` with the reason if it cannot be created.
+    Raises ``StorageError`` (a ``ConfigError``) naming the fix if it cannot be created.
     """
     try:
         path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ConfigError(
-            f"Could not create the folder {path}: {reason}.",
-            f"Impossible de créer le dossier {path} : {reason}.",
-        ) from exc
+        from telephony_desktop.store.storage import storage_error
+
+        raise storage_error(path, exc, is_folder=True) from exc
     return path

@@ -46,6 +46,7 @@ import tomli_w
 from telephony_desktop.domain.errors import ConfigError, InputError
 from telephony_desktop.domain.numbers import normalise
 from telephony_desktop.store.paths import ensure_dir
+from telephony_desktop.store.storage import storage_error
 
 FORMAT_VERSION: Final = 1
 ADD_ACCOUNT_HINT: Final = (
@@ -1021,11 +1022,7 @@ def save_config(path: Path, config: Config) -> None:
         os.replace(tmp, path)
         tmp = None
     except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise ConfigError(
-            f"Could not save the configuration to {path}: {reason}.",
-            f"Impossible d'enregistrer la configuration dans {path} : {reason}.",
-        ) from exc
+        raise storage_error(path, exc) from exc
     finally:
         if tmp is not None:
             with contextlib.suppress(OSError):

@@ -186,7 +186,7 @@ def test_the_bundle_is_written_atomically(
 
     with monkeypatch.context() as patched:
         patched.setattr("telephony_desktop.store.audio.os.replace", fail)
-        with pytest.raises(TelephonyError, match="No space left on device"):
+        with pytest.raises(TelephonyError, match="is full"):
             diagnostics.write_bundle(
                 target, config_path=paths.config_path(), log_dir=paths.log_dir()
             )

@@ -11,7 +11,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
-from telephony_desktop.domain.errors import ConfigError, InputError
+from telephony_desktop.domain.errors import ConfigError, InputError, StorageError
 from telephony_desktop.store import paths, settings
 from telephony_desktop.store.settings import (
     ADD_ACCOUNT_HINT,
@@ -408,8 +408,9 @@ def test_failed_save_leaves_the_old_file_and_no_temp(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", broken_replace)
-    with pytest.raises(ConfigError, match="No space left"):
+    with pytest.raises(StorageError, match="is full") as caught:
         save_config(path, full_config())
+    assert caught.value.path == str(path) and caught.value.kind == "full"
     assert path.read_bytes() == original
     assert sorted(p.name for p in tmp_path.iterdir()) == ["config.toml"]
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from telephony_desktop.domain.errors import ConfigError
+from telephony_desktop.domain.errors import ConfigError, StorageError
 from telephony_desktop.domain.models import (
     Call,
     Did,
@@ -26,7 +26,6 @@ from telephony_desktop.domain.models import (
 )
 from telephony_desktop.store import audio, cache
 from telephony_desktop.store.db import (
-    CacheError,
     CacheSchemaTooNew,
     Database,
     DatabaseClosed,
@@ -121,8 +120,9 @@ def test_newer_schema_is_refused_untouched(tmp_path: Path) -> None:
 def test_garbage_file_is_a_clear_error(tmp_path: Path) -> None:
     path = tmp_path / "cache.sqlite3"
     path.write_bytes(b"this is not a database" * 100)
-    with pytest.raises(CacheError, match="cannot be opened"):
+    with pytest.raises(StorageError, match="is damaged") as caught:
         Database.open_sync(path)
+    assert caught.value.path == str(path) and caught.value.kind == "damaged"
 
 
 def test_split_sql_keeps_trigger_bodies_whole() -> None:
@@ -489,8 +489,9 @@ def test_write_atomic_failure_leaves_no_partial_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", broken_fsync)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(StorageError, match="is full") as caught:
         audio.write_atomic(target, b"new" * 100_000)
+    assert caught.value.path == str(target)
     monkeypatch.undo()
     assert target.read_bytes() == b"old complete file"
     assert [p.name for p in target.parent.iterdir()] == ["1.wav"]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from telephony_desktop.domain.errors import InvalidRequest, ProviderTimeout
+from telephony_desktop.domain.errors import InvalidRequest, ProviderTimeout, StorageError
 from telephony_desktop.domain.models import Call
 from telephony_desktop.services import sync as sync_module
 from telephony_desktop.services.sync import (
@@ -314,7 +314,7 @@ async def test_a_failed_commit_commits_nothing_fetched_after_it(
     source = FakeCallHistory(make_calls(1050, start=START))
     commits = slow_commits(monkeypatch, source, fail_on=1)
 
-    with pytest.raises(sqlite3.OperationalError):
+    with pytest.raises(StorageError, match="the disk reported an error"):
         await syncer(db, source, page_size=100, batch_calls=300).run()
 
     assert len(commits.done) == 2  # the first page, then the failure: nothing later written
