@@ -105,7 +105,9 @@ def _cli_account(
     monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
     assert run("account", "set-secret", "office", "auth_token", "--stdin") == 0, run.err
     config = settings.load_config(paths.config_path())
-    settings.save_config(paths.config_path(), dataclasses.replace(config, request_budget_s=BUDGET_S))
+    settings.save_config(
+        paths.config_path(), dataclasses.replace(config, request_budget_s=BUDGET_S)
+    )
     return run
 
 
