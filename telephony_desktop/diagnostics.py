@@ -465,14 +465,7 @@ def write_bundle(
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, redact_text(text).encode("utf-8"))
-    try:
-        write_atomic(path, buffer.getvalue())
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise TelephonyError(
-            f"Could not save the problem report to {path}: {reason}.",
-            f"Impossible d'enregistrer le rapport de problème dans {path} : {reason}.",
-        ) from None
+    write_atomic(path, buffer.getvalue())  # a full disk: a StorageError naming the fix
     log.info("diagnostic bundle written: %s (%d files)", path, len(files))
     return path
 

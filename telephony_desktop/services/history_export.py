@@ -16,10 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
 
-from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.domain.errors import StorageError
 from telephony_desktop.services.history_rows import CSV_HEADER, ROW_COLUMNS, csv_record
 from telephony_desktop.store.calls import CallQuery, close_rows, iter_call_rows, next_rows
 from telephony_desktop.store.db import Database
+from telephony_desktop.store.storage import kind_of
 
 T = TypeVar("T")
 
@@ -28,8 +29,8 @@ _SLICE = 100  # rows formatted per hold of the GIL
 ENCODING = "utf-8-sig"  # UTF-8 with a BOM, so spreadsheet apps read "Côté" correctly
 
 
-class ExportFailed(TelephonyError):
-    """The CSV file could not be written."""
+class ExportFailed(StorageError):
+    """The CSV file could not be written (a storage fault: the command line's status 3)."""
 
     def __init__(self, path: Path, exc: OSError) -> None:
         reason = exc.strerror or str(exc) or type(exc).__name__
@@ -37,8 +38,9 @@ class ExportFailed(TelephonyError):
             f"Could not write {path}: {reason}. Choose another folder or file name.",
             f"Impossible d'écrire {path} : {reason}. Choisissez un autre dossier ou nom de "
             "fichier.",
+            path=str(path),
+            kind=kind_of(exc) or "io",
         )
-        self.path = path
 
 
 async def _in_thread(fn: Callable[..., T], *args: Any) -> T:

@@ -13,12 +13,13 @@ import logging
 from pathlib import Path
 from typing import Final
 
-from telephony_desktop.domain.errors import InputError, NotFound, TelephonyError
+from telephony_desktop.domain.errors import InputError, NotFound
 from telephony_desktop.domain.models import Call, Recording, WriteResult
 from telephony_desktop.services.freshness import Fresh, refreshed_or_cached
 from telephony_desktop.services.session import AccountSession
 from telephony_desktop.store import calls, media
 from telephony_desktop.store.audio import write_atomic
+from telephony_desktop.store.storage import storage_error
 
 log = logging.getLogger(__name__)
 
@@ -112,11 +113,6 @@ async def save_copy(source: Path, target: Path) -> Path:
 
     try:
         await asyncio.to_thread(copy)
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise TelephonyError(
-            f"The audio could not be saved to {target}: {reason}. Choose another folder.",
-            f"L'audio n'a pas pu être enregistré dans {target} : {reason}. "
-            "Choisissez un autre dossier.",
-        ) from exc
+    except OSError as exc:  # reading the cached copy; writing raises StorageError already
+        raise storage_error(exc.filename or source, exc) from exc
     return target
