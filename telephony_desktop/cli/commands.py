@@ -239,7 +239,7 @@ def _progress_printer(ctx: Context) -> Callable[[SyncProgress], None] | None:
 
     def show(p: SyncProgress) -> None:
         print(
-            f"\rsyncing: {p.pages_done} pages, {p.calls_fetched} calls, {p.calls_new} new",
+            f"\r\x1b[Ksyncing: {p.pages_done} pages, {p.calls_fetched} calls, {p.calls_new} new",
             end="",
             file=sys.stderr,
             flush=True,
