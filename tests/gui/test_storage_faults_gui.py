@@ -20,23 +20,14 @@ from telephony_desktop.ui.tabs.history import HistoryTab
 from telephony_desktop.ui.widgets.banner import Level
 from tests.gui.conftest import Runner, _context
 from tests.gui.test_player import MULTIMEDIA_NOISE, OFFSCREEN_NOISE, run
-from tests.integration.test_faults_storage import Disks
+from tests.helpers.disks import Disks, disks
 
 pytestmark = pytest.mark.qt_log_ignore(*MULTIMEDIA_NOISE, *OFFSCREEN_NOISE)
-__all__ = ["run"]
+__all__ = ["disks", "run"]
 
 
 def _account_dir() -> Path:
     return paths.data_dir() / "accounts" / "office"
-
-
-@pytest.fixture
-def disks(tmp_path: Path) -> Iterator[Disks]:
-    made = Disks(tmp_path)
-    try:
-        yield made
-    finally:
-        made.undo()
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ written into a real SQLite database, a data folder that cannot exist. Each ends 
 naming the file and the fix, exit status 3 (configuration or storage; never 1, the status of an
 unexpected error), and the cache as it was: intact, and a later sync resumes.
 
-Mounting needs root (CI runs as root; so does this project's container). Elsewhere the cases
-that need a mount are skipped, with the reason.
+Mounting needs root (tests/helpers/disks.py); elsewhere the cases that need a mount are skipped,
+with the reason.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from __future__ import annotations
 import io
 import os
 import sqlite3
-import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,68 +22,11 @@ from telephony_desktop.cli import EXIT_CONFIG, EXIT_FAILED
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.store import paths, settings
 from tests.helpers.cli import Cli
+from tests.helpers.disks import Disks, disks
+
+__all__ = ["disks"]
 
 ACCOUNT = "office"
-
-
-def _mount(*args: str) -> None:
-    subprocess.run(["mount", *args], check=True, capture_output=True, timeout=30)
-
-
-def _umount(target: Path) -> None:
-    subprocess.run(["umount", "-l", str(target)], check=False, capture_output=True, timeout=30)
-
-
-def _can_mount(tmp_path: Path) -> bool:
-    if os.geteuid() != 0:
-        return False
-    probe = tmp_path / "probe"
-    probe.mkdir()
-    try:
-        _mount("-t", "tmpfs", "-o", "size=64k", "tmpfs", str(probe))
-    except (OSError, subprocess.SubprocessError):
-        return False
-    _umount(probe)
-    return True
-
-
-class Disks:
-    """Mounts made for one test, all undone at its end."""
-
-    def __init__(self, tmp_path: Path) -> None:
-        self._mounted: list[Path] = []
-        if not _can_mount(tmp_path):
-            pytest.skip("mounting a small or read-only file system needs root")
-
-    def small(self, target: Path, size: str) -> Path:
-        """``target`` becomes an empty file system of ``size`` (e.g. ``"1m"``)."""
-        target.mkdir(parents=True, exist_ok=True)
-        _mount("-t", "tmpfs", "-o", f"size={size},mode=0700", "tmpfs", str(target))
-        self._mounted.append(target)
-        return target
-
-    def grow(self, target: Path, size: str) -> None:
-        _mount("-o", f"remount,size={size}", str(target))
-
-    def read_only(self, target: Path) -> Path:
-        """``target`` (a folder with its files) can be read but not written, even by root."""
-        _mount("--bind", str(target), str(target))
-        self._mounted.append(target)
-        _mount("-o", "remount,ro,bind", str(target))
-        return target
-
-    def undo(self) -> None:
-        for target in reversed(self._mounted):
-            _umount(target)
-
-
-@pytest.fixture
-def disks(tmp_path: Path) -> Iterator[Disks]:
-    made = Disks(tmp_path)
-    try:
-        yield made
-    finally:
-        made.undo()
 
 
 @pytest.fixture
