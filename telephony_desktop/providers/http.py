@@ -49,6 +49,9 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 DEFAULT_BUDGET_S = 30.0
 DEFAULT_DEADLINE_S = DEFAULT_BUDGET_S  # what the clients' ``deadline_s`` defaults to
 WAIT_REPORT_AFTER_S = 1.0  # a request that takes longer is said to be waited for, each second
+# A retry needs at least this much of the budget left after its backoff, or it is not sent: an
+# attempt that could only time out at once is no attempt (and timers may fire a little early).
+MIN_ATTEMPT_S = 0.1
 
 _budget_default = DEFAULT_BUDGET_S
 
@@ -353,7 +356,7 @@ async def with_retry(
                     raise
                 retry_after = getattr(exc, "retry_after", None)
                 delay = policy.delay(n, retry_after)
-                if delay >= own.remaining():
+                if delay + MIN_ATTEMPT_S >= own.remaining():
                     log.info("%s failed (%s); no time left to retry", what, type(exc).__name__)
                     raise
                 log.info(

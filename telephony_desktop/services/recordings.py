@@ -13,7 +13,7 @@ import logging
 from pathlib import Path
 from typing import Final
 
-from telephony_desktop.domain.errors import InputError, NotFound
+from telephony_desktop.domain.errors import InputError, NotFound, StorageError
 from telephony_desktop.domain.models import Call, Recording, WriteResult
 from telephony_desktop.services.freshness import Fresh, refreshed_or_cached
 from telephony_desktop.services.session import AccountSession
@@ -113,6 +113,16 @@ async def save_copy(source: Path, target: Path) -> Path:
 
     try:
         await asyncio.to_thread(copy)
-    except OSError as exc:  # reading the cached copy; writing raises StorageError already
+    except OSError as exc:  # reading the cached copy
         raise storage_error(exc.filename or source, exc) from exc
+    except StorageError as exc:  # writing where the user chose: the fix is another place
+        cause = exc.__cause__
+        reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else exc.kind
+        raise StorageError(
+            f"The audio could not be saved to {target}: {reason}. Choose another folder.",
+            f"L'audio n'a pas pu être enregistré dans {target} : {reason}. "
+            "Choisissez un autre dossier.",
+            path=str(target),
+            kind=exc.kind,
+        ) from exc
     return target

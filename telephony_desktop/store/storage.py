@@ -20,7 +20,7 @@ from telephony_desktop.domain.errors import StorageError
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _READ_ONLY = {errno.EROFS}
 _DENIED = {errno.EACCES, errno.EPERM}
-_MISSING = {errno.ENOENT, errno.ENOTDIR}
+_MISSING = {errno.ENOENT, errno.ENOTDIR, errno.EEXIST}  # EEXIST: a file where a folder goes
 
 
 def _sqlite_kind(exc: sqlite3.Error) -> str | None:
