@@ -28,6 +28,7 @@ from bench.lag import LagFigures, LagProbe, isolated_app_dirs, sandbox
 from telephony_desktop.runtime import tune_interpreter
 from telephony_desktop.store import paths
 from telephony_desktop.ui.app import build_context, make_application, settle_garbage_collector
+from telephony_desktop.ui.collector import collect_on_gui_thread
 from telephony_desktop.ui.main_window import MainWindow
 from telephony_desktop.ui.tabs.history import HistoryTab
 
@@ -82,7 +83,11 @@ def main(argv: list[str] | None = None) -> int:
     app = make_application()
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    with sandbox(args.calls, args.sandbox_process) as (endpoint, account_id, token), loop:
+    with (
+        collect_on_gui_thread(),  # as the app's window runs
+        sandbox(args.calls, args.sandbox_process) as (endpoint, account_id, token),
+        loop,
+    ):
         for n in range(args.repeat):
             with (
                 tempfile.TemporaryDirectory(prefix="bench-lag-") as tmp,

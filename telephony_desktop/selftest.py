@@ -449,23 +449,34 @@ def run_self_test(args: argparse.Namespace | None = None) -> int:
 
         from telephony_desktop.demo import demo_environment
         from telephony_desktop.ui.app import make_application
+        from telephony_desktop.ui.collector import collect_on_gui_thread
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
         _say(f"window: FAILED (the app cannot load: {type(exc).__name__}: {exc})")
         return 1
 
     app = make_application()
-    loop = qasync.QEventLoop(app)
-    asyncio.set_event_loop(loop)
     checks: list[tuple[str, Callable[[], Awaitable[str]]]] = [
         ("window", lambda: _check_window(app, lang)),
         ("voicemail", lambda: _check_voicemail(lang)),
         ("keyring", _check_keyring),
         ("https", _check_https),
     ]
+
+    def run_on_a_loop() -> int:
+        loop = qasync.QEventLoop(app)
+        asyncio.set_event_loop(loop)
+        try:
+            with demo_environment(live_interval_s=0), loop:
+                return int(loop.run_until_complete(_run_checks(checks)))
+        finally:
+            asyncio.set_event_loop(None)
+
     try:
-        with demo_environment(live_interval_s=0), loop:
-            status: int = loop.run_until_complete(_run_checks(checks))
+        # As in the app: cyclic garbage (the window once closed, the spent loop) dies on the Qt
+        # thread, never on the sandbox's or a worker's.
+        with collect_on_gui_thread():
+            status = run_on_a_loop()
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
         _say(f"FAILED (the demo sandbox could not run: {type(exc).__name__}: {exc})")

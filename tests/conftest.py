@@ -1,14 +1,117 @@
-"""Suite-wide fixtures: isolation from the user's real config, data, logs and keyring."""
+"""Suite-wide fixtures and hooks: isolation from the user's real config, data, logs and keyring; Qt
+objects collected on the Qt thread; Qt warnings outside pytest-qt's capture fail the run."""
 
 from __future__ import annotations
 
+import gc
 import os
-from collections.abc import Iterator
+import re
+import sys
+from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(
+    item: pytest.Item, nextitem: pytest.Item | None
+) -> Generator[None, object, object]:
+    """A test with Qt objects runs with no automatic collection (its qasync loop collects on the
+    Qt thread while it runs, as the app's does) and its garbage is collected here, on the Qt
+    thread, once pytest has let go of its fixtures' values (it holds them until its teardown is
+    over). Left to chance, a later collection in a worker thread of another test (the database
+    thread, a sandbox, ``asyncio.to_thread``) would destroy them there: "QObject::~QObject:
+    Timers cannot be stopped from another thread", or a crash."""
+    if "qapp" not in getattr(item, "fixturenames", ()):
+        return (yield)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return (yield)
+    finally:
+        _stray_qt_messages.where = f"{item.nodeid} (collecting its garbage)"
+        gc.collect()
+        _stray_qt_messages.where = f"after {item.nodeid}"
+        if was_enabled:
+            gc.enable()
+
+
+class _StrayQtMessages:
+    """pytest-qt fails a test on a Qt warning during its setup or call (``qt_log_level_fail``);
+    outside those (a teardown, between tests, the collection above) its handler is off and the
+    warning would only reach stderr. This handler takes those and fails the run, naming the test
+    during or after which each came."""
+
+    def __init__(self) -> None:
+        self.installed = False
+        self.ignore: list[re.Pattern[str]] = []
+        self.where = "before the first test"
+        self.seen: list[tuple[str, str]] = []
+
+    def install(self, config: pytest.Config) -> None:
+        """(Again: pytest-qt's handler stays in when a setup fails.)"""
+        if "PySide6.QtCore" not in sys.modules:
+            return
+        from PySide6.QtCore import qInstallMessageHandler
+
+        self.ignore = [re.compile(p) for p in config.getini("qt_log_ignore")]
+        qInstallMessageHandler(self.handle)
+        self.installed = True
+
+    def uninstall(self) -> None:
+        if self.installed:
+            from PySide6.QtCore import qInstallMessageHandler
+
+            qInstallMessageHandler(None)  # Qt's own again, for messages at exit
+            self.installed = False
+
+    def handle(self, kind: Any, _context: Any, message: str) -> None:
+        from PySide6.QtCore import QtMsgType
+
+        sys.stderr.write(f"{message}\n")
+        if kind in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg):
+            return
+        if any(p.search(message) for p in self.ignore):
+            return
+        self.seen.append((self.where, message))
+
+
+_stray_qt_messages = _StrayQtMessages()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    _stray_qt_messages.install(item.config)  # before pytest-qt's: it restores this one after
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    _stray_qt_messages.install(item.config)
+
+
+def pytest_runtest_logstart(nodeid: str) -> None:
+    _stray_qt_messages.where = nodeid
+
+
+def pytest_runtest_logfinish(nodeid: str) -> None:
+    _stray_qt_messages.where = f"after {nodeid}"
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    _stray_qt_messages.uninstall()
+    if _stray_qt_messages.seen and session.exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _stray_qt_messages.seen:
+        terminalreporter.section("Qt warnings outside any test's setup or call", red=True)
+        for where, message in _stray_qt_messages.seen:
+            terminalreporter.line(f"{where}: {message}")
 
 
 @pytest.fixture(autouse=True)

@@ -22,6 +22,7 @@ from telephony_desktop.services.accounts import apply_preferences
 from telephony_desktop.services.session import open_session
 from telephony_desktop.store import paths, settings
 from telephony_desktop.store.secrets import SecretStore
+from telephony_desktop.ui.collector import collect_on_gui_thread
 from telephony_desktop.ui.context import AppContext, UiState
 from telephony_desktop.ui.errors import describe, install_loop_handler
 
@@ -258,6 +259,30 @@ def run_gui(
     text to put in the dialer at start; ``minimized``: start in the tray. Returns the process
     exit status."""
     app = make_application()
+    # Cyclic garbage (closed dialogs, the loop itself once spent) dies on this, the Qt thread.
+    with collect_on_gui_thread():
+        return _run_gui_loop(
+            app,
+            config_path=config_path,
+            account=account,
+            lang=lang,
+            demo=demo,
+            dial=dial,
+            minimized=minimized,
+        )
+
+
+def _run_gui_loop(
+    app: QApplication,
+    *,
+    config_path: Path,
+    account: str | None,
+    lang: str,
+    demo: bool,
+    dial: str | None,
+    minimized: bool,
+) -> int:
+    """The qasync loop of :func:`run_gui`; it is let go (unreachable) when this returns."""
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     stack = contextlib.ExitStack()
@@ -277,3 +302,4 @@ def run_gui(
         return 3
     finally:
         stack.close()
+        asyncio.set_event_loop(None)

@@ -8,7 +8,6 @@ handler fails the test at teardown, like qasync's own test suite does.
 from __future__ import annotations
 
 import asyncio
-import gc
 from collections.abc import Callable, Coroutine, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
@@ -21,6 +20,7 @@ from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.services.session import open_session
 from telephony_desktop.store import paths, settings
 from telephony_desktop.store.secrets import SecretStore
+from telephony_desktop.ui.collector import GuiThreadCollector
 from telephony_desktop.ui.context import AppContext, UiState
 from tests.helpers.sandbox import sandbox
 
@@ -58,17 +58,11 @@ class Runner:
         self(asyncio.sleep(seconds))
 
 
-@pytest.fixture(autouse=True)
-def collect_qt_garbage() -> Iterator[None]:
-    """Collect closed widgets and spent loops on this thread: left to chance, a collection in a
-    worker thread destroys QObjects that own timers there ("Timers cannot be stopped...")."""
-    gc.collect()
-    yield
-    gc.collect()
-
-
 @pytest.fixture
 def run(qapp: QApplication) -> Iterator[Runner]:
+    """A qasync loop, as the app runs one: cyclic garbage is collected on this (the Qt) thread
+    only (``ui/collector.py``); what the test leaves, tests/conftest.py collects after it."""
+    collector = GuiThreadCollector()
     loop = qasync.QEventLoop(qapp, already_running=False)
     asyncio.set_event_loop(loop)
     errors: list[dict[str, Any]] = []
@@ -84,6 +78,7 @@ def run(qapp: QApplication) -> Iterator[Runner]:
             runner(asyncio.gather(*pending, return_exceptions=True))
         asyncio.set_event_loop(None)
         loop.close()  # also stops its thread executor (asyncio.to_thread workers)
+        collector.stop()
     if errors:
         details = "; ".join(f"{c.get('message')}: {c.get('exception')!r}" for c in errors)
         pytest.fail(f"unexpected errors on the loop: {details}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import csv
-import gc
 from collections.abc import Coroutine, Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -60,15 +59,6 @@ class SteadyRunner(Runner):
 @pytest.fixture
 def run(run: Runner) -> Runner:
     return SteadyRunner(run.loop)
-
-
-@pytest.fixture(autouse=True)
-def collect_garbage_here() -> Iterator[None]:
-    """Collect the previous tests' Qt garbage (closed widgets, spent loops) on this thread:
-    left to chance, a collection in a worker thread destroys QObjects that own timers there."""
-    gc.collect()
-    yield
-    gc.collect()
 
 
 def db_of(ctx: AppContext) -> Database:

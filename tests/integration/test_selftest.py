@@ -71,6 +71,8 @@ def test_self_test_passes_from_source() -> None:
     assert "SecretService" in checks["keyring"][1]
     assert "the default client refused it" in checks["https"][1]
     assert re.search(r"^self-test: passed \(", output, re.MULTILINE), output
+    # Its window, loop and threads end with every Qt object destroyed on the Qt thread.
+    assert "another thread" not in output, output
 
 
 def test_self_test_without_a_keyring_stops_with_the_reason() -> None:
