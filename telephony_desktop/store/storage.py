@@ -122,14 +122,14 @@ def storage_error(
         )
     elif kind == "damaged":
         en = (
-            f"The cache file {where} is damaged. Quit Telephony Desktop and delete the file (or "
-            "move it aside): it is rebuilt from your provider the next time. Your settings and "
-            "passwords are not in it."
+            f"The cache file {where} is damaged. With Telephony Desktop closed, delete the file "
+            "(or move it aside): it is rebuilt from your provider at the next start. Your "
+            "settings and passwords are not in it."
         )
         fr = (
-            f"Le fichier de cache {where} est endommagé. Quittez Telephony Desktop et supprimez "
-            "le fichier (ou déplacez-le) : il sera reconstruit depuis votre fournisseur la "
-            "prochaine fois. Vos réglages et mots de passe n'y sont pas."
+            f"Le fichier de cache {where} est endommagé. Telephony Desktop fermé, supprimez le "
+            "fichier (ou déplacez-le) : il sera reconstruit depuis votre fournisseur au prochain "
+            "démarrage. Vos réglages et mots de passe n'y sont pas."
         )
     else:
         en = (

@@ -297,9 +297,21 @@ def _run_gui_loop(
                 _run_window(config_path, account, lang, demo, stack, dial=dial, minimized=minimized)
             )
             return status
-    except TelephonyError as exc:
-        print(f"telephony-desktop: {describe(exc, lang)}", file=sys.stderr)
+    except TelephonyError as exc:  # e.g. the cache cannot be opened: a full disk, a damaged file
+        text = describe(exc, lang)
+        print(f"telephony-desktop: {text}", file=sys.stderr)
+        tell_on_screen(app, text)
         return 3
     finally:
         stack.close()
         asyncio.set_event_loop(None)
+
+
+def tell_on_screen(app: QApplication, text: str) -> None:
+    """The reason the window cannot open, where a person started from the desktop menu sees it
+    (nobody reads stderr there). Not on a headless platform: nobody could close it."""
+    if app.platformName() in ("offscreen", "minimal"):
+        return
+    from PySide6.QtWidgets import QMessageBox
+
+    QMessageBox.critical(None, "Telephony Desktop", text)
