@@ -104,6 +104,8 @@ class _Budget:
     provider: str = ""
     what: str = ""
     attempt: int = 1
+    sent_at: float | None = None  # loop.time() the attempt in flight began; None: between them
+    reported: bool = False
 
     def remaining(self) -> float:
         return self.deadline - asyncio.get_running_loop().time()
@@ -127,16 +129,21 @@ def watch_waits(observer: Callable[[Waiting], None]) -> Iterator[None]:
 
 
 async def _report_waits(budget_: _Budget, observer: Callable[[Waiting], None]) -> None:
+    """Once a second while an attempt has waited over ``WAIT_REPORT_AFTER_S`` for its answer
+    (a backoff between attempts is not waiting for the provider: nothing is said then)."""
     loop = asyncio.get_running_loop()
     start = budget_.deadline - budget_.total_s
-    await asyncio.sleep(WAIT_REPORT_AFTER_S)
-    first = True
+    last = -1.0
     while True:
-        elapsed = loop.time() - start
-        _notify(observer, Waiting(budget_.provider, budget_.what, elapsed, budget_.total_s,
+        await asyncio.sleep(0.25)
+        now = loop.time()
+        sent_at = budget_.sent_at
+        if sent_at is None or now - sent_at < WAIT_REPORT_AFTER_S or now - last < 1.0:
+            continue
+        last = now
+        first, budget_.reported = not budget_.reported, True
+        _notify(observer, Waiting(budget_.provider, budget_.what, now - start, budget_.total_s,
                                   budget_.attempt, first=first))  # fmt: skip
-        first = False
-        await asyncio.sleep(1.0)
 
 
 def _notify(observer: Callable[[Waiting], None], waiting: Waiting) -> None:
@@ -349,9 +356,11 @@ async def with_retry(
     try:
         for n in range(policy.attempts):
             own.attempt = n + 1
+            own.sent_at = loop.time()
             try:
                 return await attempt()
             except ProviderError as exc:
+                own.sent_at = None
                 if not exc.retryable or n + 1 >= policy.attempts:
                     raise
                 retry_after = getattr(exc, "retry_after", None)
@@ -368,7 +377,7 @@ async def with_retry(
         _budget.reset(token)
         if reporter is not None:
             reporter.cancel()
-            if observer is not None and loop.time() - (own.deadline - total) > WAIT_REPORT_AFTER_S:
+            if observer is not None and own.reported:
                 elapsed = loop.time() - (own.deadline - total)
                 done = Waiting(own.provider, what, elapsed, total, own.attempt, done=True)
                 _notify(observer, done)
