@@ -47,7 +47,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=30.0, write=30.0, pool=10.0)
 # server that accepts and never answers, or answers a byte at a time, ends there). A sync of many
 # pages spends it per page. The preference ``request_budget_s`` changes it (``set_budget``).
 DEFAULT_BUDGET_S = 30.0
-DEFAULT_DEADLINE_S = DEFAULT_BUDGET_S  # what the clients' ``deadline_s`` defaults to
 WAIT_REPORT_AFTER_S = 1.0  # a request that takes longer is said to be waited for, each second
 # A retry needs at least this much of the budget left after its backoff, or it is not sent: an
 # attempt that could only time out at once is no attempt (and timers may fire a little early).
@@ -57,7 +56,7 @@ _budget_default = DEFAULT_BUDGET_S
 
 
 def set_budget(seconds: float) -> None:
-    """The budget of requests by clients built from now on without their own (the preference)."""
+    """From now on, the budget of every request whose client was given none (the preference)."""
     global _budget_default
     if seconds <= 0:
         raise ValueError("the request budget must be positive")
@@ -334,7 +333,6 @@ async def with_retry(
     policy: RetryPolicy,
     what: str,
     budget_s: float | None = None,
-    provider: str = "",
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
 ) -> T:
     """Run a *read* until it succeeds, a non-retryable error occurs, attempts run out, or its
@@ -345,7 +343,7 @@ async def with_retry(
     outer = _budget.get()
     if outer is not None:  # a request inside another (a token fetched for a read): the sooner
         total = min(total, max(0.0, outer.remaining()))
-    own = _Budget(loop.time() + total, total, provider, what)
+    own = _Budget(loop.time() + total, total, what=what)  # ``send`` names the provider
     token = _budget.set(own)
     observer = _observer.get()
     reporter = (

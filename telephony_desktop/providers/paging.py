@@ -37,12 +37,6 @@ class PageGuard:
     def pages(self) -> int:
         return self._pages
 
-    def restart(self) -> None:
-        """A new phase (another window or cursor): offsets start again from zero."""
-        self._last_offset = None
-        self._previous = frozenset()
-        self._digests.clear()
-
     def check(self, offset: int, keys: Iterable[str]) -> None:
         """The page asked at ``offset`` brought records with these ``keys`` (its ids)."""
         self._pages += 1
