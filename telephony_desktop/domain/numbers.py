@@ -80,6 +80,10 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
             field="number",
         )
     digits = re.sub(r"\D", "", raw)
+    if not raw.startswith("+") and region:
+        refusal = _short_number_refusal(digits, region.upper())
+        if refusal is not None:
+            raise refusal
     if len(digits) < 3:
         raise InputError("That number is too short.", "Ce numéro est trop court.", field="number")
     if home_is_nanp and not raw.startswith("+") and len(digits) == 7:
@@ -116,6 +120,37 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
         )
     e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
     return PhoneNumber(e164, phonenumbers.region_code_for_number(parsed), extension)
+
+
+def _short_number_refusal(digits: str, region: str) -> InputError | None:
+    """911 and the like, and short service numbers (311, 411, 811, ...): not "too short", but
+    numbers this app does not call, and what to do instead."""
+    if not digits or len(digits) > 6:
+        return None
+    if phonenumbers.is_emergency_number(digits, region):
+        return InputError(
+            f"{digits} is an emergency number. This app does not place emergency calls: a call "
+            "placed through your provider's web service may not carry your location or reach "
+            f"the right centre. Dial {digits} from a phone: your desk phone or a mobile.",
+            f"Le {digits} est un numéro d'urgence. Cette application ne place pas d'appels "
+            "d'urgence : un appel placé par le service web de votre fournisseur pourrait ne pas "
+            f"transmettre votre position ni joindre le bon centre. Composez le {digits} depuis un "
+            "téléphone : votre poste de bureau ou un cellulaire.",
+            field="number",
+        )
+    try:
+        short = phonenumbers.parse(digits, region)
+    except NumberParseException:
+        return None
+    if phonenumbers.is_valid_short_number_for_region(short, region):
+        return InputError(
+            f"{digits} is a short service number; this app calls full phone numbers only. Dial "
+            f"{digits} from your phone.",
+            f"Le {digits} est un numéro de service abrégé; cette application n'appelle que des "
+            f"numéros complets. Composez le {digits} depuis votre téléphone.",
+            field="number",
+        )
+    return None
 
 
 def _parse_error(exc: NumberParseException) -> InputError:

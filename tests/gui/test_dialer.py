@@ -102,6 +102,12 @@ def test_pasted_messy_input_and_invalid_numbers(
     qtbot.keyClick(tab.number, Qt.Key.Key_Return)
     tab.dial()
     run.pump()
+    tab.number.clear()
+    qtbot.keyClicks(tab.number, "911")  # said why, and what to do instead
+    assert not tab.call_button.isEnabled()
+    assert tab.verdict.text().startswith("911 is an emergency number. This app does not place")
+    qtbot.keyClick(tab.number, Qt.Key.Key_Return)
+    run.pump()
     assert sandbox.request_log.of_type("call_dispatch") == []
 
 

@@ -69,3 +69,27 @@ def test_display_formats_home_and_abroad() -> None:
 def test_as_you_type() -> None:
     assert AsYouType("CA").format("514555") == "514-555"
     assert AsYouType("CA").format("(514) 555-1234") == "(514) 555-1234"
+
+
+@pytest.mark.parametrize(("text", "region"), [("911", "CA"), ("9-1-1", "US"), ("112", "FR"),
+                                               ("999", "GB"), ("15", "FR")])  # fmt: skip
+def test_emergency_numbers_say_why_this_app_does_not_call_them(text: str, region: str) -> None:
+    with pytest.raises(InputError) as caught:
+        normalise(text, region)
+    digits = "".join(c for c in text if c.isdigit())
+    en, fr = caught.value.user_message("en"), caught.value.user_message("fr")
+    assert en.startswith(f"{digits} is an emergency number.") and "does not place" in en
+    assert f"Dial {digits} from a phone" in en
+    assert fr.startswith(f"Le {digits} est un numéro d'urgence.")
+
+
+@pytest.mark.parametrize("text", ["311", "411", "811"])
+def test_short_service_numbers_say_what_to_do(text: str) -> None:
+    with pytest.raises(InputError, match=f"{text} is a short service number"):
+        normalise(text, "CA")
+
+
+def test_a_full_number_that_starts_like_a_short_one_is_not_refused_as_one() -> None:
+    assert normalise("(416) 911-0123", "CA").e164 == "+14169110123"
+    with pytest.raises(InputError, match="too long"):
+        normalise("911 555 0123 4567", "US")
