@@ -32,8 +32,6 @@ def _sqlite_kind(exc: sqlite3.Error) -> str | None:
         return "read_only"
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in text:
         return "damaged"
-    if "file is not a database" in text:
-        return "damaged"
     if name.startswith("SQLITE_CANTOPEN") or "unable to open database" in text:
         return "missing"
     if name.startswith("SQLITE_PERM"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
@@ -41,3 +42,17 @@ def add_account_args(account: settings.Account) -> list[str]:
     if account.provider == "voicemeup":
         args.append("--default")
     return args
+
+
+def add_voicemeup_account(
+    run: Cli, monkeypatch: pytest.MonkeyPatch, *, account_id: str, base_url: str, token: str,
+    name: str = "office",
+) -> None:  # fmt: skip
+    """``account add NAME`` (VoiceMeUp, at ``base_url``), its token stored as a person would:
+    ``account set-secret --stdin``."""
+    assert run(
+        "account", "add", name, "--provider", "voicemeup", "--account-id", account_id,
+        "--base-url", base_url,
+    ) == 0, run.err  # fmt: skip
+    monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
+    assert run("account", "set-secret", name, "auth_token", "--stdin") == 0, run.err

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import io
 import socket
 import threading
 import time
@@ -25,7 +24,7 @@ from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.services.sync import HistorySync
 from telephony_desktop.store import paths, settings
 from telephony_desktop.store.db import Database
-from tests.helpers.cli import Cli
+from tests.helpers.cli import Cli, add_voicemeup_account
 from tests.helpers.sandbox import make_client
 
 BUDGET_S = 5  # the smallest budget the preference allows
@@ -97,13 +96,10 @@ def _cli_account(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, base_url: str
 ) -> Cli:
     run = Cli(capsys)
-    account_id, token = "80012345", "0123456789abcdef0123456789abcdef"
-    assert run(
-        "account", "add", "office", "--provider", "voicemeup", "--account-id", account_id,
-        "--base-url", base_url,
-    ) == 0, run.err  # fmt: skip
-    monkeypatch.setattr("sys.stdin", io.StringIO(token + "\n"))
-    assert run("account", "set-secret", "office", "auth_token", "--stdin") == 0, run.err
+    add_voicemeup_account(
+        run, monkeypatch, account_id="80012345", base_url=base_url,
+        token="0123456789abcdef0123456789abcdef",
+    )  # fmt: skip
     config = settings.load_config(paths.config_path())
     settings.save_config(
         paths.config_path(), dataclasses.replace(config, request_budget_s=BUDGET_S)

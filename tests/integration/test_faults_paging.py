@@ -9,7 +9,6 @@ status the documented one for an unreadable provider (4).
 
 from __future__ import annotations
 
-import io
 import resource
 import tracemalloc
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -25,7 +24,7 @@ from telephony_desktop.services.sync import STATE_KEY, HistorySync
 from telephony_desktop.store.calls import count_calls
 from telephony_desktop.store.db import Database
 from telephony_desktop.store.state import get_sync_state
-from tests.helpers.cli import Cli
+from tests.helpers.cli import Cli, add_voicemeup_account
 from tests.helpers.sandbox import make_client
 
 KINDS = ["stuck_pages", "endless_pages"]
@@ -155,12 +154,10 @@ def test_cli_ends_with_the_unreadable_provider_status(
     command: tuple[str, str],
 ) -> None:
     run = Cli(capsys)
-    assert run(
-        "account", "add", "office", "--provider", "voicemeup",
-        "--account-id", sandbox.account_id, "--base-url", sandbox.base_url,
-    ) == 0, run.err  # fmt: skip
-    monkeypatch.setattr("sys.stdin", io.StringIO(sandbox.auth_token + "\n"))
-    assert run("account", "set-secret", "office", "auth_token", "--stdin") == 0, run.err
+    add_voicemeup_account(
+        run, monkeypatch, account_id=sandbox.account_id, base_url=sandbox.base_url,
+        token=sandbox.auth_token,
+    )  # fmt: skip
     if command[0] == "voicemail":
         for _ in range(PAGE_SIZE):
             sandbox.state.add_voicemail()

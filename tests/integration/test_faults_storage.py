@@ -11,7 +11,6 @@ with the reason.
 
 from __future__ import annotations
 
-import io
 import os
 import sqlite3
 from pathlib import Path
@@ -21,7 +20,7 @@ import pytest
 from telephony_desktop.cli import EXIT_CONFIG, EXIT_FAILED
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.store import paths, settings
-from tests.helpers.cli import Cli
+from tests.helpers.cli import Cli, add_voicemeup_account
 from tests.helpers.disks import Disks, disks
 
 __all__ = ["disks"]
@@ -34,12 +33,10 @@ def cli(
     capsys: pytest.CaptureFixture[str], sandbox: SandboxServer, monkeypatch: pytest.MonkeyPatch
 ) -> Cli:
     run = Cli(capsys)
-    assert run(
-        "account", "add", ACCOUNT, "--provider", "voicemeup", "--account-id", sandbox.account_id,
-        "--base-url", sandbox.base_url,
-    ) == 0, run.err  # fmt: skip
-    monkeypatch.setattr("sys.stdin", io.StringIO(sandbox.auth_token + "\n"))
-    assert run("account", "set-secret", ACCOUNT, "auth_token", "--stdin") == 0, run.err
+    add_voicemeup_account(
+        run, monkeypatch, account_id=sandbox.account_id, base_url=sandbox.base_url,
+        token=sandbox.auth_token, name=ACCOUNT,
+    )  # fmt: skip
     return run
 
 
