@@ -124,10 +124,34 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # Desktop integration (link handlers, autostart) writes XDG files: never the real ones.
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "xdg-config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "xdg-data"))
+    # The app follows the desktop's language by default: tests (and the CLI they start) read
+    # English whatever this machine's locale, unless one asks for French.
+    monkeypatch.setenv("LANGUAGE", "en")
     for name in list(os.environ):
         if name.startswith("TELEPHONY_DESKTOP_SECRET_"):
             monkeypatch.delenv(name)
     return home
+
+
+@pytest.fixture(autouse=True)
+def english_messages() -> Iterator[None]:
+    """Every test starts in English whatever the machine's locale; one that switches language
+    (``i18n.using("fr")`` or the ``french`` fixture) cannot leak it into the next."""
+    from telephony_desktop import i18n
+
+    i18n.set_language("en")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def french() -> Iterator[None]:
+    """Messages in French for the whole test, as with ``--lang fr``."""
+    from telephony_desktop import i18n
+
+    i18n.set_language("fr")
+    yield
+    i18n.set_language("en")
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import os
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -59,14 +58,34 @@ def exit_code(exc: TelephonyError) -> int:
     return EXIT_FAILED
 
 
-def _language(choice: str | None) -> str:
-    if choice:
-        return choice
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
-        value = os.environ.get(var, "")
-        if value:
-            return "fr" if value.lower().startswith("fr") else "en"
-    return "en"
+def _option_value(argv: Sequence[str], option: str) -> str | None:
+    """The value of a top-level ``--option VALUE`` / ``--option=VALUE`` before parsing."""
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == option and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(option + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def choose_language(argv: Sequence[str]) -> str:
+    """Messages, ``--help`` included, in the language of ``--lang``, else of the setting, else
+    of the system. Chosen before argparse reads the line so its own words are translated too."""
+    from telephony_desktop import i18n
+
+    configured: str | None = None
+    config_arg = _option_value(argv, "--config")
+    path = paths.config_path(Path(config_arg) if config_arg else None)
+    if path.exists() and "--demo" not in argv:
+        from telephony_desktop.store import settings
+
+        with contextlib.suppress(TelephonyError, OSError):  # the command reports a broken file
+            configured = settings.load_config(path).language
+    lang = i18n.choose_language(_option_value(argv, "--lang"), configured)
+    i18n.set_language(lang)
+    return lang
 
 
 async def _dispatch(ctx: commands.Context) -> int:
@@ -219,8 +238,9 @@ def _open_window(args: argparse.Namespace, lang: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     tune_interpreter()
-    args = parse_args(argv)
-    lang = _language(args.lang)
+    line = list(sys.argv[1:] if argv is None else argv)
+    lang = choose_language(line)
+    args = parse_args(line)
     if args.self_test:
         return _self_test(args)
     if args.command is None:

@@ -1,7 +1,7 @@
 """The user-facing error tree.
 
-Every error the app expects carries a sentence a person can act on, in English and French. Nothing
-here may ever hold a secret: callers pass redacted text only (see ``providers.http.redact``).
+Every error the app expects carries a sentence a person can act on, from the message catalogue.
+Nothing here may ever hold a secret: callers pass redacted text only (see ``providers.http.redact``).
 """
 
 from __future__ import annotations
@@ -9,19 +9,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from telephony_desktop.i18n import FRENCH, language
+
 if TYPE_CHECKING:
     from telephony_desktop.domain.models import AlternateAddress
 
 
 class TelephonyError(Exception):
-    """Base of every expected failure. ``str(e)`` is the English sentence."""
+    """Base of every expected failure. ``str(e)`` is its sentence, in the language messages are
+    shown in: raise it with ``_("...")`` (see ``telephony_desktop.i18n``)."""
 
-    def __init__(self, message_en: str, message_fr: str | None = None) -> None:
-        super().__init__(message_en)
-        self.message_en = message_en
-        self.message_fr = message_fr or message_en
+    def __init__(self, message: str, message_fr: str | None = None) -> None:
+        # ``message_fr``: a hand-written French sentence for a message not yet in the catalogue.
+        shown = message_fr if message_fr and language() == FRENCH else message
+        super().__init__(shown)
+        self.message = shown
+        self.message_en = message
+        self.message_fr = message_fr or message
 
-    def user_message(self, lang: str = "en") -> str:
+    def user_message(self, lang: str | None = None) -> str:
+        if lang is None:
+            return self.message
         return self.message_fr if lang == "fr" else self.message_en
 
 

@@ -12,7 +12,7 @@ Layout::
     sync_interval_min = 15
     poll_interval_s = 30
     request_budget_s = 30             # the longest one provider request may take, retries included
-    language = "en"
+    language = "system"               # "en", "fr", or "system": the desktop's locale
     theme = "system"
 
     [accounts.office]
@@ -183,7 +183,8 @@ _SECRET_WORDS: Final = re.compile(
     r"private_?key|credentials?)(?:$|_)",
     re.IGNORECASE,
 )
-LANGUAGES: Final = ("en", "fr")
+# "system": the language the desktop session asks for (``i18n.system_language``).
+LANGUAGES: Final = ("system", "en", "fr")
 THEMES: Final = ("system", "light", "dark")
 SYNC_INTERVAL_RANGE: Final = (1, 1440)
 POLL_INTERVAL_RANGE: Final = (5, 3600)
@@ -587,7 +588,7 @@ class Config:
     sync_interval_min: int = 15
     poll_interval_s: int = 30
     request_budget_s: int = DEFAULT_REQUEST_BUDGET_S
-    language: str = "en"
+    language: str = "system"
     theme: str = "system"
     # The account that places calls by default (a dialer route); None: the default account
     # when it can place calls, else the first one that can.

@@ -16,7 +16,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QColor, QFileOpenEvent, QGuiApplication, QPalette
 from PySide6.QtWidgets import QApplication
 
-from telephony_desktop import __version__
+from telephony_desktop import __version__, i18n
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.services.accounts import apply_preferences
 from telephony_desktop.services.session import open_session
@@ -86,6 +86,9 @@ def make_application() -> QApplication:
     app.setApplicationName("Telephony Desktop")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("telephony-desktop")
+    from telephony_desktop.ui.qt_translations import install_qt_translations
+
+    install_qt_translations(app)
     # Closing the window must not stop the loop before the orderly shutdown (tasks cancelled,
     # cache closed) has run; run_gui ends when its coroutine returns.
     app.setQuitOnLastWindowClosed(False)
@@ -101,7 +104,7 @@ async def build_context(
     secrets = SecretStore()
     ui_state = UiState(paths.config_path().parent / "ui-state.ini")
     ctx = AppContext(
-        config_path, config, secrets, ui_state, lang=lang or config.language, demo=demo
+        config_path, config, secrets, ui_state, lang=lang or i18n.language(), demo=demo
     )
     chosen = main_account(config, account)
     if chosen is not None:
