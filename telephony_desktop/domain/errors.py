@@ -1,7 +1,8 @@
 """The user-facing error tree.
 
 Every error the app expects carries a sentence a person can act on, from the message catalogue.
-Nothing here may ever hold a secret: callers pass redacted text only (see ``providers.http.redact``).
+Nothing here may ever hold a secret: callers pass redacted text only (see
+``providers.http.redact``).
 """
 
 from __future__ import annotations
