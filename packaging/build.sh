@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
+packaging/catalogue.sh compile  # the .mo files the bundle carries
 uv run --frozen --group packaging pyinstaller packaging/telephony-desktop.spec --noconfirm \
     --distpath dist --workpath build/pyinstaller --log-level WARN
 elapsed=$(( $(date +%s) - start ))

@@ -154,6 +154,19 @@ def french() -> Iterator[None]:
     i18n.set_language("en")
 
 
+@pytest.fixture(scope="session")
+def secret_service_bus(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The address of a private session bus with an unlocked throw-away GNOME Keyring on it,
+    started on first use and stopped after the run (tests/helpers/secret_service.py)."""
+    from tests.helpers.secret_service import missing_tools, private_secret_service
+
+    missing = missing_tools()
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)} (packaging/debian-packages.txt)")
+    with private_secret_service(tmp_path_factory.mktemp("secret-service")) as address:
+        yield address
+
+
 @pytest.fixture(autouse=True)
 def memory_keyring(
     request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
@@ -161,6 +174,10 @@ def memory_keyring(
     """Unless a test asks for the real Secret Service, secrets go to an in-memory keyring
     (without probing the developer's own keyring)."""
     if request.node.get_closest_marker("secret_service"):
+        # A private bus and keyring, whatever the machine has (or lacks) as a desktop session.
+        monkeypatch.setenv(
+            "DBUS_SESSION_BUS_ADDRESS", request.getfixturevalue("secret_service_bus")
+        )
         yield None
         return
     from tests.helpers.memory_keyring import install_memory_keyring

@@ -1,12 +1,12 @@
 """The real Secret Service (GNOME Keyring / KWallet over D-Bus) through SecretStore.
 
-CI runs this under ``dbus-run-session`` with an unlocked ``gnome-keyring-daemon``; elsewhere it is
-skipped with the reason.
+The tests start their own session bus with an unlocked, throw-away ``gnome-keyring-daemon`` on it,
+with or without a desktop session; they are skipped, with the reason, only where the tools are not
+installed.
 """
 
 from __future__ import annotations
 
-import os
 import secrets
 from collections.abc import Iterator
 
@@ -15,29 +15,8 @@ import pytest
 from telephony_desktop.domain.errors import SecretMissing
 from telephony_desktop.store.secrets import SERVICE, SecretStore
 
-
-def _unavailable_reason() -> str | None:
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
-        return "DBUS_SESSION_BUS_ADDRESS is unset: no D-Bus session (run under dbus-run-session)"
-    try:
-        from keyring.backends import SecretService
-    except Exception as exc:  # pragma: no cover - keyring always ships it
-        return f"keyring's SecretService backend cannot be imported ({type(exc).__name__})"
-    try:
-        priority = SecretService.Keyring.priority
-    except Exception as exc:
-        return f"the Secret Service backend is not viable: {exc}"
-    if priority <= 0:  # pragma: no cover
-        return f"the Secret Service backend has priority {priority}"
-    return None
-
-
-_REASON = _unavailable_reason()
-
-pytestmark = [
-    pytest.mark.secret_service,
-    pytest.mark.skipif(_REASON is not None, reason=f"real Secret Service unavailable: {_REASON}"),
-]
+# A private bus and keyring are started for these tests (tests/conftest.py, secret_service_bus).
+pytestmark = [pytest.mark.secret_service]
 
 
 @pytest.fixture
