@@ -350,3 +350,19 @@ def test_cached_numbers_stay_when_the_provider_is_unreachable(
     assert tab.banner.isVisible() and tab.banner.level is Level.WARNING
     assert "saved on this computer" in tab.banner.text
     settle(ctx, run)
+
+
+def test_the_tab_reads_in_french(
+    french: None, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    headers = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(4)]
+    assert headers == ["Numéro", "Nom", "Quand quelqu'un appelle", "Statut"]
+    assert tab.summary.text() == "8 numéros · 1 désactivé"
+    assert tab.model.index(row_of_number(tab, "4165550107"), 3).data() == "Désactivé"
+    select(tab, "5145550101")  # forwards; no devices ticked
+    assert tab.peers_count.text() == "0 coché sur 5 au maximum"  # French counts 0 as one
+    assert tab.save_button.text() == "Enregistrer les modifications"
+    assert tab.order_button.text() == "Commander…"
+    assert tab.peers_list.accessibleName() == "Appareils à faire sonner"
+    settle(ctx, run)

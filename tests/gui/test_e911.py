@@ -351,3 +351,21 @@ def test_associate_a_device(
     assert peer.username in tab.devices_label.text()
     assert tab.devices_banner.level is Level.SUCCESS
     settle(ctx, run)
+
+
+def test_the_tab_reads_in_french(
+    french: None, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    missing = 8 - len(sandbox.state.e911)
+    assert tab.summary.text() == f"8 numéros · {missing} sans adresse d'urgence"
+    row = tab.model.row_of("5145550101")
+    assert tab.model.index(row, COL_ADDRESS).data() == "⚠ Aucune adresse d'urgence"
+    assert tab.select_number("5145550100")
+    assert tab.on_file.text().startswith("Adresse enregistrée : Émilie Côté, 1155 Boulevard")
+    assert tab.unit_type.itemText(tab.unit_type.findData("apartment")) == "Appartement"
+    assert tab.edits["city"].placeholderText() == "p. ex. Montréal"
+    assert tab.select_number(NUMBER)
+    assert tab.on_file.text().startswith("⚠ Aucune adresse d'urgence n'est enregistrée")
+    assert tab.save_button.text() == "Enregistrer l'adresse…"
+    settle(ctx, run)

@@ -9,10 +9,11 @@ from PySide6.QtGui import QBrush, QColor
 
 from telephony_desktop.domain.models import Did, Mailbox
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.services.did_form import routing_summary
 
 COL_NUMBER, COL_NAME, COL_ROUTING, COL_STATUS = range(4)
-HEADERS = ("Number", "Name", "When someone calls", "Status")
+HEADERS = (N_("Number"), N_("Name"), N_("When someone calls"), N_("Status"))
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
@@ -59,7 +60,7 @@ class DidModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return _(HEADERS[section])
         return None
 
     def routing(self, did: Did, *, names: bool = False) -> str:
@@ -78,12 +79,12 @@ class DidModel(QAbstractTableModel):
                 return did.friendly_name or "—"
             if col == COL_ROUTING:
                 return self.routing(did)
-            return "Disabled" if did.status == "disabled" else "Enabled"
+            return _("Disabled") if did.status == "disabled" else _("Enabled")
         if role == Qt.ItemDataRole.ToolTipRole:
             if col == COL_ROUTING:
                 return self.routing(did, names=True)
             if col == COL_STATUS and did.status == "disabled":
-                return "Calls to this number are refused while it is disabled."
+                return _("Calls to this number are refused while it is disabled.")
             return f"{display(did.phone_number, self._region)} · {did.friendly_name}"
         if role == Qt.ItemDataRole.ForegroundRole and did.status == "disabled":
             return QBrush(QColor(128, 128, 128))

@@ -44,6 +44,7 @@ from telephony_desktop.domain.errors import (
 )
 from telephony_desktop.domain.models import Did, InventoryDid, Mailbox, Peer, WriteResult
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _, formats, ngettext, pgettext
 from telephony_desktop.services import did_form
 from telephony_desktop.services.did_form import DidDraft
 from telephony_desktop.services.dids import DidService
@@ -67,10 +68,13 @@ from telephony_desktop.ui.widgets.tables import record_table
 _NOTHING, _FORM = 0, 1
 _PEER_ROLE = Qt.ItemDataRole.UserRole + 1
 Listing = tuple[Fresh[list[Did]], Fresh[list[Peer]], Fresh[list[Mailbox]]]
+# Between the facts of a summary line ("8 numbers · 1 disabled"), each translated on its own.
+_LIST_SEPARATOR = " · "
+_NPA_TIP = N_("Area code (NPA): 3 digits. Leave empty for any.")
 
 
 class DidsTab(Tab):
-    title = "Numbers"
+    title = N_("Numbers")
     key = "dids"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -90,7 +94,13 @@ class DidsTab(Tab):
         self._loaded = False
         self._filling = False
         self._build()
-        self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the numbers")
+        self._problem = RefreshProblem(
+            self,
+            self.refresh,
+            saved_copy=_(
+                "Showing the numbers saved on this computer; your provider could not be reached."
+            ),
+        )
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -98,18 +108,18 @@ class DidsTab(Tab):
         self.summary, self.refresh_button = refresh_row(
             self,
             self.refresh,
-            loading="Loading your numbers…",
-            tooltip="Read your numbers again from the provider",
+            loading=_("Loading your numbers…"),
+            tooltip=_("Read your numbers again from the provider"),
         )
 
         self.model = DidModel(self.ctx.region, self)
-        self.table = record_table(self, self.model, name="dids-list", accessible="Your numbers")
+        self.table = record_table(self, self.model, name="dids-list", accessible=_("Your numbers"))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_ROUTING, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
         self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("(514) 555-0100") + 24)
         self.table.setColumnWidth(COL_NAME, metrics.horizontalAdvance("Réception principale") + 24)
-        self.table.setColumnWidth(COL_STATUS, metrics.horizontalAdvance("Disabled") + 28)
+        self.table.setColumnWidth(COL_STATUS, metrics.horizontalAdvance(_("Disabled")) + 28)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         left = QSplitter(Qt.Orientation.Vertical, self)
@@ -123,7 +133,7 @@ class DidsTab(Tab):
         self.left_splitter = left
 
         self.details = QStackedWidget(self)
-        nothing = QLabel("Select a number to change its name and where its calls go.", self)
+        nothing = QLabel(_("Select a number to change its name and where its calls go."), self)
         nothing.setObjectName("dids-hint")
         nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
         nothing.setWordWrap(True)
@@ -171,12 +181,16 @@ class DidsTab(Tab):
         grid.setColumnStretch(1, 1)
         row = 0
 
-        name_label = QLabel("&Name", pane)
+        name_label = QLabel(_("&Name"), pane)
         self.name_edit = QLineEdit(pane)
         self.name_edit.setObjectName("dids-name")
-        self.name_edit.setPlaceholderText("e.g. Front desk")
+        # Translators: an example of a name for a phone number, shown in the empty Name field.
+        self.name_edit.setPlaceholderText(_("e.g. Front desk"))
         self.name_edit.setToolTip(
-            "A name for this number (2 to 32 characters), shown here and in your provider's portal"
+            _(
+                "A name for this number (2 to 32 characters), shown here and in your provider's "
+                "portal"
+            )
         )
         self.name_edit.setMaxLength(40)
         name_label.setBuddy(self.name_edit)
@@ -188,10 +202,12 @@ class DidsTab(Tab):
 
         self.status_combo = QComboBox(pane)
         self.status_combo.setObjectName("dids-status")
-        self.status_combo.addItem("Enabled: takes calls", "enabled")
-        self.status_combo.addItem("Disabled: refuses calls", "disabled")
-        self.status_combo.setToolTip("A disabled number stays on your account but takes no calls.")
-        status_label = QLabel("S&tatus", pane)
+        self.status_combo.addItem(_("Enabled: takes calls"), "enabled")
+        self.status_combo.addItem(_("Disabled: refuses calls"), "disabled")
+        self.status_combo.setToolTip(
+            _("A disabled number stays on your account but takes no calls.")
+        )
+        status_label = QLabel(_("S&tatus"), pane)
         status_label.setBuddy(self.status_combo)
         grid.addWidget(status_label, row, 0)
         grid.addWidget(self.status_combo, row, 1)
@@ -200,8 +216,8 @@ class DidsTab(Tab):
         layout.addLayout(grid)
 
         layout.addSpacing(6)
-        layout.addWidget(heading("When someone calls this number", pane, 1.0))
-        layout.addWidget(hint("Tick what should happen; you can combine them.", pane))
+        layout.addWidget(heading(_("When someone calls this number"), pane, 1.0))
+        layout.addWidget(hint(_("Tick what should happen; you can combine them."), pane))
         options = QGridLayout()
         options.setHorizontalSpacing(10)
         options.setVerticalSpacing(4)
@@ -209,25 +225,34 @@ class DidsTab(Tab):
         row = 0
 
         # Ring devices (peers)
-        self.peers_check = QCheckBox("Ring devices", pane)
+        self.peers_check = QCheckBox(_("Ring devices"), pane)
         self.peers_check.setObjectName("dids-opt-peers")
         self.peers_check.setToolTip(
-            f"Ring your phones and softphones (up to {did_form.MAX_PEERS} at once)"
+            _("Ring your phones and softphones (up to {max} at once)").format(
+                max=formats.number(did_form.MAX_PEERS)
+            )
         )
         self.peers_list = QListWidget(pane)
         self.peers_list.setObjectName("dids-peers")
-        self.peers_list.setAccessibleName("Devices to ring")
-        self.peers_list.setToolTip(f"Tick up to {did_form.MAX_PEERS} devices to ring together")
+        self.peers_list.setAccessibleName(_("Devices to ring"))
+        self.peers_list.setToolTip(
+            ngettext(
+                "Tick up to {max} device to ring together",
+                "Tick up to {max} devices to ring together",
+                did_form.MAX_PEERS,
+            ).format(max=formats.number(did_form.MAX_PEERS))
+        )
         self.peers_list.setStyleSheet("QListWidget::item { padding: 1px 2px; }")
         self.peers_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.peers_count = QLabel(pane)
         self.peers_count.setObjectName("dids-peers-count")
         self.peers_count.setEnabled(False)
         self.peer_timeout = self._timeout_combo(pane, "dids-peer-timeout")
-        self.peer_timeout.setToolTip("How long the devices ring before the next step")
+        self.peer_timeout.setToolTip(_("How long the devices ring before the next step"))
         ring_row = QHBoxLayout()
         ring_row.setSpacing(6)
-        ring_row.addWidget(QLabel("Ring for", pane))
+        # Translators: before a choice of duration ("20 s"): ring the devices for that long.
+        ring_row.addWidget(QLabel(_("Ring for"), pane))
         ring_row.addWidget(self.peer_timeout)
         ring_row.addStretch(1)
         ring_row.addWidget(self.peers_count)
@@ -240,22 +265,26 @@ class DidsTab(Tab):
         row = self._error_row(options, row, "peer_timeout", pane)
 
         # Forwarding
-        self.forward_check = QCheckBox("Forward", pane)
+        self.forward_check = QCheckBox(_("Forward"), pane)
         self.forward_check.setObjectName("dids-opt-forwarding")
-        self.forward_check.setToolTip("Send calls on to another phone number")
+        self.forward_check.setToolTip(_("Send calls on to another phone number"))
         self.forward_edit = QLineEdit(pane)
         self.forward_edit.setObjectName("dids-forward-number")
-        self.forward_edit.setPlaceholderText("Number, e.g. (514) 555-0142")
-        self.forward_edit.setToolTip("The phone number calls are forwarded to (10 digits or more)")
+        self.forward_edit.setPlaceholderText(_("Number, e.g. (514) 555-0142"))
+        self.forward_edit.setToolTip(
+            _("The phone number calls are forwarded to (10 digits or more)")
+        )
         self.forward_timeout = self._timeout_combo(pane, "dids-forward-timeout")
         self.forward_timeout.setToolTip(
-            "How long to wait before forwarding; No delay forwards at once"
+            _("How long to wait before forwarding; No delay forwards at once")
         )
         fwd_row = QHBoxLayout()
         fwd_row.setSpacing(6)
-        fwd_row.addWidget(QLabel("to", pane))
+        # Translators: the row reads "Forward [x] to [phone number] after [delay]".
+        fwd_row.addWidget(QLabel(pgettext("forward calls to a number", "to"), pane))
         fwd_row.addWidget(self.forward_edit, 1)
-        fwd_row.addWidget(QLabel("after", pane))
+        # Translators: the row reads "Forward [x] to [phone number] after [delay]".
+        fwd_row.addWidget(QLabel(pgettext("forward calls after a delay", "after"), pane))
         fwd_row.addWidget(self.forward_timeout)
         options.addWidget(self.forward_check, row, 0)
         options.addLayout(fwd_row, row, 1)
@@ -264,27 +293,29 @@ class DidsTab(Tab):
         row = self._error_row(options, row, "forward_timeout", pane)
 
         # Voicemail
-        self.voicemail_check = QCheckBox("Voicemail", pane)
+        self.voicemail_check = QCheckBox(_("Voicemail"), pane)
         self.voicemail_check.setObjectName("dids-opt-voicemail")
-        self.voicemail_check.setToolTip("Let callers leave a message")
+        self.voicemail_check.setToolTip(_("Let callers leave a message"))
         self.mailbox_combo = QComboBox(pane)
         self.mailbox_combo.setObjectName("dids-mailbox")
-        self.mailbox_combo.setToolTip("The voicemail box that takes the messages")
+        self.mailbox_combo.setToolTip(_("The voicemail box that takes the messages"))
         options.addWidget(self.voicemail_check, row, 0)
         options.addWidget(self.mailbox_combo, row, 1)
         row += 1
         row = self._error_row(options, row, "client_mailbox_id", pane)
 
         # Recording, IVR, fax
-        self.recording_check = QCheckBox("Record calls", pane)
+        self.recording_check = QCheckBox(_("Record calls"), pane)
         self.recording_check.setObjectName("dids-opt-recording")
         self.recording_check.setToolTip(
-            "Record every call to this number (listen in the Recordings tab). Callers may need "
-            "to be told."
+            _(
+                "Record every call to this number (listen in the Recordings tab). Callers may "
+                "need to be told."
+            )
         )
-        self.ivr_check = QCheckBox("Auto attendant (IVR)", pane)
+        self.ivr_check = QCheckBox(_("Auto attendant (IVR)"), pane)
         self.ivr_check.setObjectName("dids-opt-ivr")
-        self.fax_check = QCheckBox("Fax", pane)
+        self.fax_check = QCheckBox(_("Fax"), pane)
         self.fax_check.setObjectName("dids-opt-fax")
         extras = QHBoxLayout()
         extras.setSpacing(16)
@@ -299,20 +330,20 @@ class DidsTab(Tab):
 
         layout.addSpacing(6)
         self.form_banner = Banner(pane)
-        self.form_banner.setAccessibleName("Result of saving the number")
+        self.form_banner.setAccessibleName(_("Result of saving the number"))
         layout.addWidget(self.form_banner)
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
         self.dirty_label = QLabel(pane)
         self.dirty_label.setObjectName("dids-dirty")
         self.dirty_label.setEnabled(False)
-        self.revert_button = QPushButton("Revert", pane)
+        self.revert_button = QPushButton(_("Revert"), pane)
         self.revert_button.setObjectName("dids-revert")
-        self.revert_button.setToolTip("Forget your changes and show the number as it is now")
+        self.revert_button.setToolTip(_("Forget your changes and show the number as it is now"))
         self.revert_button.clicked.connect(self.revert)
-        self.save_button = QPushButton("Save changes", pane)
+        self.save_button = QPushButton(_("Save changes"), pane)
         self.save_button.setObjectName("dids-save")
-        self.save_button.setToolTip("Check the form, then send the changes to your provider")
+        self.save_button.setToolTip(_("Check the form, then send the changes to your provider"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
         buttons.addWidget(self.dirty_label, 1)
@@ -358,7 +389,7 @@ class DidsTab(Tab):
         return combo
 
     def _build_inventory(self) -> QWidget:
-        box = QGroupBox("Get a new number", self)
+        box = QGroupBox(_("Get a new number"), self)
         box.setObjectName("dids-inventory")
         layout = QVBoxLayout(box)
         layout.setSpacing(6)
@@ -366,25 +397,26 @@ class DidsTab(Tab):
         row.setSpacing(6)
         self.type_combo = QComboBox(box)
         self.type_combo.setObjectName("dids-inventory-type")
-        self.type_combo.setToolTip("What kind of number to look for")
+        self.type_combo.setToolTip(_("What kind of number to look for"))
         for value in did_form.INVENTORY_TYPES:
-            self.type_combo.addItem(did_form.INVENTORY_TYPE_LABELS[value], value)
+            # The labels are marked in did_form (N_).
+            self.type_combo.addItem(_(did_form.INVENTORY_TYPE_LABELS[value]), value)
         self.type_combo.currentIndexChanged.connect(self._type_changed)
         self.npa_edit = QLineEdit(box)
         self.npa_edit.setObjectName("dids-inventory-npa")
-        self.npa_edit.setPlaceholderText("Area code, e.g. 514")
-        self.npa_edit.setToolTip("Area code (NPA): 3 digits. Leave empty for any.")
+        self.npa_edit.setPlaceholderText(_("Area code, e.g. 514"))
+        self.npa_edit.setToolTip(_(_NPA_TIP))
         self.npa_edit.setMaxLength(3)
         self.nxx_edit = QLineEdit(box)
         self.nxx_edit.setObjectName("dids-inventory-nxx")
-        self.nxx_edit.setPlaceholderText("Exchange, e.g. 555")
+        self.nxx_edit.setPlaceholderText(_("Exchange, e.g. 555"))
         self.nxx_edit.setToolTip(
-            "Exchange (NXX): the 3 digits after the area code. Leave empty for any."
+            _("Exchange (NXX): the 3 digits after the area code. Leave empty for any.")
         )
         self.nxx_edit.setMaxLength(3)
-        self.search_button = QPushButton("Search", box)
+        self.search_button = QPushButton(_("Search"), box)
         self.search_button.setObjectName("dids-inventory-search")
-        self.search_button.setToolTip("Look for numbers you can order")
+        self.search_button.setToolTip(_("Look for numbers you can order"))
         self.search_button.clicked.connect(self.search_inventory)
         self.npa_edit.returnPressed.connect(self.search_inventory)
         self.nxx_edit.returnPressed.connect(self.search_inventory)
@@ -398,11 +430,11 @@ class DidsTab(Tab):
 
         self.results = QListWidget(box)
         self.results.setObjectName("dids-inventory-results")
-        self.results.setAccessibleName("Numbers you can order")
+        self.results.setAccessibleName(_("Numbers you can order"))
         self.results.setStyleSheet("QListWidget::item { padding: 3px 2px; }")
         self.results.currentRowChanged.connect(self._result_changed)
         self.results.itemDoubleClicked.connect(lambda _item: self.ask_order())
-        self.results_hint = hint("Search to see numbers you can order.", box)
+        self.results_hint = hint(_("Search to see numbers you can order."), box)
         self.results_hint.setObjectName("dids-inventory-hint")
         self.results_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.results_stack = QStackedWidget(box)
@@ -411,7 +443,7 @@ class DidsTab(Tab):
         layout.addWidget(self.results_stack, 1)
 
         self.inventory_banner = Banner(box)
-        self.inventory_banner.setAccessibleName("Result of the number search or order")
+        self.inventory_banner.setAccessibleName(_("Result of the number search or order"))
         layout.addWidget(self.inventory_banner)
         self.order_confirm = ConfirmBar(box, name="dids-order-confirm")
         self.order_confirm.confirmed.connect(self._order_confirmed)
@@ -421,9 +453,9 @@ class DidsTab(Tab):
         self.inventory_status = QLabel(box)
         self.inventory_status.setObjectName("dids-inventory-status")
         self.inventory_status.setEnabled(False)
-        self.order_button = QPushButton("Order…", box)
+        self.order_button = QPushButton(_("Order…"), box)
         self.order_button.setObjectName("dids-order")
-        self.order_button.setToolTip("Add the selected number to your account (asks first)")
+        self.order_button.setToolTip(_("Add the selected number to your account (asks first)"))
         self.order_button.setEnabled(False)
         self.order_button.clicked.connect(self.ask_order)
         actions.addWidget(self.inventory_status, 1)
@@ -458,7 +490,7 @@ class DidsTab(Tab):
 
     def first_shown(self) -> None:
         if self._service is None:
-            self.summary.setText("No VoiceMeUp account is open.")
+            self.summary.setText(_("No VoiceMeUp account is open."))
             self.refresh_button.setEnabled(False)
             self.search_button.setEnabled(False)
             return
@@ -480,7 +512,9 @@ class DidsTab(Tab):
         self._set_choices(peers, mailboxes)
         if dids:
             self._set_dids(dids)
-            self.summary.setText(self._summary_text(dids) + " · checking with your provider…")
+            self.summary.setText(
+                _LIST_SEPARATOR.join((self._summary_text(dids), _("checking with your provider…")))
+            )
 
     def refresh(self) -> None:
         """Read the numbers, devices and voicemail boxes again (the cache stays on screen)."""
@@ -518,15 +552,26 @@ class DidsTab(Tab):
         self._loaded = True
         show_refreshing(self.refresh_button, False, can_refresh=self._service is not None)
         if self.model.rowCount() == 0:
-            self.summary.setText("No numbers on this account yet. Order one below.")
+            self.summary.setText(_("No numbers on this account yet. Order one below."))
         else:
             self.summary.setText(self._summary_text(self.model.dids()))
 
     @staticmethod
     def _summary_text(dids: list[Did]) -> str:
         off = sum(1 for d in dids if d.status == "disabled")
-        text = f"{len(dids)} number{'s' if len(dids) != 1 else ''}"
-        return text + (f" · {off} disabled" if off else "")
+        parts = [
+            ngettext("{count} number", "{count} numbers", len(dids)).format(
+                count=formats.number(len(dids))
+            )
+        ]
+        if off:
+            # Translators: after "8 numbers · ": how many of them are disabled.
+            parts.append(
+                ngettext("{count} disabled", "{count} disabled", off).format(
+                    count=formats.number(off)
+                )
+            )
+        return _LIST_SEPARATOR.join(parts)
 
     def _set_dids(self, dids: list[Did]) -> None:
         keep = self._current_id
@@ -586,7 +631,10 @@ class DidsTab(Tab):
                 f"{display(did.phone_number, self.ctx.region)}"
                 + (f"  ·  {did.friendly_name}" if did.friendly_name else "")
             )
-            self.routing_label.setText("Now: " + self.model.routing(did, names=True))
+            # Translators: where the number's calls go now, e.g. "Now: Rings 2 devices for 20 s".
+            self.routing_label.setText(
+                _("Now: {routing}").format(routing=self.model.routing(did, names=True))
+            )
             self.name_edit.setText(draft.friendly_name)
             self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(draft.status)))
             self.peers_check.setChecked(draft.peers)
@@ -605,16 +653,22 @@ class DidsTab(Tab):
             self.ivr_check.setChecked(draft.ivr)
             self.fax_check.setChecked(draft.fax)
             # IVR and fax profiles are set up in the provider's portal, not through its API.
-            for box, profile, what in (
-                (self.ivr_check, did.ivr_profile_id, "auto attendant (IVR) profile"),
-                (self.fax_check, did.fax_profile_id, "fax profile"),
+            for box, profile, uses, set_up in (
+                (
+                    self.ivr_check,
+                    did.ivr_profile_id,
+                    _("Uses auto attendant (IVR) profile {profile}"),
+                    _("Set up an auto attendant (IVR) profile in your provider's portal first"),
+                ),
+                (
+                    self.fax_check,
+                    did.fax_profile_id,
+                    _("Uses fax profile {profile}"),
+                    _("Set up a fax profile in your provider's portal first"),
+                ),
             ):
                 box.setEnabled(bool(profile) or box.isChecked())
-                box.setToolTip(
-                    f"Uses {what} {profile}"
-                    if profile
-                    else f"Set up an {what} in your provider's portal first"
-                )
+                box.setToolTip(uses.format(profile=profile) if profile else set_up)
         finally:
             self._filling = False
         for error in self.errors.values():
@@ -633,7 +687,8 @@ class DidsTab(Tab):
                 item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
             for peer_id in chosen:  # a device the list does not know (yet)
                 if peer_id not in known:
-                    item = QListWidgetItem(f"Device {peer_id}", self.peers_list)
+                    # Translators: a device the list does not know yet, by its id at the provider.
+                    item = QListWidgetItem(_("Device {id}").format(id=peer_id), self.peers_list)
                     item.setData(_PEER_ROLE, peer_id)
                     item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
                     item.setCheckState(Qt.CheckState.Checked)
@@ -644,11 +699,12 @@ class DidsTab(Tab):
     def _fill_mailboxes(self, chosen: str) -> None:
         with QSignalBlocker(self.mailbox_combo):
             self.mailbox_combo.clear()
-            self.mailbox_combo.addItem("Choose a voicemail box…", "")
+            self.mailbox_combo.addItem(_("Choose a voicemail box…"), "")
             for box in self._mailboxes:
                 self.mailbox_combo.addItem(mailbox_label(box), box.mailbox_id)
             if chosen and self.mailbox_combo.findData(chosen) < 0:
-                self.mailbox_combo.addItem(f"Box {chosen}", chosen)
+                # Translators: a voicemail box the list does not know yet, by its number.
+                self.mailbox_combo.addItem(_("Box {id}").format(id=chosen), chosen)
             self.mailbox_combo.setCurrentIndex(max(0, self.mailbox_combo.findData(chosen)))
 
     def chosen_peers(self) -> tuple[str, ...]:
@@ -698,16 +754,21 @@ class DidsTab(Tab):
         self.forward_timeout.setEnabled(self.forward_check.isChecked())
         self.mailbox_combo.setEnabled(self.voicemail_check.isChecked())
         count = len(self.chosen_peers())
-        self.peers_count.setText(f"{count} of at most {did_form.MAX_PEERS} ticked")
+        self.peers_count.setText(
+            # Translators: how many devices are ticked, out of the most the provider rings at once.
+            ngettext(
+                "{count} of at most {max} ticked", "{count} of at most {max} ticked", count
+            ).format(count=formats.number(count), max=formats.number(did_form.MAX_PEERS))
+        )
         saving = did is not None and did.did_id in self._saving
         dirty = did is not None and did.did_id in self._drafts
         self.save_button.setEnabled(dirty and not saving)
-        self.save_button.setText("Saving…" if saving else "Save changes")
+        self.save_button.setText(_("Saving…") if saving else _("Save changes"))
         self.revert_button.setEnabled(dirty and not saving)
         self.dirty_label.setText(
-            "Sending your changes…"
+            _("Sending your changes…")
             if saving
-            else "Unsaved changes (kept until you save or revert)"
+            else _("Unsaved changes (kept until you save or revert)")
             if dirty
             else ""
         )
@@ -754,7 +815,7 @@ class DidsTab(Tab):
         try:
             update = did_form.check(did, self.read_form(), self.ctx.region)
         except InputError as exc:
-            text = did_form.field_message(exc, self.ctx.lang)
+            text = did_form.field_message(exc)
             if exc.field == "did":
                 self.form_banner.info(text)
             elif not self._show_field_error(exc.field, text):
@@ -774,35 +835,46 @@ class DidsTab(Tab):
         self._drafts.pop(did_id, None)
         self._set_dids(fresh.value)
         did = self.model.find(did_id)
-        number = display(did.phone_number, self.ctx.region) if did else "The number"
         if self._current_id == did_id:
-            self.form_banner.success(f"Saved. {number} now works as shown.")
-        notes = [w.message(self.ctx.lang) for w in result.warnings]
+            self.form_banner.success(
+                _("Saved. {number} now works as shown.").format(
+                    number=display(did.phone_number, self.ctx.region)
+                )
+                if did
+                else _("Saved. The number now works as shown.")
+            )
+        notes = [w.message() for w in result.warnings]
         if fresh.error is not None:
             notes.append(
-                "Saved, but the list could not be read again: "
-                + describe(fresh.error, self.ctx.lang)
+                _("Saved, but the list could not be read again: {error}").format(
+                    error=describe(fresh.error)
+                )
             )
         if notes:
             self.banner.warning(" ".join(notes))
 
     def _save_failed(self, did_id: str, exc: TelephonyError) -> None:
         """In place, and the draft stays: nothing the user typed is lost, nothing is resent."""
-        text = describe(exc, self.ctx.lang)
+        text = describe(exc)
         if self._current_id != did_id:
             did = self.model.find(did_id)
             number = display(did.phone_number, self.ctx.region) if did else did_id
-            self.banner.error(f"{number}: {text} Your changes are kept in its form.")
+            self.banner.error(
+                # Translators: a number whose change failed while another number is shown.
+                _("{number}: {error} Your changes are kept in its form.").format(
+                    number=number, error=text
+                )
+            )
             return
         if isinstance(exc, InputError):
-            text = did_form.field_message(exc, self.ctx.lang)
+            text = did_form.field_message(exc)
             if not self._show_field_error(exc.field, text):
                 self.form_banner.error(text)
             return
         if isinstance(exc, ProviderRejected):
             self._show_field_error(did_form.field_for_rejection(exc), text)
         if isinstance(exc, OutcomeUnknown):
-            text += " Your changes are still in the form."
+            text = _("{error} Your changes are still in the form.").format(error=text)
         self.form_banner.error(text)
 
     def _save_finished(self, did_id: str) -> None:
@@ -818,9 +890,9 @@ class DidsTab(Tab):
         local = self.type_combo.currentData() == "local"
         for edit in (self.npa_edit, self.nxx_edit):
             edit.setEnabled(local)
-        tip = "" if local else "Area code and exchange only apply to local numbers."
-        self.npa_edit.setToolTip(tip or "Area code (NPA): 3 digits. Leave empty for any.")
-        self.nxx_edit.setToolTip(tip or "Exchange (NXX): 3 digits. Leave empty for any.")
+        tip = "" if local else _("Area code and exchange only apply to local numbers.")
+        self.npa_edit.setToolTip(tip or _(_NPA_TIP))
+        self.nxx_edit.setToolTip(tip or _("Exchange (NXX): 3 digits. Leave empty for any."))
         self.inventory_error.clear_error()
 
     def search_inventory(self) -> None:
@@ -835,7 +907,7 @@ class DidsTab(Tab):
         try:
             did_form.inventory_query(kind, npa, nxx)
         except InputError as exc:
-            self.inventory_error.show_error(did_form.field_message(exc, self.ctx.lang))
+            self.inventory_error.show_error(did_form.field_message(exc))
             target = {"npa": self.npa_edit, "nxx": self.nxx_edit}.get(exc.field)
             if target is not None:
                 target.setFocus()
@@ -843,8 +915,8 @@ class DidsTab(Tab):
         self._searching = True
         self.order_confirm.dismiss()
         self.search_button.setEnabled(False)
-        self.search_button.setText("Searching…")
-        self.inventory_status.setText("Searching your provider's inventory…")
+        self.search_button.setText(_("Searching…"))
+        self.inventory_status.setText(_("Searching your provider's inventory…"))
         self.run(
             self._service.search_inventory(kind=kind or None, npa=npa or None, nxx=nxx or None),
             self._show_results,
@@ -862,26 +934,30 @@ class DidsTab(Tab):
         if items:
             count = len(items)
             self.inventory_status.setText(
-                f"{count} number{'s' if count != 1 else ''} available. Select one, then Order…"
+                ngettext(
+                    "{count} number available. Select one, then Order…",
+                    "{count} numbers available. Select one, then Order…",
+                    count,
+                ).format(count=formats.number(count))
             )
         else:
             self.results_hint.setText(
-                "No numbers match. Try another area code or exchange, or leave them empty."
+                _("No numbers match. Try another area code or exchange, or leave them empty.")
             )
             self.inventory_status.setText("")
         self._result_changed()
 
     def _search_failed(self, exc: TelephonyError) -> None:
         if isinstance(exc, InputError):
-            self.inventory_error.show_error(did_form.field_message(exc, self.ctx.lang))
+            self.inventory_error.show_error(did_form.field_message(exc))
         else:
-            self.inventory_banner.error(describe(exc, self.ctx.lang))
+            self.inventory_banner.error(describe(exc))
         self.inventory_status.setText("")
 
     def _search_finished(self) -> None:
         self._searching = False
         self.search_button.setEnabled(self._service is not None)
-        self.search_button.setText("Search")
+        self.search_button.setText(_("Search"))
 
     @property
     def searching(self) -> bool:
@@ -902,7 +978,7 @@ class DidsTab(Tab):
         self.inventory_banner.hide()
         self.order_button.setEnabled(False)  # the bar's own button is the one that orders
         self.order_confirm.ask(
-            did_form.order_confirmation(item, self.ctx.region), "Order this number", "caution"
+            did_form.order_confirmation(item, self.ctx.region), _("Order this number"), "caution"
         )
 
     def _order_confirmed(self) -> None:
@@ -911,8 +987,10 @@ class DidsTab(Tab):
             return
         self._ordering = True
         self.order_button.setEnabled(False)
-        self.order_button.setText("Ordering…")
-        self.inventory_status.setText(f"Ordering {display(item.phone_number, self.ctx.region)}…")
+        self.order_button.setText(_("Ordering…"))
+        self.inventory_status.setText(
+            _("Ordering {number}…").format(number=display(item.phone_number, self.ctx.region))
+        )
         self.run(
             self._service.order_item(item),
             partial(self._ordered, item),
@@ -938,23 +1016,26 @@ class DidsTab(Tab):
         if new_id:
             self.select_did(new_id)
         self.inventory_banner.success(
-            f"{number} is now on your account. Give it a name and choose where its calls go."
+            _(
+                "{number} is now on your account. Give it a name and choose where its calls go."
+            ).format(number=number)
         )
-        notes = [w.message(self.ctx.lang) for w in result.warnings]
+        notes = [w.message() for w in result.warnings]
         if fresh.error is not None:
             notes.append(
-                "Ordered, but the list could not be read again: "
-                + describe(fresh.error, self.ctx.lang)
+                _("Ordered, but the list could not be read again: {error}").format(
+                    error=describe(fresh.error)
+                )
             )
         if notes:
             self.banner.warning(" ".join(notes))
 
     def _order_failed(self, exc: TelephonyError) -> None:
-        self.inventory_banner.error(describe(exc, self.ctx.lang))
+        self.inventory_banner.error(describe(exc))
 
     def _order_finished(self) -> None:
         self._ordering = False
-        self.order_button.setText("Order…")
+        self.order_button.setText(_("Order…"))
         self.inventory_status.setText("")
         self._result_changed()
 

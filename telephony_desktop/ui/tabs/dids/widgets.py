@@ -13,6 +13,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from telephony_desktop.i18n import _
+
 _TONES = {
     "danger": ("rgba(220, 53, 69, 0.10)", "rgba(220, 53, 69, 0.60)"),
     "caution": ("rgba(240, 173, 0, 0.16)", "rgba(240, 173, 0, 0.75)"),
@@ -41,7 +43,7 @@ class ConfirmBar(QFrame):
         self.confirm_button.setObjectName(f"{name}-confirm")
         self.confirm_button.setAutoDefault(False)
         self.confirm_button.clicked.connect(self._accept)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.setObjectName(f"{name}-cancel")
         self.cancel_button.setAutoDefault(False)
         self.cancel_button.clicked.connect(self._reject)

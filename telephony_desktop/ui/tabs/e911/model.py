@@ -10,12 +10,14 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from telephony_desktop.domain.models import Did, E911Endpoint
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.services.e911_form import number_key
 
 COL_NUMBER, COL_NAME, COL_ADDRESS = range(3)
-HEADERS = ("Number", "Name", "Emergency address")
+HEADERS = (N_("Number"), N_("Name"), N_("Emergency address"))
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
-NO_ADDRESS = "⚠ No emergency address"
+# Translators: in the Emergency address column, for a number that has none.
+NO_ADDRESS = N_("⚠ No emergency address")
 
 _Index = QModelIndex | QPersistentModelIndex
 _WARNING = QColor(184, 92, 0)  # dark orange: readable on light and dark backgrounds
@@ -80,7 +82,7 @@ class E911Model(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> object:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return _(HEADERS[section])
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
@@ -94,10 +96,10 @@ class E911Model(QAbstractTableModel):
                 return display(row.phone_number, self._region)
             if col == COL_NAME:
                 return row.friendly_name or "—"
-            return address.one_line() if address is not None else NO_ADDRESS
+            return address.one_line() if address is not None else _(NO_ADDRESS)
         if role == Qt.ItemDataRole.ToolTipRole:
             if address is None:
-                return (
+                return _(
                     "No emergency address is on file: a 911 call from this number reaches "
                     "help without a location. Select it to add one."
                 )
@@ -113,6 +115,9 @@ class E911Model(QAbstractTableModel):
         if role == KEY_ROLE:
             return row.key
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            where = address.one_line() if address is not None else "no emergency address"
-            return f"{display(row.phone_number, self._region)}, {where}"
+            number = display(row.phone_number, self._region)
+            if address is None:
+                # Translators: what a screen reader says for a row of the list.
+                return _("{number}, no emergency address").format(number=number)
+            return f"{number}, {address.one_line()}"
         return None

@@ -48,6 +48,7 @@ from telephony_desktop.domain.models import (
     WriteResult,
 )
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _, formats, ngettext, pgettext
 from telephony_desktop.services import e911_form
 from telephony_desktop.services.dids import DidService
 from telephony_desktop.services.directory_cache import DirectoryCache, peer_label
@@ -81,10 +82,56 @@ _TEXT_FIELDS = (
     "state_code",
     "postal_code",
 )
+# Between the facts of a summary line ("8 numbers · 2 without an emergency address").
+_LIST_SEPARATOR = " · "
+# Under a field of the address the provider's check did not recognise.
+_NOT_KNOWN = {
+    "first_name": N_("Your provider does not know this first name."),
+    "last_name": N_("Your provider does not know this last name."),
+    "civic_number": N_("Your provider does not know this civic number."),
+    "street": N_("Your provider does not know this street."),
+    "city": N_("Your provider does not know this city."),
+    "state_code": N_("Your provider does not know this province / state."),
+    "country_code": N_("Your provider does not know this country."),
+    "postal_code": N_("Your provider does not know this postal code."),
+}
+_NOT_KNOWN_PART = N_("Your provider does not know this part of the address.")
+
+
+def _unit_type(value: str) -> str:
+    """A unit type (the provider's word, sent as it is) as the unit choice shows it."""
+    labels = {
+        "apartment": pgettext("unit type of an address", "Apartment"),
+        "basement": pgettext("unit type of an address", "Basement"),
+        "building": pgettext("unit type of an address", "Building"),
+        "department": pgettext("unit type of an address", "Department"),
+        "floor": pgettext("unit type of an address", "Floor"),
+        "front": pgettext("unit type of an address", "Front"),
+        # Translators: an aircraft hangar (the provider spells its value "hanger").
+        "hanger": pgettext("unit type of an address", "Hanger"),
+        "key": pgettext("unit type of an address", "Key"),
+        "lobby": pgettext("unit type of an address", "Lobby"),
+        "lot": pgettext("unit type of an address", "Lot"),
+        "lower": pgettext("unit type of an address", "Lower"),
+        "office": pgettext("unit type of an address", "Office"),
+        "penthouse": pgettext("unit type of an address", "Penthouse"),
+        "pier": pgettext("unit type of an address", "Pier"),
+        "rear": pgettext("unit type of an address", "Rear"),
+        "room": pgettext("unit type of an address", "Room"),
+        "side": pgettext("unit type of an address", "Side"),
+        "slip": pgettext("unit type of an address", "Slip"),
+        "space": pgettext("unit type of an address", "Space"),
+        "stop": pgettext("unit type of an address", "Stop"),
+        "suite": pgettext("unit type of an address", "Suite"),
+        "trailer": pgettext("unit type of an address", "Trailer"),
+        "unit": pgettext("unit type of an address", "Unit"),
+        "upper": pgettext("unit type of an address", "Upper"),
+    }
+    return labels.get(value) or value.capitalize()
 
 
 class E911Tab(Tab):
-    title = "E911"
+    title = N_("E911")
     key = "e911"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -107,7 +154,14 @@ class E911Tab(Tab):
         self._loaded = False
         self._filling = False
         self._build()
-        self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the emergency addresses")
+        self._problem = RefreshProblem(
+            self,
+            self.refresh,
+            saved_copy=_(
+                "Showing the emergency addresses saved on this computer; your provider could not "
+                "be reached."
+            ),
+        )
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -115,13 +169,16 @@ class E911Tab(Tab):
         self.summary, self.refresh_button = refresh_row(
             self,
             self.refresh,
-            loading="Loading emergency addresses…",
-            tooltip="Read the emergency addresses again",
+            loading=_("Loading emergency addresses…"),
+            tooltip=_("Read the emergency addresses again"),
         )
 
         self.model = E911Model(self.ctx.region, self)
         self.table = record_table(
-            self, self.model, name="e911-list", accessible="Numbers and their emergency addresses"
+            self,
+            self.model,
+            name="e911-list",
+            accessible=_("Numbers and their emergency addresses"),
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_ADDRESS, QHeaderView.ResizeMode.Stretch)
@@ -131,7 +188,7 @@ class E911Tab(Tab):
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.details = QStackedWidget(self)
-        nothing = QLabel("Select a number to see and change its emergency address.", self)
+        nothing = QLabel(_("Select a number to see and change its emergency address."), self)
         nothing.setObjectName("e911-hint")
         nothing.setAlignment(Qt.AlignmentFlag.AlignCenter)
         nothing.setWordWrap(True)
@@ -174,11 +231,13 @@ class E911Tab(Tab):
         layout.addWidget(self.on_file)
         layout.addSpacing(4)
 
-        layout.addWidget(heading("Emergency address", pane, 1.0))
+        layout.addWidget(heading(_("Emergency address"), pane, 1.0))
         layout.addWidget(
             hint(
-                "Where help goes when someone calls 911 from this number: the exact civic "
-                "address, with the unit if there is one.",
+                _(
+                    "Where help goes when someone calls 911 from this number: the exact civic "
+                    "address, with the unit if there is one."
+                ),
                 pane,
             )
         )
@@ -191,35 +250,38 @@ class E911Tab(Tab):
         self.errors: dict[str, FieldError] = {}
         self.unit_type = QComboBox(pane)
         self.unit_type.setObjectName("e911-address_type")
-        self.unit_type.addItem("No unit", "")
+        self.unit_type.addItem(_("No unit"), "")
         for value in e911_form.ADDRESS_TYPES:
-            self.unit_type.addItem(value.capitalize(), value)
-        self.unit_type.setToolTip("Apartment, suite, floor… when the address has a unit")
+            self.unit_type.addItem(_unit_type(value), value)
+        self.unit_type.setToolTip(_("Apartment, suite, floor… when the address has a unit"))
         self.country = QComboBox(pane)
         self.country.setObjectName("e911-country_code")
         for code, name in e911_form.COUNTRIES.items():
-            self.country.addItem(name, code)
+            self.country.addItem(_(name), code)  # marked in e911_form (N_)
         self.language = QComboBox(pane)
         self.language.setObjectName("e911-language")
         for code, name in e911_form.LANGUAGES.items():
-            self.language.addItem(name, code)
+            self.language.addItem(_(name), code)  # marked in e911_form (N_)
         self.language.setToolTip(
-            "The language emergency services are told the caller speaks (Canada only)"
+            _("The language emergency services are told the caller speaks (Canada only)")
         )
+        who = _("Who is at this address")
         spec = (
-            ("first_name", "First name", "e.g. Hélène", "Who is at this address"),
-            ("last_name", "Last name", "e.g. Gagnon", "Who is at this address"),
-            ("civic_number", "Civic no.", "e.g. 1200", "The building number: digits only"),
-            ("street", "Street", "e.g. Rue Sainte-Catherine Ouest", "Street name, spelled out"),
-            ("address_type_number", "Unit no.", "e.g. 200", "The apartment or suite number"),
-            ("city", "City", "e.g. Montréal", "City or town"),
-            ("state_code", "Prov./state", "e.g. QC", "2-letter province or state code"),
-            ("postal_code", "Postal code", "e.g. H3B 1K9", "Postal code (CA) or ZIP code (US)"),
+            ("first_name", _("First name"), "Hélène", who),
+            ("last_name", _("Last name"), "Gagnon", who),
+            ("civic_number", _("Civic no."), "1200", _("The building number: digits only")),
+            ("street", _("Street"), "Rue Sainte-Catherine Ouest", _("Street name, spelled out")),
+            ("address_type_number", _("Unit no."), "200", _("The apartment or suite number")),
+            ("city", _("City"), "Montréal", _("City or town")),
+            ("state_code", _("Prov./state"), "QC", _("2-letter province or state code")),
+            ("postal_code", _("Postal code"), "H3B 1K9", _("Postal code (CA) or ZIP code (US)")),
         )
-        for field, _label, placeholder, tip in spec:
+        # Translators: the greyed example in an empty field of the address ("e.g. Montréal").
+        example = _("e.g. {example}")
+        for field, _label, sample, tip in spec:
             edit = QLineEdit(pane)
             edit.setObjectName(f"e911-{field}")
-            edit.setPlaceholderText(placeholder)
+            edit.setPlaceholderText(example.format(example=sample))
             edit.setToolTip(tip)
             edit.setMaxLength(100)
             edit.textEdited.connect(partial(self._edited, field))
@@ -228,7 +290,9 @@ class E911Tab(Tab):
         self.edits["civic_number"].setMaxLength(8)
         self.edits["postal_code"].setMaxLength(10)
         labels = {field: label for field, label, _p, _t in spec}
-        labels.update(address_type="Unit type", country_code="Country", language="Language")
+        labels.update(
+            address_type=_("Unit type"), country_code=_("Country"), language=_("Language")
+        )
         widgets: dict[str, QWidget] = {
             **self.edits,
             "address_type": self.unit_type,
@@ -268,7 +332,7 @@ class E911Tab(Tab):
 
         # What the provider said about the address, and its suggestions.
         self.check_banner = Banner(pane)
-        self.check_banner.setAccessibleName("Result of the address check")
+        self.check_banner.setAccessibleName(_("Result of the address check"))
         self.check_banner.action_clicked.connect(self.undo_alternate)
         layout.addWidget(self.check_banner)
         self.alternates_box = QFrame(pane)
@@ -293,11 +357,13 @@ class E911Tab(Tab):
         self._alternates: tuple[AlternateAddress, ...] = ()
         alt_actions = QHBoxLayout()
         alt_actions.addWidget(
-            hint("Names, unit and language stay as you typed them.", self.alternates_box), 1
+            hint(_("Names, unit and language stay as you typed them."), self.alternates_box), 1
         )
-        self.use_alternate_button = QPushButton("Use this address", self.alternates_box)
+        self.use_alternate_button = QPushButton(_("Use this address"), self.alternates_box)
         self.use_alternate_button.setObjectName("e911-use-alternate")
-        self.use_alternate_button.setToolTip("Fill the address fields with the chosen suggestion")
+        self.use_alternate_button.setToolTip(
+            _("Fill the address fields with the chosen suggestion")
+        )
         self.use_alternate_button.setEnabled(False)
         self.use_alternate_button.clicked.connect(self.use_alternate)
         alt_actions.addWidget(self.use_alternate_button)
@@ -307,19 +373,21 @@ class E911Tab(Tab):
 
         buttons = QHBoxLayout()
         buttons.setSpacing(8)
-        self.check_button = QPushButton("Check address", pane)
+        self.check_button = QPushButton(_("Check address"), pane)
         self.check_button.setObjectName("e911-check")
         self.check_button.setToolTip(
-            "Ask the provider whether it knows this exact address (nothing is saved)"
+            _("Ask the provider whether it knows this exact address (nothing is saved)")
         )
         self.check_button.clicked.connect(self.check_address)
-        self.revert_button = QPushButton("Revert", pane)
+        self.revert_button = QPushButton(_("Revert"), pane)
         self.revert_button.setObjectName("e911-revert")
-        self.revert_button.setToolTip("Forget what you typed and show the address on file")
+        self.revert_button.setToolTip(_("Forget what you typed and show the address on file"))
         self.revert_button.clicked.connect(self.revert)
-        self.save_button = QPushButton("Save address…", pane)
+        self.save_button = QPushButton(_("Save address…"), pane)
         self.save_button.setObjectName("e911-save")
-        self.save_button.setToolTip("Make this the emergency address of this number (asks first)")
+        self.save_button.setToolTip(
+            _("Make this the emergency address of this number (asks first)")
+        )
         self.save_button.clicked.connect(self.ask_save)
         buttons.addWidget(self.check_button)
         buttons.addWidget(self.revert_button)
@@ -331,12 +399,12 @@ class E911Tab(Tab):
         self.save_confirm.cancelled.connect(self._sync_buttons)
         layout.addWidget(self.save_confirm)
         self.form_banner = Banner(pane)
-        self.form_banner.setAccessibleName("Result of saving the address")
+        self.form_banner.setAccessibleName(_("Result of saving the address"))
         layout.addWidget(self.form_banner)
 
         # Devices that use this address.
         layout.addSpacing(8)
-        layout.addWidget(heading("Devices at this address", pane, 1.0))
+        layout.addWidget(heading(_("Devices at this address"), pane, 1.0))
         self.devices_label = QLabel(pane)
         self.devices_label.setObjectName("e911-devices")
         self.devices_label.setWordWrap(True)
@@ -347,27 +415,27 @@ class E911Tab(Tab):
         self.peer_combo = QComboBox(pane)
         self.peer_combo.setObjectName("e911-peer")
         self.peer_combo.setToolTip(
-            "A phone or softphone whose 911 calls should use this number's address"
+            _("A phone or softphone whose 911 calls should use this number's address")
         )
-        self.associate_button = QPushButton("Associate", pane)
+        self.associate_button = QPushButton(_("Associate"), pane)
         self.associate_button.setObjectName("e911-associate")
         self.associate_button.clicked.connect(self.associate)
         assoc.addWidget(self.peer_combo, 1)
         assoc.addWidget(self.associate_button)
         layout.addLayout(assoc)
         self.devices_banner = Banner(pane)
-        self.devices_banner.setAccessibleName("Result of associating a device")
+        self.devices_banner.setAccessibleName(_("Result of associating a device"))
         layout.addWidget(self.devices_banner)
 
         # Deleting.
         layout.addSpacing(8)
         delete_row = QHBoxLayout()
         delete_row.addWidget(
-            hint("Deleting leaves 911 calls from this number without a location.", pane), 1
+            hint(_("Deleting leaves 911 calls from this number without a location."), pane), 1
         )
-        self.delete_button = QPushButton("Delete address…", pane)
+        self.delete_button = QPushButton(_("Delete address…"), pane)
         self.delete_button.setObjectName("e911-delete")
-        self.delete_button.setToolTip("Remove this number's emergency address (asks first)")
+        self.delete_button.setToolTip(_("Remove this number's emergency address (asks first)"))
         self.delete_button.clicked.connect(self.ask_delete)
         delete_row.addWidget(self.delete_button)
         layout.addLayout(delete_row)
@@ -376,7 +444,7 @@ class E911Tab(Tab):
         self.delete_confirm.cancelled.connect(self._sync_buttons)
         layout.addWidget(self.delete_confirm)
         self.delete_banner = Banner(pane)
-        self.delete_banner.setAccessibleName("Result of deleting the address")
+        self.delete_banner.setAccessibleName(_("Result of deleting the address"))
         layout.addWidget(self.delete_banner)
         layout.addStretch(1)
         return pane
@@ -407,7 +475,7 @@ class E911Tab(Tab):
 
     def first_shown(self) -> None:
         if self._service is None:
-            self.summary.setText("No VoiceMeUp account is open.")
+            self.summary.setText(_("No VoiceMeUp account is open."))
             self.refresh_button.setEnabled(False)
             return
         if not self._loaded and not self._refreshing:
@@ -428,7 +496,9 @@ class E911Tab(Tab):
         self._peers = list(peers)
         if dids or endpoints:
             self._set_data(dids, endpoints)
-            self.summary.setText(self._summary_text() + " · checking with your provider…")
+            self.summary.setText(
+                _LIST_SEPARATOR.join((self._summary_text(), _("checking with your provider…")))
+            )
 
     def refresh(self) -> None:
         if self._service is None or self._refreshing:
@@ -467,11 +537,21 @@ class E911Tab(Tab):
     def _summary_text(self) -> str:
         total, missing = self.model.rowCount(), self.model.missing()
         if total == 0:
-            return "No numbers on this account yet."
-        text = f"{total} number{'s' if total != 1 else ''}"
+            return _("No numbers on this account yet.")
+        numbers = ngettext("{count} number", "{count} numbers", total).format(
+            count=formats.number(total)
+        )
         if missing:
-            return text + f" · {missing} without an emergency address"
-        return text + " · every one has an emergency address"
+            # Translators: after "8 numbers · ": how many of them have no emergency address.
+            state = ngettext(
+                "{count} without an emergency address",
+                "{count} without an emergency address",
+                missing,
+            ).format(count=formats.number(missing))
+        else:
+            # Translators: after "8 numbers · ": each of the numbers has an emergency address.
+            state = _("every one has an emergency address")
+        return _LIST_SEPARATOR.join((numbers, state))
 
     def _set_data(
         self, dids: list[Did] | None = None, endpoints: list[E911Endpoint] | None = None
@@ -535,12 +615,19 @@ class E911Tab(Tab):
         )
         if row.endpoint is None:
             self.on_file.setText(
-                "⚠ No emergency address is on file for this number. A 911 call from it reaches "
-                "help without a location. Fill in the address below and save it."
+                _(
+                    "⚠ No emergency address is on file for this number. A 911 call from it "
+                    "reaches help without a location. Fill in the address below and save it."
+                )
             )
             self.on_file.setStyleSheet("color: #b85c00; font-weight: bold;")
         else:
-            self.on_file.setText("On file: " + e911_form.person_and_place(row.endpoint.address))
+            self.on_file.setText(
+                # Translators: the emergency address the provider has now: who, then where.
+                _("On file: {address}").format(
+                    address=e911_form.person_and_place(row.endpoint.address)
+                )
+            )
             self.on_file.setStyleSheet("")
         address = self._drafts.get(key) or self._on_file(key) or e911_form.blank()
         self._fill(address)
@@ -615,31 +702,31 @@ class E911Tab(Tab):
         dirty = key is not None and key in self._drafts
         confirming = self.save_confirm.isVisible() or self.delete_confirm.isVisible()
         self.check_button.setEnabled(row is not None and not busy)
-        self.check_button.setText("Checking…" if busy == "check" else "Check address")
+        self.check_button.setText(_("Checking…") if busy == "check" else _("Check address"))
         self.save_button.setEnabled(row is not None and not busy and not confirming)
-        self.save_button.setText("Saving…" if busy == "save" else "Save address…")
+        self.save_button.setText(_("Saving…") if busy == "save" else _("Save address…"))
         self.revert_button.setEnabled(dirty and not busy)
         has_address = row is not None and row.endpoint is not None
         self.delete_button.setEnabled(has_address and not busy and not confirming)
         self.delete_button.setText(
-            "Deleting…"
+            _("Deleting…")
             if busy == "delete"
-            else "Checking…"
+            else _("Checking…")
             if busy == "preview"
-            else "Delete address…"
+            else _("Delete address…")
         )
         self.associate_button.setEnabled(has_address and not busy and self.peer_combo.count() > 0)
-        self.associate_button.setText("Associating…" if busy == "associate" else "Associate")
+        self.associate_button.setText(_("Associating…") if busy == "associate" else _("Associate"))
         self.associate_button.setToolTip(
-            "Use this number's emergency address for 911 calls from the chosen device"
+            _("Use this number's emergency address for 911 calls from the chosen device")
             if has_address
-            else "Save an emergency address for this number first"
+            else _("Save an emergency address for this number first")
         )
         if busy == "save":
-            self.dirty_label.setText("Sending the address to your provider…")
+            self.dirty_label.setText(_("Sending the address to your provider…"))
         elif dirty:
             self.dirty_label.setText(
-                "Not saved yet: what you typed is kept here until you save it or revert."
+                _("Not saved yet: what you typed is kept here until you save it or revert.")
             )
         else:
             self.dirty_label.setText("")
@@ -671,7 +758,7 @@ class E911Tab(Tab):
         return True
 
     def _input_error(self, exc: InputError, banner: Banner) -> None:
-        text = e911_form.field_message(exc, self.ctx.lang)
+        text = e911_form.field_message(exc)
         if not self._show_field_error(exc.field, text):
             banner.error(text)
 
@@ -714,11 +801,13 @@ class E911Tab(Tab):
             if key == self._current:
                 self._hide_alternates()
                 self.check_banner.success(
-                    "✓ Exact match: your provider knows this address. Save it to make it "
-                    "this number's emergency address."
+                    _(
+                        "✓ Exact match: your provider knows this address. Save it to make it "
+                        "this number's emergency address."
+                    )
                 )
             return
-        problems = " ".join(p.message(self.ctx.lang) for p in result.problems)
+        problems = " ".join(p.message() for p in result.problems)
         self._offer(key, problems, result.alternates, [p.code for p in result.problems])
 
     def _offer(
@@ -730,14 +819,15 @@ class E911Tab(Tab):
     ) -> None:
         """The provider did not match the address: say why, offer its suggestions as choices."""
         if alternates:
-            intro = (
+            intro = _(
                 "Your provider has no exact match for this address. Did you mean one of these? "
                 "Choose one and click Use this address, or correct the fields yourself."
             )
         else:
-            intro = (
-                problems or "Your provider could not match this address."
-            ) + " Check the spelling of the street and city, and the postal code."
+            # Translators: {problems} is what the provider said was wrong (whole sentences).
+            intro = _(
+                "{problems} Check the spelling of the street and city, and the postal code."
+            ).format(problems=problems or _("Your provider could not match this address."))
         self._suggestions[key] = (intro, tuple(alternates))
         if key != self._current:
             return
@@ -745,17 +835,16 @@ class E911Tab(Tab):
         for code in codes:
             field = e911_form.field_for_code(code)
             if field:
-                label = e911_form.FIELD_LABELS[field].lower()
-                self.errors[field].show_error(f"Your provider does not know this {label}.")
+                self.errors[field].show_error(_(_NOT_KNOWN.get(field, _NOT_KNOWN_PART)))
 
     def _check_failed(self, key: str, exc: TelephonyError) -> None:
         if key != self._current:
-            self.banner.error(describe(exc, self.ctx.lang))
+            self.banner.error(describe(exc))
             return
         if isinstance(exc, InputError):
             self._input_error(exc, self.check_banner)
         else:
-            self.check_banner.error(describe(exc, self.ctx.lang))
+            self.check_banner.error(describe(exc))
 
     def _show_alternates(self, intro: str, alternates: tuple[AlternateAddress, ...]) -> None:
         self._hide_alternates()
@@ -803,9 +892,12 @@ class E911Tab(Tab):
         self._remember(key, chosen)
         self._verified[key] = chosen  # the provider's own spelling
         self.check_banner.show_message(
-            f"Filled in: {chosen.one_line()}. Check it, then Save address.",
+            # Translators: "Save address" is the button "Save address…" of this form.
+            _("Filled in: {address}. Check it, then Save address.").format(
+                address=chosen.one_line()
+            ),
             Level.INFO,
-            action="Undo",
+            action=_("Undo"),
         )
         self._sync_buttons()
 
@@ -838,7 +930,7 @@ class E911Tab(Tab):
         self._pending_save = (row.key, address)
         self.save_confirm.ask(
             e911_form.save_confirmation(row.phone_number, normal, self.ctx.region),
-            "Yes, save this address",
+            _("Yes, save this address"),
             "caution",
         )
         self._sync_buttons()
@@ -875,13 +967,20 @@ class E911Tab(Tab):
                 self._fill(saved.address)
             self._hide_alternates()
             self.check_banner.hide()
-            where = e911_form.person_and_place(saved.address) if saved else "the address"
-            self.form_banner.success(f"Saved. Emergency services will be sent to: {where}.")
-        notes = [w.message(self.ctx.lang) for w in result.warnings]
+            self.form_banner.success(
+                # Translators: {where} is who is at the address, then the address.
+                _("Saved. Emergency services will be sent to: {where}.").format(
+                    where=e911_form.person_and_place(saved.address)
+                )
+                if saved
+                else _("Saved. Emergency services will be sent to the address you saved.")
+            )
+        notes = [w.message() for w in result.warnings]
         if fresh.error is not None:
             notes.append(
-                "Saved, but the list could not be read again: "
-                + describe(fresh.error, self.ctx.lang)
+                _("Saved, but the list could not be read again: {error}").format(
+                    error=describe(fresh.error)
+                )
             )
         if notes:
             self.banner.warning(" ".join(notes))
@@ -892,19 +991,19 @@ class E911Tab(Tab):
         self._remember(key, address)
         if key != self._current:
             self.banner.error(
-                f"{describe(exc, self.ctx.lang)} What you typed for that number is kept."
+                _("{error} What you typed for that number is kept.").format(error=describe(exc))
             )
             return
         if isinstance(exc, E911AddressRejected):
-            self.form_banner.error(describe(exc, self.ctx.lang))
+            self.form_banner.error(describe(exc))
             self._offer(key, "", exc.alternates, list(exc.codes))
             return
         if isinstance(exc, InputError):
             self._input_error(exc, self.form_banner)
             return
-        text = describe(exc, self.ctx.lang)
+        text = describe(exc)
         if isinstance(exc, OutcomeUnknown):
-            text += " What you typed is still here."
+            text = _("{error} What you typed is still here.").format(error=text)
         elif isinstance(exc, ProviderRejected):
             for code in exc.codes:
                 field = e911_form.field_for_code(code)
@@ -940,13 +1039,13 @@ class E911Tab(Tab):
         if key != self._current:
             return
         if preview.endpoint is None:
-            self.delete_banner.info("No emergency address is on file for this number any more.")
+            self.delete_banner.info(_("No emergency address is on file for this number any more."))
             return
         self.delete_confirm.ask(
             e911_form.delete_confirmation(
-                preview.endpoint, number, preview.fee_warning, self.ctx.region, self.ctx.lang
+                preview.endpoint, number, preview.fee_warning, self.ctx.region
             ),
-            "Delete the address anyway" if preview.is_last else "Delete address",
+            _("Delete the address anyway") if preview.is_last else _("Delete address"),
             "danger",
         )
         self._sync_buttons()
@@ -975,25 +1074,37 @@ class E911Tab(Tab):
             self._fill(e911_form.blank(on_file_before))
             self._hide_alternates()
         fee = e911_form.fee_warning_after(result.warnings)
-        others = [w.message(self.ctx.lang) for w in result.warnings if w is not fee]
-        done = f"Deleted the emergency address of {display(number, self.ctx.region)}."
+        others = [w.message() for w in result.warnings if w is not fee]
+        shown = display(number, self.ctx.region)
         if fee is not None:
-            warning = f"⚠ {fee.message(self.ctx.lang)}"
-            self.banner.warning(f"{warning} Add an emergency address to a number to stop it.")
-            self.delete_banner.warning(f"{done} {warning}")
+            self.banner.warning(
+                # Translators: {warning} is the provider's sentence about the 911 call fee.
+                _("⚠ {warning} Add an emergency address to a number to stop it.").format(
+                    warning=fee.message()
+                )
+            )
+            self.delete_banner.warning(
+                # Translators: {warning} is the provider's sentence about the 911 call fee.
+                _("Deleted the emergency address of {number}. ⚠ {warning}").format(
+                    number=shown, warning=fee.message()
+                )
+            )
         else:
-            self.delete_banner.success(done)
+            self.delete_banner.success(
+                _("Deleted the emergency address of {number}.").format(number=shown)
+            )
         if fresh.error is not None:
             others.append(
-                "Deleted, but the list could not be read again: "
-                + describe(fresh.error, self.ctx.lang)
+                _("Deleted, but the list could not be read again: {error}").format(
+                    error=describe(fresh.error)
+                )
             )
         if others and fee is None:
             self.banner.warning(" ".join(others))
         self._sync_buttons()
 
     def _delete_error(self, exc: TelephonyError) -> None:
-        self.delete_banner.error(describe(exc, self.ctx.lang))
+        self.delete_banner.error(describe(exc))
 
     # --- devices -------------------------------------------------------------------------------
 
@@ -1001,20 +1112,29 @@ class E911Tab(Tab):
         names = {p.peer_id: peer_label(p) for p in self._peers}
         attached = row.endpoint.peer_ids if row.endpoint is not None else ()
         if attached:
+            # Translators: in a list of devices, one the app does not know, by its id.
+            unknown = _("device {id}")
             self.devices_label.setText(
-                "Used for 911 calls from: "
-                + ", ".join(names.get(i, f"device {i}") for i in attached)
+                # Translators: {devices} is a comma-separated list of device names.
+                _("Used for 911 calls from: {devices}").format(
+                    devices=", ".join(names.get(i, unknown.format(id=i)) for i in attached)
+                )
             )
         elif row.endpoint is not None:
-            self.devices_label.setText("No device is associated with this address yet.")
+            self.devices_label.setText(_("No device is associated with this address yet."))
         else:
-            self.devices_label.setText("Save an address first, then choose the devices it covers.")
+            self.devices_label.setText(
+                _("Save an address first, then choose the devices it covers.")
+            )
         chosen = self.peer_combo.currentData()
         with QSignalBlocker(self.peer_combo):
             self.peer_combo.clear()
             for peer in self._peers:
-                suffix = " — already here" if peer.peer_id in attached else ""
-                self.peer_combo.addItem(peer_label(peer) + suffix, peer.peer_id)
+                label = peer_label(peer)
+                if peer.peer_id in attached:
+                    # Translators: a device that already uses this emergency address.
+                    label = _("{device} — already here").format(device=label)
+                self.peer_combo.addItem(label, peer.peer_id)
             index = self.peer_combo.findData(chosen) if chosen not in attached else -1
             if index < 0:
                 index = next((i for i, p in enumerate(self._peers) if p.peer_id not in attached), 0)
@@ -1040,14 +1160,16 @@ class E911Tab(Tab):
         result, fresh = outcome
         self._set_data(endpoints=fresh.value)
         peer = next((p for p in self._peers if p.peer_id == peer_id), None)
-        name = peer_label(peer) if peer is not None else f"Device {peer_id}"
+        name = peer_label(peer) if peer is not None else _("Device {id}").format(id=peer_id)
         if key == self._current:
-            self.devices_banner.success(f"{name} now uses this emergency address.")
-        notes = [w.message(self.ctx.lang) for w in result.warnings]
+            self.devices_banner.success(
+                _("{device} now uses this emergency address.").format(device=name)
+            )
+        notes = [w.message() for w in result.warnings]
         if fresh.error is not None:
-            notes.append(describe(fresh.error, self.ctx.lang))
+            notes.append(describe(fresh.error))
         if notes:
             self.banner.warning(" ".join(notes))
 
     def devices_banner_error(self, exc: TelephonyError) -> None:
-        self.devices_banner.error(describe(exc, self.ctx.lang))
+        self.devices_banner.error(describe(exc))
