@@ -80,7 +80,7 @@ def compile_po(sources: list[Path]) -> bytes:
         with extra.open("rb") as fh:
             part = read_po(fh)
         for message in part:
-            if message.id and message.id not in catalog:
+            if message.id and catalog.get(message.id, context=message.context) is None:
                 catalog[message.id] = message
     out = io.BytesIO()
     write_mo(out, catalog, use_fuzzy=False)

@@ -20,18 +20,17 @@ PACKAGE = ROOT / "telephony_desktop"
 FIELDS = re.compile(r"\{([^{}:!]*)[^{}]*\}|%\((\w+)\)[sdr]|%[sdr]")
 
 
-def _extracted() -> dict[str, str]:
-    """Every message the source marks, as ``pybabel extract`` finds it: msgid -> where."""
+def _extracted() -> dict[tuple[str | None, str], str]:
+    """Every message the source marks, as ``pybabel extract`` finds it: (context, msgid) -> where."""
     with (ROOT / "resources/locale/babel.cfg").open() as fh:
         method_map, options_map = parse_mapping_cfg(fh)
-    found: dict[str, str] = {}
-    for filename, lineno, message, _comments, _context in extract_from_dir(
+    found: dict[tuple[str | None, str], str] = {}
+    for filename, lineno, message, _comments, context in extract_from_dir(
         str(PACKAGE), method_map, options_map
     ):
-        ids = message if isinstance(message, tuple) else (message,)
-        for msgid in ids:
-            if msgid:
-                found.setdefault(msgid, f"{filename}:{lineno}")
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault((context, msgid), f"{filename}:{lineno}")
     return found
 
 
@@ -43,7 +42,7 @@ def _french():
     for part in sorted((main.parent / "parts").glob("*.po")):
         with part.open("rb") as fh:
             for message in read_po(fh):
-                if message.id and message.id not in french:
+                if message.id and french.get(message.id, context=message.context) is None:
                     french[message.id] = message
     return french
 
@@ -57,9 +56,11 @@ def _fields(text: str) -> list[str]:
 
 def test_every_message_in_the_source_is_in_the_french_catalogue() -> None:
     french = _french()
-    known = {m.id[0] if isinstance(m.id, tuple) else m.id for m in french if m.id}
-    known |= {m.id[1] for m in french if isinstance(m.id, tuple)}
-    missing = {msgid: where for msgid, where in _extracted().items() if msgid not in known}
+    missing = {
+        key: where
+        for key, where in _extracted().items()
+        if french.get(key[1], context=key[0]) is None
+    }
     assert not missing, (
         f"{len(missing)} messages are not in the French catalogue; run "
         f"`packaging/catalogue.sh update` and translate them: {list(missing.items())[:20]}"
