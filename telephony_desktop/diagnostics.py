@@ -268,7 +268,7 @@ def _keyring_backend(store: SecretStore) -> str:
     try:
         return store.check()
     except SecretStoreError as exc:
-        return f"none usable: {exc.message_en}"
+        return f"none usable: {exc.user_message()}"
     except Exception as exc:  # a broken backend is itself a finding
         return f"error ({type(exc).__name__})"
 
@@ -352,7 +352,7 @@ def settings_text(config_path: Path) -> str:
     try:
         data: Mapping[str, Any] = settings.config_to_dict(settings.load_config(config_path))
     except TelephonyError as exc:
-        note = f"# It could not be loaded: {exc.message_en}\n"
+        note = f"# It could not be loaded: {exc.user_message()}\n"
         try:
             data = tomllib.loads(config_path.read_text(encoding="utf-8", errors="replace"))
         except (OSError, tomllib.TOMLDecodeError, ValueError):

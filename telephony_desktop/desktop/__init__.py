@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 
 from telephony_desktop.desktop import autostart, registration
+from telephony_desktop.i18n import _
 
 
 def install(*, with_autostart: bool = False, platform: str = "") -> list[str]:
@@ -20,13 +21,18 @@ def install(*, with_autostart: bool = False, platform: str = "") -> list[str]:
         notes = registration.windows_install(command)
     elif platform == "darwin":
         notes = [
-            "macOS: links are declared by the app bundle (CFBundleURLTypes in Info.plist); "
-            "Launch Services registers them when the app is in /Applications. Nothing to write."
+            _(
+                "macOS: links are declared by the app bundle (CFBundleURLTypes in Info.plist); "
+                "Launch Services registers them when the app is in /Applications. Nothing to "
+                "write."
+            )
         ]
     else:
         notes = registration.install_linux(command)
     if with_autostart:
-        notes.append(f"start at login: {autostart.enable(command, platform=platform)}")
+        where = autostart.enable(command, platform=platform)
+        # Translators: {where} is the file (or registry value) that starts the app at login.
+        notes.append(_("start at login: {where}").format(where=where))
     return notes
 
 
@@ -36,30 +42,50 @@ def uninstall(*, platform: str = "") -> list[str]:
     if platform == "win32":
         notes = registration.windows_uninstall()
     elif platform == "darwin":
-        notes = ["macOS: the link handler goes away with the app bundle."]
+        notes = [_("macOS: the link handler goes away with the app bundle.")]
     else:
         notes = registration.uninstall_linux()
     if autostart.disable(platform=platform):
-        notes.append(f"start at login: removed {autostart.where(platform=platform)}")
+        where = autostart.where(platform=platform)
+        notes.append(_("start at login: removed {where}").format(where=where))
     return notes
 
 
 def status(*, platform: str = "") -> list[str]:
     """What is registered where, one line each."""
     platform = platform or sys.platform
-    lines: list[str] = [f"launch command: {' '.join(registration.launch_command())}"]
+    launch = " ".join(registration.launch_command())
+    lines: list[str] = [_("launch command: {command}").format(command=launch)]
     if platform == "win32":
         for scheme, command in registration.windows_status().items():
-            lines.append(f"{scheme}: {command or 'not registered (per user)'}")
+            if command:
+                # Translators: {scheme} is tel, callto or sip; {command} what opens its links.
+                lines.append(_("{scheme}: {command}").format(scheme=scheme, command=command))
+            else:
+                lines.append(_("{scheme}: not registered (per user)").format(scheme=scheme))
     elif platform == "darwin":
-        lines.append("links: declared by the app bundle's Info.plist (CFBundleURLTypes)")
+        lines.append(_("links: declared by the app bundle's Info.plist (CFBundleURLTypes)"))
     else:
         found = registration.linux_status()
-        lines.append(f"desktop entry: {found.pop('entry') or 'not installed'}")
+        entry = found.pop("entry")
+        if entry:
+            lines.append(_("desktop entry: {path}").format(path=entry))
+        else:
+            lines.append(_("desktop entry: not installed"))
         mimeapps = registration.mimeapps_path()
         for mime, handler in found.items():
-            mark = " (this app)" if handler == registration.DESKTOP_FILE else ""
-            lines.append(f"{mime}: {handler or 'no default'}{mark}  [{mimeapps}]")
-    state = "on" if autostart.is_enabled(platform=platform) else "off"
-    lines.append(f"start at login: {state} ({autostart.where(platform=platform)})")
+            # Translators: {mime} is a link type such as x-scheme-handler/tel; {handler} the
+            # desktop file that opens it; {path} the mimeapps.list file that says so.
+            if handler == registration.DESKTOP_FILE:
+                line = _("{mime}: {handler} (this app)  [{path}]")
+            elif handler:
+                line = _("{mime}: {handler}  [{path}]")
+            else:
+                line = _("{mime}: no default  [{path}]")
+            lines.append(line.format(mime=mime, handler=handler, path=mimeapps))
+    where = autostart.where(platform=platform)
+    if autostart.is_enabled(platform=platform):
+        lines.append(_("start at login: on ({where})").format(where=where))
+    else:
+        lines.append(_("start at login: off ({where})").format(where=where))
     return lines

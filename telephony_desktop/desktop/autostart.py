@@ -16,6 +16,7 @@ from typing import Any
 from telephony_desktop.desktop import registration
 from telephony_desktop.desktop.registration import APP_ID, APP_NAME, MACOS_BUNDLE_ID
 from telephony_desktop.domain.errors import ConfigError
+from telephony_desktop.i18n import _
 
 MINIMIZED = "--minimized"
 WINDOWS_RUN_KEY = r"Software\Microsoft\Windows\CurrentVersion\Run"
@@ -124,8 +125,7 @@ def disable(
         return False
     except OSError as exc:
         raise ConfigError(
-            f"Could not remove {path}: {exc.strerror}.",
-            f"Impossible de supprimer {path} : {exc.strerror}.",
+            _("Could not remove {path}: {reason}.").format(path=path, reason=exc.strerror)
         ) from exc
     return True
 
@@ -154,7 +154,7 @@ def is_enabled(
 
 def _windows_set(value: tuple[str, str, str]) -> None:
     if sys.platform != "win32":
-        raise ConfigError("The Windows registry exists only on Windows.")
+        raise ConfigError(_("The Windows registry exists only on Windows."))
     import winreg
 
     key, name, data = value
@@ -164,7 +164,7 @@ def _windows_set(value: tuple[str, str, str]) -> None:
 
 def _windows_get() -> str | None:
     if sys.platform != "win32":
-        raise ConfigError("The Windows registry exists only on Windows.")
+        raise ConfigError(_("The Windows registry exists only on Windows."))
     import winreg
 
     try:
@@ -177,7 +177,7 @@ def _windows_get() -> str | None:
 
 def _windows_delete() -> bool:
     if sys.platform != "win32":
-        raise ConfigError("The Windows registry exists only on Windows.")
+        raise ConfigError(_("The Windows registry exists only on Windows."))
     import winreg
 
     try:

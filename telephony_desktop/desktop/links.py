@@ -12,6 +12,7 @@ import re
 from urllib.parse import unquote
 
 from telephony_desktop.domain.errors import InputError
+from telephony_desktop.i18n import _
 
 SCHEMES = ("tel", "callto", "sip", "sips")
 LINK_RE = re.compile(r"^(?:tel|callto|sips?):", re.IGNORECASE)
@@ -48,11 +49,7 @@ def parse_link(link: str) -> str:
     scheme, sep, rest = raw.partition(":")
     scheme = scheme.lower()
     if not sep or scheme not in SCHEMES:
-        raise InputError(
-            "Only tel:, callto: and sip: links can be dialed.",
-            "Seuls les liens tel:, callto: et sip: peuvent être composés.",
-            field="number",
-        )
+        raise InputError(_("Only tel:, callto: and sip: links can be dialed."), field="number")
     if scheme == "tel":
         return _tel(rest)
     if scheme == "callto":
@@ -105,7 +102,7 @@ def _number_and_params(text: str, *, sip: bool = False) -> str:
     number, *params = text.split(";")
     extension = ""
     for param in params:
-        name, _, value = param.partition("=")
+        name, _sep, value = param.partition("=")
         if name.strip().lower() == "ext":
             extension = _extension(_decode(value))
     return _compose(_decode(number), extension, sip=sip)
@@ -126,24 +123,20 @@ def _compose(number: str, extension: str, *, sip: bool = False) -> str:
     """Digits and a leading + only; `` ext N`` appended when there is an extension."""
     compact = _VISUAL.sub("", number)
     if not compact:
-        raise InputError(
-            "No phone number was given.",
-            "Aucun numéro de téléphone n'a été donné.",
-            field="number",
-        )
+        raise InputError(_("No phone number was given."), field="number")
     if not _NUMBER.match(compact) or not compact.isascii():
         if sip:
             raise InputError(
-                "That SIP address is not a phone number; only links to phone numbers can be "
-                "dialed here.",
-                "Cette adresse SIP n'est pas un numéro de téléphone; seuls les liens vers des "
-                "numéros peuvent être composés ici.",
+                _(
+                    "That SIP address is not a phone number; only links to phone numbers can be "
+                    "dialed here."
+                ),
                 field="number",
             )
         raise _not_a_number()
     digits = len(compact) - compact.startswith("+")
     if digits < _MIN_DIGITS:
-        raise InputError("That number is too short.", "Ce numéro est trop court.", field="number")
+        raise InputError(_("That number is too short."), field="number")
     if digits > _MAX_DIGITS:
         raise _too_long()
     return f"{compact} ext {extension}" if extension else compact
@@ -152,26 +145,16 @@ def _compose(number: str, extension: str, *, sip: bool = False) -> str:
 def _extension(value: str) -> str:
     value = _VISUAL.sub("", value)
     if not _EXT.match(value) or not value.isascii():
-        raise InputError(
-            "The extension in the link must be 1 to 6 digits.",
-            "Le poste indiqué dans le lien doit compter de 1 à 6 chiffres.",
-            field="number",
-        )
+        raise InputError(_("The extension in the link must be 1 to 6 digits."), field="number")
     return value
 
 
 def _not_a_number() -> InputError:
     return InputError(
-        "That is not a phone number: a number can only contain digits, spaces and ( ) - . +",
-        "Ce n'est pas un numéro de téléphone : un numéro ne peut contenir que des chiffres, "
-        "des espaces et ( ) - . +",
+        _("That is not a phone number: a number can only contain digits, spaces and ( ) - . +"),
         field="number",
     )
 
 
 def _too_long() -> InputError:
-    return InputError(
-        "That is too long to be a phone number.",
-        "C'est trop long pour être un numéro de téléphone.",
-        field="number",
-    )
+    return InputError(_("That is too long to be a phone number."), field="number")

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from telephony_desktop.domain.errors import ConfigError
+from telephony_desktop.i18n import _, ngettext
 
 APP_ID = "telephony-desktop"
 APP_NAME = "Telephony Desktop"
@@ -116,17 +117,18 @@ def install_linux(
     (one line each) saying what was done."""
     entry = desktop_entry_path(data_home)
     write_file(entry, linux_desktop_entry(command))
-    notes = [f"wrote {entry}"]
+    notes = [_("wrote {path}").format(path=entry)]
     xdg_mime = which("xdg-mime")
     if xdg_mime:
         for mime in MIME_TYPES:
             _run(run, [xdg_mime, "default", DESKTOP_FILE, mime], notes)
-        notes.append(f"xdg-mime: default for {', '.join(SCHEMES)}")
+        # Translators: {schemes} lists link types: tel, callto, sip.
+        notes.append(_("xdg-mime: default for {schemes}").format(schemes=", ".join(SCHEMES)))
     else:
-        notes.append("xdg-mime not found (xdg-utils): set the defaults in mimeapps.list only")
+        notes.append(_("xdg-mime not found (xdg-utils): set the defaults in mimeapps.list only"))
     mimeapps = mimeapps_path(config_home)
     write_file(mimeapps, set_defaults(_read(mimeapps), MIME_TYPES, DESKTOP_FILE))
-    notes.append(f"updated {mimeapps}")
+    notes.append(_("updated {path}").format(path=mimeapps))
     _update_database(entry.parent, run, which, notes)
     return notes
 
@@ -143,16 +145,16 @@ def uninstall_linux(
     entry = desktop_entry_path(data_home)
     if entry.exists():
         entry.unlink()
-        notes.append(f"removed {entry}")
+        notes.append(_("removed {path}").format(path=entry))
     mimeapps = mimeapps_path(config_home)
     if mimeapps.exists():
         before = _read(mimeapps)
         after = remove_defaults(before, MIME_TYPES, DESKTOP_FILE)
         if after != before:
             write_file(mimeapps, after)
-            notes.append(f"removed our defaults from {mimeapps}")
+            notes.append(_("removed our defaults from {path}").format(path=mimeapps))
     _update_database(entry.parent, run, which, notes)
-    return notes or ["nothing to remove"]
+    return notes or [_("nothing to remove")]
 
 
 def linux_status(
@@ -174,14 +176,17 @@ def _run(run: Runner, argv: list[str], notes: list[str]) -> None:
     try:
         run(argv, check=False, capture_output=True, timeout=30)
     except (OSError, subprocess.SubprocessError) as exc:
-        notes.append(f"{Path(argv[0]).name} failed: {type(exc).__name__}")
+        # Translators: {tool} is a program such as xdg-mime; {error} the technical error name.
+        notes.append(
+            _("{tool} failed: {error}").format(tool=Path(argv[0]).name, error=type(exc).__name__)
+        )
 
 
 def _update_database(applications: Path, run: Runner, which: Which, notes: list[str]) -> None:
     tool = which("update-desktop-database")
     if tool and applications.is_dir():
         _run(run, [tool, str(applications)], notes)
-        notes.append("update-desktop-database: done")
+        notes.append(_("update-desktop-database: done"))
 
 
 def _read(path: Path) -> str:
@@ -191,7 +196,8 @@ def _read(path: Path) -> str:
         return ""
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(
-            f"Could not read {path}: {exc}.", f"Impossible de lire {path} : {exc}."
+            # Translators: {reason} is the system's description of the error, in English.
+            _("Could not read {path}: {reason}.").format(path=path, reason=exc)
         ) from exc
 
 
@@ -205,7 +211,7 @@ def write_file(path: Path, data: str | bytes) -> None:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ConfigError(
-            f"Could not write {path}: {reason}.", f"Impossible d'écrire {path} : {reason}."
+            _("Could not write {path}: {reason}.").format(path=path, reason=reason)
         ) from exc
 
 
@@ -336,7 +342,7 @@ def windows_reg(command: Sequence[str] | None = None) -> str:
 def windows_install(command: Sequence[str] | None = None) -> list[str]:
     """Write the keys with ``winreg`` (Windows only)."""
     if sys.platform != "win32":
-        raise ConfigError("The Windows registry exists only on Windows.")
+        raise ConfigError(_("The Windows registry exists only on Windows."))
     import winreg
 
     notes = []
@@ -345,13 +351,19 @@ def windows_install(command: Sequence[str] | None = None) -> list[str]:
             for name, data in values.items():
                 winreg.SetValueEx(h, name or None, 0, winreg.REG_SZ, data)
         notes.append(f"HKCU\\{key}")
-    return [f"wrote {len(notes)} registry keys under HKCU\\Software\\Classes"]
+    return [
+        ngettext(
+            "wrote {count} registry key under HKCU\\Software\\Classes",
+            "wrote {count} registry keys under HKCU\\Software\\Classes",
+            len(notes),
+        ).format(count=len(notes))
+    ]
 
 
 def windows_uninstall(command: Sequence[str] | None = None) -> list[str]:
     """Remove our keys; a scheme whose open command is not ours is left alone."""
     if sys.platform != "win32":
-        raise ConfigError("The Windows registry exists only on Windows.")
+        raise ConfigError(_("The Windows registry exists only on Windows."))
     import winreg
 
     ours = windows_command_line(list(command) if command else launch_command(), '"%1"')
@@ -367,7 +379,7 @@ def windows_uninstall(command: Sequence[str] | None = None) -> list[str]:
                         break
                     delete_tree(rf"{key}\{child}")
             winreg.DeleteKey(winreg.HKEY_CURRENT_USER, key)
-            notes.append(f"removed HKCU\\{key}")
+            notes.append(_("removed {path}").format(path=f"HKCU\\{key}"))
         except FileNotFoundError:
             pass
 
@@ -388,13 +400,13 @@ def windows_uninstall(command: Sequence[str] | None = None) -> list[str]:
             winreg.DeleteValue(h, APP_NAME)
     except FileNotFoundError:
         pass
-    return notes or ["nothing to remove"]
+    return notes or [_("nothing to remove")]
 
 
 def windows_status() -> dict[str, str | None]:
     """Per scheme, the per-user open command (None: none)."""
     if sys.platform != "win32":
-        raise ConfigError("The Windows registry exists only on Windows.")
+        raise ConfigError(_("The Windows registry exists only on Windows."))
     import winreg
 
     status: dict[str, str | None] = {}

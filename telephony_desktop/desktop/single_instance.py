@@ -25,6 +25,7 @@ from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from telephony_desktop.desktop.instance_address import server_name
 from telephony_desktop.desktop.links import parse_number
 from telephony_desktop.domain.errors import InputError
+from telephony_desktop.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ def encode_request(dial: str, raise_window: bool = True) -> bytes:
     """One line of JSON, at most ``MAX_MESSAGE`` bytes (raises ``InputError`` beyond)."""
     line = json.dumps({"v": PROTOCOL_VERSION, "dial": dial, "raise": raise_window}).encode()
     if len(line) + 1 > MAX_MESSAGE:
-        raise InputError("That is too long to be a phone number.")
+        raise InputError(_("That is too long to be a phone number."), field="number")
     return line + b"\n"
 
 
@@ -230,7 +231,7 @@ class InstanceServer(QObject):
         if conn.done:
             return
         conn.buffer += bytes(conn.sock.read(MAX_MESSAGE + 1 - len(conn.buffer)).data())
-        line, newline, _ = bytes(conn.buffer).partition(b"\n")
+        line, newline, _rest = bytes(conn.buffer).partition(b"\n")
         if not newline:
             if len(conn.buffer) > MAX_MESSAGE:
                 log.info("dropped an oversized hand-off request")

@@ -40,8 +40,9 @@ class TelephonyError(Exception):
 class InputError(TelephonyError, ValueError):
     """The user's input (or a caller's argument) is invalid; nothing was sent."""
 
-    def __init__(self, message_en: str, message_fr: str | None = None, *, field: str = "") -> None:
-        super().__init__(message_en, message_fr)
+    def __init__(self, message: str, message_fr: str | None = None, *, field: str = "") -> None:
+        # ``message_fr``: accepted while callers outside the core still pass a French pair.
+        super().__init__(message, message_fr)
         self.field = field
 
 
@@ -70,14 +71,14 @@ class ProviderError(TelephonyError):
 
     def __init__(
         self,
-        message_en: str,
+        message: str,
         message_fr: str | None = None,
         *,
         provider: str = "",
         code: str = "",
         status: int | None = None,
     ) -> None:
-        super().__init__(message_en, message_fr)
+        super().__init__(message, message_fr)
         self.provider = provider
         self.code = code
         self.status = status
@@ -120,13 +121,13 @@ class OutcomeUnknown(ProviderError):
 
     def __init__(
         self,
-        message_en: str,
+        message: str,
         message_fr: str | None = None,
         *,
         cause: ProviderError | None = None,
         provider: str = "",
     ) -> None:
-        super().__init__(message_en, message_fr, provider=provider, code="outcome_unknown")
+        super().__init__(message, message_fr, provider=provider, code="outcome_unknown")
         self.cause = cause
 
 
@@ -135,7 +136,7 @@ class ProviderRejected(ProviderError):
 
     def __init__(
         self,
-        message_en: str,
+        message: str,
         message_fr: str | None = None,
         *,
         provider: str = "",
@@ -143,7 +144,7 @@ class ProviderRejected(ProviderError):
         status: int | None = None,
         codes: Sequence[str] = (),
     ) -> None:
-        super().__init__(message_en, message_fr, provider=provider, code=code, status=status)
+        super().__init__(message, message_fr, provider=provider, code=code, status=status)
         self.codes = tuple(codes) or ((code,) if code else ())
 
 
@@ -182,13 +183,13 @@ class E911AddressRejected(ProviderRejected):
 
     def __init__(
         self,
-        message_en: str,
+        message: str,
         message_fr: str | None = None,
         *,
         alternates: Sequence[AlternateAddress] = (),
         **kwargs: object,
     ) -> None:
-        super().__init__(message_en, message_fr, **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, message_fr, **kwargs)  # type: ignore[arg-type]
         self.alternates = tuple(alternates)
 
 
@@ -206,7 +207,9 @@ class StorageError(ConfigError):
     sentence names the file and the fix; ``kind`` says which (``full``, ``read_only``,
     ``denied``, ``missing``, ``damaged``, ``io``)."""
 
-    def __init__(self, message_en: str, message_fr: str, *, path: str = "", kind: str = "") -> None:
-        super().__init__(message_en, message_fr)
+    def __init__(
+        self, message: str, message_fr: str | None = None, *, path: str = "", kind: str = ""
+    ) -> None:
+        super().__init__(message, message_fr)
         self.path = path
         self.kind = kind

@@ -14,6 +14,8 @@ from decimal import Decimal
 from enum import StrEnum
 from types import MappingProxyType
 
+from telephony_desktop.i18n import FRENCH, language
+
 _EMPTY: Mapping[str, str] = MappingProxyType({})
 
 
@@ -28,14 +30,24 @@ class Direction(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class ProviderWarning:
-    """A non-fatal notice from the provider (e.g. ``last_endpoint_was_deleted``)."""
+    """A non-fatal notice from the provider (e.g. ``last_endpoint_was_deleted``).
+
+    ``text`` is its sentence, already in the language messages are shown in (built with
+    ``_("...")``, see ``telephony_desktop.i18n``); ``message()`` gives it.
+    """
 
     code: str
-    message_en: str
-    message_fr: str
+    text: str
+    # While provider packages still build warnings from an (English, French) pair: the French,
+    # shown when messages are in French. New code passes one translated sentence only.
+    message_fr: str | None = field(default=None, compare=False, repr=False)
 
-    def message(self, lang: str = "en") -> str:
-        return self.message_fr if lang == "fr" else self.message_en
+    def message(self, lang: str | None = None) -> str:
+        """The sentence. ``lang`` is accepted (and only used for a legacy French pair) while
+        callers still pass it."""
+        if self.message_fr and (lang or language()) == FRENCH:
+            return self.message_fr
+        return self.text
 
 
 @dataclass(frozen=True, slots=True)

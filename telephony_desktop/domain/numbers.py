@@ -12,6 +12,7 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 from telephony_desktop.domain.errors import InputError
+from telephony_desktop.i18n import _
 
 _EXT_WORDS = re.compile(r"(?i)\s*(?:ext\.?|extension|x|poste|p\.|#)\s*(\d{1,6})\s*$")
 _MAX_INPUT = 64
@@ -33,10 +34,10 @@ class PhoneNumber:
         """The 10-digit form North American providers (VoiceMeUp) expect."""
         if not self.is_nanp:
             raise InputError(
-                f"{self.e164} is not a North American number; this provider only takes "
-                "10-digit North American numbers here.",
-                f"{self.e164} n'est pas un numéro nord-américain; ce fournisseur n'accepte ici "
-                "que des numéros nord-américains à 10 chiffres.",
+                _(
+                    "{number} is not a North American number; this provider only takes "
+                    "10-digit North American numbers here."
+                ).format(number=self.e164),
                 field="number",
             )
         return self.e164[2:]
@@ -49,13 +50,9 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
     """
     raw = (text or "").strip()
     if not raw:
-        raise InputError("Enter a phone number.", "Entrez un numéro de téléphone.", field="number")
+        raise InputError(_("Enter a phone number."), field="number")
     if len(raw) > _MAX_INPUT:
-        raise InputError(
-            "That is too long to be a phone number.",
-            "C'est trop long pour être un numéro de téléphone.",
-            field="number",
-        )
+        raise InputError(_("That is too long to be a phone number."), field="number")
     for scheme in ("tel:", "callto:", "sip:"):
         if raw.lower().startswith(scheme):
             raw = raw[len(scheme) :].lstrip("/")
@@ -75,9 +72,7 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
         raw = "+" + raw[3:]
     if re.search(r"[A-Za-z]", raw.replace("+", "")):
         raise InputError(
-            "A phone number can only contain digits, spaces and ( ) - . +",
-            "Un numéro ne peut contenir que des chiffres, des espaces et ( ) - . +",
-            field="number",
+            _("A phone number can only contain digits, spaces and ( ) - . +"), field="number"
         )
     digits = re.sub(r"\D", "", raw)
     if not raw.startswith("+") and region:
@@ -85,12 +80,10 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
         if refusal is not None:
             raise refusal
     if len(digits) < 3:
-        raise InputError("That number is too short.", "Ce numéro est trop court.", field="number")
+        raise InputError(_("That number is too short."), field="number")
     if home_is_nanp and not raw.startswith("+") and len(digits) == 7:
         raise InputError(
-            "Include the area code: North American numbers have 10 digits.",
-            "Ajoutez l'indicatif régional : les numéros nord-américains ont 10 chiffres.",
-            field="number",
+            _("Include the area code: North American numbers have 10 digits."), field="number"
         )
     try:
         parsed = phonenumbers.parse(raw, region.upper() if region else None)
@@ -99,23 +92,18 @@ def normalise(text: str, region: str = "CA") -> PhoneNumber:
     if not phonenumbers.is_possible_number(parsed):
         reason = phonenumbers.is_possible_number_with_reason(parsed)
         if reason == phonenumbers.ValidationResult.TOO_SHORT:
-            raise InputError(
-                "That number is too short.", "Ce numéro est trop court.", field="number"
-            )
+            raise InputError(_("That number is too short."), field="number")
         if reason == phonenumbers.ValidationResult.TOO_LONG:
-            raise InputError("That number is too long.", "Ce numéro est trop long.", field="number")
-        raise InputError(
-            "That is not a possible phone number.",
-            "Ce n'est pas un numéro de téléphone possible.",
-            field="number",
-        )
+            raise InputError(_("That number is too long."), field="number")
+        raise InputError(_("That is not a possible phone number."), field="number")
     if not phonenumbers.is_valid_number(parsed):
         where = phonenumbers.region_code_for_number(parsed) or region
         raise InputError(
-            f"That is not a valid number (checked as a {where} number). "
-            "Add the country code, e.g. +44, for a number abroad.",
-            f"Ce numéro n'est pas valide (vérifié comme numéro de {where}). "
-            "Ajoutez l'indicatif du pays, p. ex. +44, pour un numéro à l'étranger.",
+            # Translators: {region} is a two-letter country code such as CA or FR.
+            _(
+                "That is not a valid number (checked as a {region} number). "
+                "Add the country code, e.g. +44, for a number abroad."
+            ).format(region=where),
             field="number",
         )
     e164 = phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
@@ -129,13 +117,12 @@ def _short_number_refusal(digits: str, region: str) -> InputError | None:
         return None
     if phonenumbers.is_emergency_number(digits, region):
         return InputError(
-            f"{digits} is an emergency number. This app does not place emergency calls: a call "
-            "placed through your provider's web service may not carry your location or reach "
-            f"the right centre. Dial {digits} from a phone: your desk phone or a mobile.",
-            f"Le {digits} est un numéro d'urgence. Cette application ne place pas d'appels "
-            "d'urgence : un appel placé par le service web de votre fournisseur pourrait ne pas "
-            f"transmettre votre position ni joindre le bon centre. Composez le {digits} depuis un "
-            "téléphone : votre poste de bureau ou un cellulaire.",
+            # Translators: {digits} is the number dialed, such as 911 or 112.
+            _(
+                "{digits} is an emergency number. This app does not place emergency calls: a call "
+                "placed through your provider's web service may not carry your location or reach "
+                "the right centre. Dial {digits} from a phone: your desk phone or a mobile."
+            ).format(digits=digits),
             field="number",
         )
     try:
@@ -144,10 +131,11 @@ def _short_number_refusal(digits: str, region: str) -> InputError | None:
         return None
     if phonenumbers.is_valid_short_number_for_region(short, region):
         return InputError(
-            f"{digits} is a short service number; this app calls full phone numbers only. Dial "
-            f"{digits} from your phone.",
-            f"Le {digits} est un numéro de service abrégé; cette application n'appelle que des "
-            f"numéros complets. Composez le {digits} depuis votre téléphone.",
+            # Translators: {digits} is the number dialed, such as 311 or 411.
+            _(
+                "{digits} is a short service number; this app calls full phone numbers only. "
+                "Dial {digits} from your phone."
+            ).format(digits=digits),
             field="number",
         )
     return None
@@ -156,20 +144,17 @@ def _short_number_refusal(digits: str, region: str) -> InputError | None:
 def _parse_error(exc: NumberParseException) -> InputError:
     if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
         return InputError(
-            "Unknown country code. Start international numbers with + and the country code.",
-            "Indicatif de pays inconnu. Commencez les numéros internationaux par + et l'indicatif.",
+            _("Unknown country code. Start international numbers with + and the country code."),
             field="number",
         )
     if exc.error_type in (
         NumberParseException.TOO_SHORT_NSN,
         NumberParseException.TOO_SHORT_AFTER_IDD,
     ):
-        return InputError("That number is too short.", "Ce numéro est trop court.", field="number")
+        return InputError(_("That number is too short."), field="number")
     if exc.error_type == NumberParseException.TOO_LONG:
-        return InputError("That number is too long.", "Ce numéro est trop long.", field="number")
-    return InputError(
-        "That is not a phone number.", "Ce n'est pas un numéro de téléphone.", field="number"
-    )
+        return InputError(_("That number is too long."), field="number")
+    return InputError(_("That is not a phone number."), field="number")
 
 
 def display(number: str, region: str = "CA") -> str:

@@ -39,6 +39,7 @@ from types import TracebackType
 from typing import Any, Concatenate, ParamSpec, Self, TypeVar
 
 from telephony_desktop.domain.errors import ConfigError
+from telephony_desktop.i18n import _
 from telephony_desktop.store.storage import kind_of, storage_error, storage_errors
 
 log = logging.getLogger(__name__)
@@ -64,12 +65,12 @@ class CacheSchemaTooNew(CacheError):
 
     def __init__(self, path: Path, found: int, known: int) -> None:
         super().__init__(
-            f"The local cache {path} was created by a newer version of Telephony Desktop "
-            f"(schema {found}; this version knows up to {known}). Update the app, or remove the "
-            "cache file to rebuild it from the provider.",
-            f"Le cache local {path} a été créé par une version plus récente de Telephony Desktop "
-            f"(schéma {found}; cette version connaît jusqu'à {known}). Mettez l'application à "
-            "jour, ou supprimez le fichier de cache pour le reconstruire depuis le fournisseur.",
+            # Translators: {found} and {known} are schema version numbers.
+            _(
+                "The local cache {path} was created by a newer version of Telephony Desktop "
+                "(schema {found}; this version knows up to {known}). Update the app, or remove "
+                "the cache file to rebuild it from the provider."
+            ).format(path=path, found=found, known=known)
         )
         self.path = path
         self.found = found
@@ -200,8 +201,9 @@ def _check_sqlite() -> None:
     if sqlite3.sqlite_version_info < MIN_SQLITE:
         need = ".".join(map(str, MIN_SQLITE))
         raise CacheError(
-            f"This Python uses SQLite {sqlite3.sqlite_version}; the cache needs {need} or newer.",
-            f"Ce Python utilise SQLite {sqlite3.sqlite_version}; le cache exige {need} ou plus.",
+            _("This Python uses SQLite {version}; the cache needs {need} or newer.").format(
+                version=sqlite3.sqlite_version, need=need
+            )
         )
 
 
@@ -241,10 +243,11 @@ def _unusable(path: Path, exc: BaseException) -> ConfigError:
         return storage_error(path, exc)
     reason = str(exc) or type(exc).__name__
     return CacheError(
-        f"The local cache {path} cannot be opened: {reason}. Removing the file rebuilds it from "
-        "the provider.",
-        f"Impossible d'ouvrir le cache local {path} : {reason}. Supprimer le fichier le "
-        "reconstruit depuis le fournisseur.",
+        # Translators: {reason} is SQLite's own description of the problem, in English.
+        _(
+            "The local cache {path} cannot be opened: {reason}. Removing the file rebuilds it "
+            "from the provider."
+        ).format(path=path, reason=reason)
     )
 
 

@@ -31,6 +31,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
 from telephony_desktop.domain.errors import InputError, SecretMissing, SecretStoreError
+from telephony_desktop.i18n import N_, _, formats
 from telephony_desktop.redaction import normalise_secret
 from telephony_desktop.store.settings import NAME_RE
 
@@ -102,44 +103,64 @@ def _describe(backend: KeyringBackend) -> str:
 
 
 def _no_keyring(var: str, reason: str | None = None) -> SecretStoreError:
-    why_en = f" (Refused: {reason}.)" if reason and "no keyring" not in reason else ""
-    why_fr = f" (Refusé : {reason}.)" if why_en else ""
-    return SecretStoreError(
-        "No usable system keyring was found. Install and unlock a Secret Service provider "
-        "(GNOME Keyring or KWallet) — on Debian: apt install gnome-keyring — or set "
-        f"{var} for headless use.{why_en}",
-        "Aucun trousseau système utilisable n'a été trouvé. Installez et déverrouillez un "
-        "fournisseur Secret Service (GNOME Keyring ou KWallet) — sous Debian : apt install "
-        f"gnome-keyring — ou définissez {var} pour un usage sans interface.{why_fr}",
-    )
+    if reason and "no keyring" not in reason:
+        # Translators: {reason} says in English why the keyring backend was refused.
+        message = _(
+            "No usable system keyring was found. Install and unlock a Secret Service provider "
+            "(GNOME Keyring or KWallet) — on Debian: apt install gnome-keyring — or set "
+            "{var} for headless use. (Refused: {reason}.)"
+        )
+    else:
+        message = _(
+            "No usable system keyring was found. Install and unlock a Secret Service provider "
+            "(GNOME Keyring or KWallet) — on Debian: apt install gnome-keyring — or set "
+            "{var} for headless use."
+        )
+    return SecretStoreError(message.format(var=var, reason=reason))
 
 
 def _locked(var: str) -> SecretStoreError:
     return SecretStoreError(
-        "The system keyring is locked. Unlock it (log in to your desktop session, or unlock the "
-        f"login keyring in your keyring manager) and try again, or set {var} for headless use.",
-        "Le trousseau système est verrouillé. Déverrouillez-le (ouvrez votre session, ou "
-        "déverrouillez le trousseau de connexion dans votre gestionnaire de trousseaux) et "
-        f"réessayez, ou définissez {var} pour un usage sans interface.",
+        _(
+            "The system keyring is locked. Unlock it (log in to your desktop session, or unlock "
+            "the login keyring in your keyring manager) and try again, or set {var} for headless "
+            "use."
+        ).format(var=var)
     )
 
 
-def _refused(action_en: str, action_fr: str, account: str, field: str) -> SecretStoreError:
-    return SecretStoreError(
-        f"The system keyring refused to {action_en} the {field} of account {account} (access "
-        "denied, or the keyring is locked). Unlock the keyring, allow access, and try again.",
-        f"Le trousseau système a refusé de {action_fr} le {field} du compte {account} (accès "
-        "refusé, ou trousseau verrouillé). Déverrouillez-le, autorisez l'accès et réessayez.",
-    )
+# One sentence per action (never a verb slotted into a sentence).
+_REFUSED: Final = {
+    # Translators: {field} is a secret field name such as auth_token; {account} an account name.
+    "set": N_(
+        "The system keyring refused to store the {field} of account {account} (access denied, "
+        "or the keyring is locked). Unlock the keyring, allow access, and try again."
+    ),
+    # Translators: {field} is a secret field name such as auth_token; {account} an account name.
+    "delete": N_(
+        "The system keyring refused to delete the {field} of account {account} (access denied, "
+        "or the keyring is locked). Unlock the keyring, allow access, and try again."
+    ),
+    # Translators: {field} is a secret field name such as auth_token; {account} an account name.
+    "get": N_(
+        "The system keyring refused to give the {field} of account {account} (access denied, "
+        "or the keyring is locked). Unlock the keyring, allow access, and try again."
+    ),
+}
+
+
+def _refused(op: Literal["get", "set", "delete"], account: str, field: str) -> SecretStoreError:
+    return SecretStoreError(_(_REFUSED[op]).format(field=field, account=account))
 
 
 def _unreachable(var: str, exc: BaseException) -> SecretStoreError:
     kind = type(exc).__name__  # never str(exc): a backend could echo what it was given
     return SecretStoreError(
-        f"The system keyring could not be used ({kind}). Make sure GNOME Keyring or KWallet is "
-        f"running and unlocked, or set {var} for headless use.",
-        f"Le trousseau système est inutilisable ({kind}). Vérifiez que GNOME Keyring ou KWallet "
-        f"fonctionne et est déverrouillé, ou définissez {var} pour un usage sans interface.",
+        # Translators: {kind} is the name of the technical error, e.g. DBusErrorResponse.
+        _(
+            "The system keyring could not be used ({kind}). Make sure GNOME Keyring or KWallet "
+            "is running and unlocked, or set {var} for headless use."
+        ).format(kind=kind, var=var)
     )
 
 
@@ -153,11 +174,11 @@ def _translate(
     if isinstance(exc, keyring.errors.KeyringLocked) or "locked" in type(exc).__name__.lower():
         return _locked(var)  # also secretstorage's LockedException
     if isinstance(exc, keyring.errors.PasswordSetError) or (op == "set" and _is_denied(exc)):
-        return _refused("store", "enregistrer", account, field)
+        return _refused("set", account, field)
     if isinstance(exc, keyring.errors.PasswordDeleteError) or (op == "delete" and _is_denied(exc)):
-        return _refused("delete", "supprimer", account, field)
+        return _refused("delete", account, field)
     if op == "get" and _is_denied(exc):
-        return _refused("give", "donner", account, field)
+        return _refused("get", account, field)
     return _unreachable(var, exc)
 
 
@@ -209,11 +230,14 @@ class SecretStore:
         value = normalise_secret(self._keyring_get(account, field, var) or "")
         if not value:
             raise SecretMissing(
-                f"No {field} is stored for account {account}. Set it with: "
-                f"{set_secret_hint(account, field)} (or set {var} for headless use).",
-                f"Aucun {field} n'est enregistré pour le compte {account}. Définissez-le avec : "
-                f"{set_secret_hint(account, field)} (ou définissez {var} pour un usage sans "
-                "interface).",
+                # Translators: {field} is a secret field name such as auth_token; {command} the
+                # command that stores it; {var} an environment variable.
+                _(
+                    "No {field} is stored for account {account}. Set it with: {command} (or set "
+                    "{var} for headless use)."
+                ).format(
+                    field=field, account=account, command=set_secret_hint(account, field), var=var
+                )
             )
         return Secret(value)
 
@@ -228,13 +252,11 @@ class SecretStore:
         """Store ``value`` in the keyring (never in the environment or a file)."""
         var = self._check(account, field)
         if not isinstance(value, str) or not value.strip():
-            raise InputError("The secret is empty.", "Le secret est vide.", field=field)
+            raise InputError(_("The secret is empty."), field=field)
         value = normalise_secret(value)  # "TOKEN\n" from echo or a paste is "TOKEN"
         if any(ord(ch) < 0x20 or ord(ch) == 0x7F for ch in value):
             raise InputError(
-                "The secret contains a line break or control character; paste it on one line.",
-                "Le secret contient un saut de ligne ou un caractère de contrôle; collez-le sur "
-                "une seule ligne.",
+                _("The secret contains a line break or control character; paste it on one line."),
                 field=field,
             )
         backend = self._usable(var)
@@ -290,14 +312,12 @@ class SecretStore:
     def _check(self, account: str, field: str) -> str:
         if not isinstance(account, str) or not NAME_RE.fullmatch(account):
             raise InputError(
-                "An account name uses 1 to 32 letters, digits, - or _ (no spaces).",
-                "Un nom de compte compte de 1 à 32 lettres, chiffres, - ou _ (sans espaces).",
+                _("An account name uses 1 to 32 letters, digits, - or _ (no spaces)."),
                 field="name",
             )
         if not isinstance(field, str) or not _FIELD_RE.fullmatch(field):
             raise InputError(
-                "A secret field name is lower-case letters, digits and _, e.g. auth_token.",
-                "Un nom de champ secret est en minuscules, chiffres et _, p. ex. auth_token.",
+                _("A secret field name is lower-case letters, digits and _, e.g. auth_token."),
                 field="field",
             )
         return secret_env_var(account, field)
@@ -349,8 +369,8 @@ class SecretStore:
             return await asyncio.wait_for(future, self._timeout_s)
         except TimeoutError:
             raise SecretStoreError(
-                f"The system keyring did not answer within {self._timeout_s:g} s; an unlock "
-                "prompt may be waiting. Unlock the keyring and try again.",
-                f"Le trousseau système n'a pas répondu en {self._timeout_s:g} s; une demande de "
-                "déverrouillage attend peut-être. Déverrouillez-le et réessayez.",
+                _(
+                    "The system keyring did not answer within {seconds} s; an unlock prompt may "
+                    "be waiting. Unlock the keyring and try again."
+                ).format(seconds=formats.number(self._timeout_s))
             ) from None

@@ -45,6 +45,7 @@ import tomli_w
 
 from telephony_desktop.domain.errors import ConfigError, InputError
 from telephony_desktop.domain.numbers import normalise
+from telephony_desktop.i18n import N_, _, ngettext
 from telephony_desktop.store.paths import ensure_dir
 from telephony_desktop.store.storage import storage_error
 
@@ -68,8 +69,9 @@ class ProviderSpec:
     secret_fields: tuple[str, ...]
     # A full-match regex for ``Account.account_id``; None: this provider has no account id.
     account_id_pattern: str | None = None
-    account_id_rule_en: str = ""
-    account_id_rule_fr: str = ""
+    # The rule an account id must follow, as a sentence marked with ``N_`` (show it with
+    # ``_(spec.account_id_rule)``).
+    account_id_rule: str = ""
     # Non-secret provider-specific keys it takes in ``Account.settings`` (known ones) and those
     # it cannot do without.
     setting_fields: tuple[str, ...] = ()
@@ -104,9 +106,7 @@ PROVIDERS: Final[dict[str, ProviderSpec]] = {
         label="VoiceMeUp",
         secret_fields=("auth_token",),
         account_id_pattern=r"\d{8}",
-        account_id_rule_en="A VoiceMeUp account ID is exactly 8 digits, e.g. 80012345.",
-        account_id_rule_fr="Un numéro de compte VoiceMeUp compte exactement 8 chiffres, "
-        "p. ex. 80012345.",
+        account_id_rule=N_("A VoiceMeUp account ID is exactly 8 digits, e.g. 80012345."),
         # ring_first: the phone call_dispatch rings before the number dialed (number or peer:USER)
         setting_fields=("ring_first",),
         available=True,
@@ -117,8 +117,7 @@ PROVIDERS: Final[dict[str, ProviderSpec]] = {
         label="TeleCMI",
         secret_fields=("secret",),
         account_id_pattern=r"\d{1,15}",
-        account_id_rule_en="A TeleCMI app ID is a number, e.g. 2222226.",
-        account_id_rule_fr="Un identifiant d'application TeleCMI est un nombre, p. ex. 2222226.",
+        account_id_rule=N_("A TeleCMI app ID is a number, e.g. 2222226."),
         # agent_number: the user's own phone, rung first; endpoint: "auto" (India for +91
         # numbers, as the official SDKs choose), "global" or "india"
         setting_fields=("agent_number", "endpoint"),
@@ -208,9 +207,7 @@ def name_key(name: str) -> str:
 def check_account_name(name: str) -> str:
     if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise InputError(
-            "An account name uses 1 to 32 letters, digits, - or _ (no spaces).",
-            "Un nom de compte compte de 1 à 32 lettres, chiffres, - ou _ (sans espaces).",
-            field="name",
+            _("An account name uses 1 to 32 letters, digits, - or _ (no spaces)."), field="name"
         )
     return name
 
@@ -225,63 +222,49 @@ def check_base_url(url: str, *, allow_insecure_http: bool) -> str:
     raw = url.strip() if isinstance(url, str) else ""
     if not raw:
         raise InputError(
-            "Enter the full endpoint URL, starting with https://.",
-            "Entrez l'URL complète du point d'accès, commençant par https://.",
-            field="base_url",
+            _("Enter the full endpoint URL, starting with https://."), field="base_url"
         )
     if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in raw):
         raise InputError(
-            "The URL must not contain spaces or control characters.",
-            "L'URL ne doit contenir ni espaces ni caractères de contrôle.",
-            field="base_url",
+            _("The URL must not contain spaces or control characters."), field="base_url"
         )
     try:
         parts = urlsplit(raw)
-        _ = parts.port  # raises ValueError for a bad port
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
     except ValueError:
         raise InputError(
-            "That URL is not valid (check the host name and the port).",
-            "Cette URL n'est pas valide (vérifiez le nom d'hôte et le port).",
-            field="base_url",
+            _("That URL is not valid (check the host name and the port)."), field="base_url"
         ) from None
     scheme = parts.scheme.lower()
     if scheme not in ("https", "http"):
         raise InputError(
-            "The URL must start with https:// (or http:// for a server on this computer).",
-            "L'URL doit commencer par https:// (ou http:// pour un serveur sur cet ordinateur).",
+            _("The URL must start with https:// (or http:// for a server on this computer)."),
             field="base_url",
         )
     if "@" in parts.netloc:
         raise InputError(
-            "The URL contains a user name or password (user:pass@host). Secrets never go in the "
-            "configuration: remove them from the URL and store the secret with "
-            "'telephony-desktop account set-secret NAME FIELD'.",
-            "L'URL contient un nom d'utilisateur ou un mot de passe (user:pass@hôte). Les secrets "
-            "ne vont jamais dans la configuration : retirez-les de l'URL et enregistrez le secret "
-            "avec « telephony-desktop account set-secret NOM CHAMP ».",
+            _(
+                "The URL contains a user name or password (user:pass@host). Secrets never go in "
+                "the configuration: remove them from the URL and store the secret with "
+                "'telephony-desktop account set-secret NAME FIELD'."
+            ),
             field="base_url",
         )
     host = parts.hostname or ""
     if not host:
-        raise InputError(
-            "The URL has no host name.", "L'URL n'a pas de nom d'hôte.", field="base_url"
-        )
+        raise InputError(_("The URL has no host name."), field="base_url")
     if parts.query or parts.fragment or raw.endswith(("?", "#")):
         raise InputError(
-            "Give the endpoint URL without ?query or #fragment; the app adds the parameters.",
-            "Donnez l'URL du point d'accès sans ?requête ni #fragment; l'application ajoute "
-            "les paramètres.",
+            _("Give the endpoint URL without ?query or #fragment; the app adds the parameters."),
             field="base_url",
         )
     if scheme == "http" and not allow_insecure_http and not is_loopback_host(host):
         raise InputError(
-            f"Plain http:// to {host} is refused: your credentials would cross the network "
-            "unencrypted. Use https://, or, only if you trust every network in between, opt in "
-            "for this account with allow_insecure_http = true (--allow-insecure-http).",
-            f"Le http:// simple vers {host} est refusé : vos identifiants traverseraient le "
-            "réseau sans chiffrement. Utilisez https://, ou, seulement si vous faites confiance "
-            "à tout le réseau, autorisez-le pour ce compte avec allow_insecure_http = true "
-            "(--allow-insecure-http).",
+            _(
+                "Plain http:// to {host} is refused: your credentials would cross the network "
+                "unencrypted. Use https://, or, only if you trust every network in between, opt "
+                "in for this account with allow_insecure_http = true (--allow-insecure-http)."
+            ).format(host=host),
             field="base_url",
         )
     return urlunsplit((scheme, parts.netloc, parts.path, "", ""))
@@ -301,8 +284,8 @@ def is_loopback_host(host: str) -> bool:
 # --- accounts ----------------------------------------------------------------------------
 
 
-def _bad(field_: str, en: str, fr: str) -> InputError:
-    return InputError(en, fr, field=field_)
+def _bad(field_: str, message: str) -> InputError:
+    return InputError(message, field=field_)
 
 
 @dataclass(frozen=True, slots=True)
@@ -330,8 +313,7 @@ class Account:
         if not isinstance(self.allow_insecure_http, bool):
             raise _bad(
                 "allow_insecure_http",
-                "allow_insecure_http must be true or false.",
-                "allow_insecure_http doit valoir true ou false.",
+                _("{key} must be true or false.").format(key="allow_insecure_http"),
             )
         if self.base_url is not None:
             url = check_base_url(self.base_url, allow_insecure_http=self.allow_insecure_http)
@@ -339,9 +321,10 @@ class Account:
         elif spec.base_url_required:
             raise _bad(
                 "base_url",
-                f"A {spec.label} account needs base_url: the full URL of your server's API.",
-                f"Un compte {spec.label} exige base_url : l'URL complète de l'API de votre "
-                "serveur.",
+                # Translators: {provider} is a product name such as Simotel or Verba.
+                _("A {provider} account needs base_url: the full URL of your server's API.").format(
+                    provider=spec.label
+                ),
             )
         clean = _check_settings(self.settings, spec, self.name)
         for key in _NUMBER_SETTINGS.get(spec.name, ()):
@@ -355,8 +338,9 @@ class Account:
         except InputError as exc:
             raise _bad(
                 f"settings.{key}",
-                f"settings.{key}: {exc.message_en}",
-                f"settings.{key} : {exc.message_fr}",
+                # Translators: {key} is a configuration key; {problem} a sentence saying what
+                # is wrong with its value.
+                _("{key}: {problem}").format(key=f"settings.{key}", problem=exc.user_message()),
             ) from None
 
     def _check_account_id(self, spec: ProviderSpec) -> None:
@@ -364,38 +348,29 @@ class Account:
         if isinstance(account_id, int) and not isinstance(account_id, bool):
             account_id = str(account_id)
         if not isinstance(account_id, str):
-            raise _bad(
-                "account_id", "The account ID must be text.", "Le compte doit être du texte."
-            )
+            raise _bad("account_id", _("The account ID must be text."))
         account_id = account_id.strip()
         object.__setattr__(self, "account_id", account_id)
         if spec.account_id_pattern is None:
             if account_id:
                 raise _bad(
                     "account_id",
-                    f"{spec.label} accounts take no account ID.",
-                    f"Les comptes {spec.label} n'ont pas de numéro de compte.",
+                    _("{provider} accounts take no account ID.").format(provider=spec.label),
                 )
         elif not re.fullmatch(spec.account_id_pattern, account_id):
-            raise _bad("account_id", spec.account_id_rule_en, spec.account_id_rule_fr)
+            raise _bad("account_id", _(spec.account_id_rule))
 
     def _check_region(self) -> None:
         region = self.region.strip().upper() if isinstance(self.region, str) else ""
         if region not in phonenumbers.SUPPORTED_REGIONS:
             raise _bad(
-                "region",
-                "The region must be a 2-letter country code such as CA, US or FR.",
-                "La région doit être un code de pays à 2 lettres comme CA, US ou FR.",
+                "region", _("The region must be a 2-letter country code such as CA, US or FR.")
             )
         object.__setattr__(self, "region", region)
 
     def _check_caller_id(self) -> None:
         if not isinstance(self.caller_id, str):
-            raise _bad(
-                "caller_id",
-                "The caller ID must be a phone number in quotes.",
-                "L'identifiant d'appelant doit être un numéro entre guillemets.",
-            )
+            raise _bad("caller_id", _("The caller ID must be a phone number in quotes."))
         text = self.caller_id.strip()
         if text:
             try:
@@ -403,15 +378,11 @@ class Account:
             except InputError as exc:
                 raise _bad(
                     "caller_id",
-                    f"Caller ID: {exc.message_en}",
-                    f"Identifiant d'appelant : {exc.message_fr}",
+                    # Translators: {problem} is a sentence saying what is wrong with the number.
+                    _("Caller ID: {problem}").format(problem=exc.user_message()),
                 ) from None
             if number.extension:
-                raise _bad(
-                    "caller_id",
-                    "A caller ID cannot have an extension.",
-                    "Un identifiant d'appelant ne peut pas avoir de poste.",
-                )
+                raise _bad("caller_id", _("A caller ID cannot have an extension."))
             text = number.e164
         object.__setattr__(self, "caller_id", text)
 
@@ -431,15 +402,15 @@ def _provider_spec(provider: str) -> ProviderSpec:
     if spec is None:
         raise _bad(
             "provider",
-            f"Unknown provider. Choose one of: {usable}.",
-            f"Fournisseur inconnu. Choisissez parmi : {usable}.",
+            # Translators: {providers} lists provider keys: voicemeup, telecmi, ...
+            _("Unknown provider. Choose one of: {providers}.").format(providers=usable),
         )
     if not spec.available:
         raise _bad(
             "provider",
-            f"{spec.label} is not supported by this version yet. Available: {usable}.",
-            f"{spec.label} n'est pas encore pris en charge par cette version. "
-            f"Disponibles : {usable}.",
+            _("{provider} is not supported by this version yet. Available: {providers}.").format(
+                provider=spec.label, providers=usable
+            ),
         )
     return spec
 
@@ -456,38 +427,28 @@ def _secret_key_error(field_: str, spec: ProviderSpec, account: str = "NAME") ->
         )
     return _bad(
         field_,
-        "Secrets never go in the configuration file. Remove this key and store the secret in "
-        f"the system keyring with: {command}",
-        "Les secrets ne vont jamais dans le fichier de configuration. Retirez cette clé et "
-        f"enregistrez le secret dans le trousseau du système avec : {command}",
+        _(
+            "Secrets never go in the configuration file. Remove this key and store the secret in "
+            "the system keyring with: {command}"
+        ).format(command=command),
     )
 
 
 def _check_settings(settings: object, spec: ProviderSpec, account: str) -> dict[str, SettingValue]:
     if not isinstance(settings, Mapping):
-        raise _bad(
-            "settings",
-            "settings must be a table of name = value.",
-            "settings doit être une table nom = valeur.",
-        )
+        raise _bad("settings", _("settings must be a table of name = value."))
     clean: dict[str, SettingValue] = {}
     for key, value in settings.items():
         if not isinstance(key, str) or not _SETTING_KEY_RE.fullmatch(key):
             raise _bad(
                 "settings",
-                "Setting names start with a letter and use letters, digits and _ only.",
-                "Les noms de réglage commencent par une lettre et n'ont que lettres, chiffres "
-                "et _.",
+                _("Setting names start with a letter and use letters, digits and _ only."),
             )
         where = f"settings.{key}"
         if looks_secret(key) or key in spec.secret_fields:
             raise _secret_key_error(where, spec, account)
         if not isinstance(value, str | int | bool):
-            raise _bad(
-                where,
-                "A setting's value must be text, a whole number, or true/false.",
-                "La valeur d'un réglage doit être du texte, un entier ou true/false.",
-            )
+            raise _bad(where, _("A setting's value must be text, a whole number, or true/false."))
         clean[key] = value
     for key, value in list(clean.items()):
         rule = _SETTING_RULES.get((spec.name, key))
@@ -497,8 +458,9 @@ def _check_settings(settings: object, spec: ProviderSpec, account: str) -> dict[
         if key not in spec.unneeded(clean) and clean.get(key) in (None, ""):
             raise _bad(
                 f"settings.{key}",
-                f"A {spec.label} account needs the setting {key}.",
-                f"Un compte {spec.label} exige le réglage {key}.",
+                _("A {provider} account needs the setting {key}.").format(
+                    provider=spec.label, key=key
+                ),
             )
     return clean
 
@@ -509,8 +471,9 @@ def _whole(low: int, high: int) -> Callable[[SettingValue, str], SettingValue]:
         if isinstance(value, bool) or not text.isdigit() or not low <= int(text) <= high:
             raise _bad(
                 where,
-                f"{where} must be a whole number of seconds from {low} to {high}.",
-                f"{where} doit être un nombre entier de secondes de {low} à {high}.",
+                _("{key} must be a whole number of seconds from {low} to {high}.").format(
+                    key=where, low=low, high=high
+                ),
             )
         return int(text)
 
@@ -523,8 +486,8 @@ def _one_of(*choices: str) -> Callable[[SettingValue, str], SettingValue]:
         if text not in choices:
             raise _bad(
                 where,
-                f"{where} must be one of: {', '.join(choices)}.",
-                f"{where} doit valoir l'une de ces valeurs : {', '.join(choices)}.",
+                # Translators: {choices} lists the accepted values, as written in the file.
+                _("{key} must be one of: {choices}.").format(key=where, choices=", ".join(choices)),
             )
         return text
 
@@ -537,9 +500,11 @@ def _plain_text(max_len: int, pattern: str = r"[^\x00-\x1f\x7f]*") -> Callable[.
         if isinstance(value, bool) or len(text) > max_len or not re.fullmatch(pattern, text):
             raise _bad(
                 where,
-                f"{where} is not valid: at most {max_len} characters, no spaces or symbols.",
-                f"{where} n'est pas valide : au plus {max_len} caractères, sans espaces ni "
-                "symboles.",
+                ngettext(
+                    "{key} is not valid: at most {count} character, no spaces or symbols.",
+                    "{key} is not valid: at most {count} characters, no spaces or symbols.",
+                    max_len,
+                ).format(key=where, count=max_len),
             )
         return text
 
@@ -570,8 +535,9 @@ def check_secret_field(account: Account, field_: str) -> str:
         names = ", ".join(fields)
         raise _bad(
             "field",
-            f"{account.spec.label} accounts have these secrets: {names}.",
-            f"Les comptes {account.spec.label} ont ces secrets : {names}.",
+            _("{provider} accounts have these secrets: {names}.").format(
+                provider=account.spec.label, names=names
+            ),
         )
     return field_
 
@@ -614,11 +580,7 @@ class Config:
         if self.default_account is not None:
             found = seen.get(name_key(self.default_account)) if self.default_account else None
             if found is None:
-                raise _bad(
-                    "default_account",
-                    "default_account names no configured account.",
-                    "default_account ne désigne aucun compte configuré.",
-                )
+                raise _bad("default_account", _("default_account names no configured account."))
             object.__setattr__(self, "default_account", found)
         _check_int("sync_interval_min", self.sync_interval_min, SYNC_INTERVAL_RANGE)
         _check_int("poll_interval_s", self.poll_interval_s, POLL_INTERVAL_RANGE)
@@ -627,18 +589,16 @@ class Config:
         _check_choice("theme", self.theme, THEMES)
         for flag in _BOOL_PREFS:
             if not isinstance(getattr(self, flag), bool):
-                raise _bad(
-                    flag, f"{flag} must be true or false.", f"{flag} doit valoir true ou false."
-                )
+                raise _bad(flag, _("{key} must be true or false.").format(key=flag))
         if self.call_route is not None:
             route = self.find(self.call_route) if isinstance(self.call_route, str) else None
             if route is None or "call" not in route.spec.capabilities:
                 raise _bad(
                     "call_route",
-                    "call_route must name an account that can place calls (VoiceMeUp, TeleCMI "
-                    "or Simotel).",
-                    "call_route doit désigner un compte qui peut passer des appels (VoiceMeUp, "
-                    "TeleCMI ou Simotel).",
+                    _(
+                        "call_route must name an account that can place calls (VoiceMeUp, "
+                        "TeleCMI or Simotel)."
+                    ),
                 )
             object.__setattr__(self, "call_route", route.name)
 
@@ -651,15 +611,16 @@ def _duplicate_error(name: str, existing: str) -> InputError:
     if name.lower() == existing.lower():
         return _bad(
             f"accounts.{name}",
-            f"An account named {existing} already exists (names ignore upper/lower case).",
-            f"Un compte nommé {existing} existe déjà (les noms ignorent la casse).",
+            _("An account named {name} already exists (names ignore upper/lower case).").format(
+                name=existing
+            ),
         )
     return _bad(
         f"accounts.{name}",
-        f"The name {name} is too close to the existing account {existing}: both would use the "
-        "same TELEPHONY_DESKTOP_SECRET_... environment variables. Choose another name.",
-        f"Le nom {name} est trop proche du compte existant {existing} : les deux utiliseraient "
-        "les mêmes variables d'environnement TELEPHONY_DESKTOP_SECRET_... Choisissez un autre nom.",
+        _(
+            "The name {name} is too close to the existing account {existing}: both would use "
+            "the same TELEPHONY_DESKTOP_SECRET_... environment variables. Choose another name."
+        ).format(name=name, existing=existing),
     )
 
 
@@ -668,15 +629,16 @@ def _check_int(name: str, value: object, bounds: tuple[int, int]) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
         raise _bad(
             name,
-            f"{name} must be a whole number from {low} to {high}.",
-            f"{name} doit être un entier de {low} à {high}.",
+            _("{key} must be a whole number from {low} to {high}.").format(
+                key=name, low=low, high=high
+            ),
         )
 
 
 def _check_choice(name: str, value: object, choices: tuple[str, ...]) -> None:
     if value not in choices:
         listed = ", ".join(choices)
-        raise _bad(name, f"{name} must be one of: {listed}.", f"{name} doit valoir : {listed}.")
+        raise _bad(name, _("{key} must be one of: {choices}.").format(key=name, choices=listed))
 
 
 def add_account(config: Config, account: Account, *, make_default: bool = False) -> Config:
@@ -684,7 +646,7 @@ def add_account(config: Config, account: Account, *, make_default: bool = False)
     existing = config.find(account.name)
     if existing is not None:
         exc = _duplicate_error(account.name, existing.name)
-        raise ConfigError(exc.message_en, exc.message_fr)
+        raise ConfigError(exc.user_message())
     default = account.name if make_default else config.default_account
     return dataclasses.replace(
         config, accounts=(*config.accounts, account), default_account=default
@@ -724,12 +686,11 @@ def get_account(config: Config, name: str | None = None) -> Account:
         account = config.find(name)
         if account is None:
             listed = ", ".join(a.name for a in config.accounts)
-            known_en = f" Configured: {listed}." if listed else " No account is configured yet."
-            known_fr = f" Configurés : {listed}." if listed else " Aucun compte n'est configuré."
-            raise ConfigError(
-                f"There is no account named {name}.{known_en}",
-                f"Il n'y a pas de compte nommé {name}.{known_fr}",
-            )
+            if listed:
+                message = _("There is no account named {name}. Configured: {names}.")
+            else:
+                message = _("There is no account named {name}. No account is configured yet.")
+            raise ConfigError(message.format(name=name, names=listed))
         return account
     if config.default_account is not None:
         return get_account(config, config.default_account)
@@ -737,16 +698,16 @@ def get_account(config: Config, name: str | None = None) -> Account:
         return config.accounts[0]
     if not config.accounts:
         raise ConfigError(
-            f"No account is configured yet. Add one with: {ADD_ACCOUNT_HINT}",
-            f"Aucun compte n'est configuré. Ajoutez-en un avec : {ADD_ACCOUNT_HINT}",
+            _("No account is configured yet. Add one with: {command}").format(
+                command=ADD_ACCOUNT_HINT
+            )
         )
     listed = ", ".join(a.name for a in config.accounts)
     raise ConfigError(
-        f"Several accounts are configured ({listed}) and none is the default: say which one "
-        "to use (--account NAME), or set default_account in the configuration file.",
-        f"Plusieurs comptes sont configurés ({listed}) et aucun n'est celui par défaut : "
-        "indiquez lequel utiliser (--account NOM), ou définissez default_account dans le "
-        "fichier de configuration.",
+        _(
+            "Several accounts are configured ({names}) and none is the default: say which one "
+            "to use (--account NAME), or set default_account in the configuration file."
+        ).format(names=listed)
     )
 
 
@@ -758,23 +719,22 @@ class ConfigFileError(ConfigError):
 
     def __init__(
         self,
-        message_en: str,
-        message_fr: str,
+        message: str,
         *,
         path: Path,
         line: int | None = None,
         key: str = "",
     ) -> None:
-        super().__init__(message_en, message_fr)
+        super().__init__(message)
         self.path = path
         self.line = line
         self.key = key
 
 
 class _Problem(Exception):
-    def __init__(self, key: tuple[str, ...], en: str, fr: str) -> None:
-        super().__init__(en)
-        self.key, self.en, self.fr = key, en, fr
+    def __init__(self, key: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.key, self.message = key, message
 
 
 _TOP_KEYS: Final = ("version", "default_account", "preferences", "accounts")
@@ -802,22 +762,35 @@ _ACCOUNT_KEYS: Final = (
     "allow_insecure_http",
     "settings",
 )
+# The type each account key must have in the file, and the sentence when it does not.
+_ACCOUNT_KEY_KINDS: Final[tuple[tuple[str, type], ...]] = (
+    ("provider", str),
+    ("caller_id", str),
+    ("region", str),
+    ("base_url", str),
+    ("allow_insecure_http", bool),
+)
+_ACCOUNT_KEY_RULES: Final = {
+    "provider": N_("{key} must be text in quotes."),
+    "caller_id": N_("{key} must be a phone number in quotes."),
+    "region": N_("{key} must be a country code in quotes."),
+    "base_url": N_("{key} must be a URL in quotes."),
+    "allow_insecure_http": N_("{key} must be true or false."),
+}
 
 
 def _unknown(key: tuple[str, ...], known: tuple[str, ...], spec: ProviderSpec | None) -> _Problem:
     if looks_secret(key[-1]) or (spec is not None and key[-1] in spec.secret_fields):
         account = key[1] if len(key) > 2 and key[0] == "accounts" else "NAME"
         exc = _secret_key_error(key[-1], spec or PROVIDERS["voicemeup"], account)
-        return _Problem(key, exc.message_en, exc.message_fr)
+        return _Problem(key, exc.user_message())
     listed = ", ".join(known)
-    return _Problem(
-        key, f"Unknown key. Known keys here: {listed}.", f"Clé inconnue. Clés connues : {listed}."
-    )
+    return _Problem(key, _("Unknown key. Known keys here: {keys}.").format(keys=listed))
 
 
 def _table(value: object, key: tuple[str, ...]) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
-        raise _Problem(key, "This must be a table.", "Ceci doit être une table.")
+        raise _Problem(key, _("This must be a table."))
     return value
 
 
@@ -828,13 +801,11 @@ def _config_from_dict(data: Mapping[str, Any]) -> Config:
             raise _unknown((key,), _TOP_KEYS, None)
     version = data.get("version", FORMAT_VERSION)
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
-        raise _Problem(("version",), "version must be 1.", "version doit valoir 1.")
+        raise _Problem(("version",), _("version must be 1."))
     if version > FORMAT_VERSION:
         raise _Problem(
             ("version",),
-            "This file was written by a newer version of Telephony Desktop; update the app.",
-            "Ce fichier a été écrit par une version plus récente de Telephony Desktop; mettez "
-            "l'application à jour.",
+            _("This file was written by a newer version of Telephony Desktop; update the app."),
         )
     prefs = _table(data.get("preferences", {}), ("preferences",))
     for key in prefs:
@@ -847,9 +818,7 @@ def _config_from_dict(data: Mapping[str, Any]) -> Config:
     default = data.get("default_account")
     if default is not None and not isinstance(default, str):
         raise _Problem(
-            ("default_account",),
-            "default_account must be an account name in quotes.",
-            "default_account doit être un nom de compte entre guillemets.",
+            ("default_account",), _("default_account must be an account name in quotes.")
         )
     try:
         return Config(accounts=tuple(accounts), default_account=default, **prefs)
@@ -857,7 +826,7 @@ def _config_from_dict(data: Mapping[str, Any]) -> Config:
         where = exc.field.split(".")
         if exc.field in _PREF_KEYS:
             where = ["preferences", exc.field]
-        raise _Problem(tuple(where), exc.message_en, exc.message_fr) from None
+        raise _Problem(tuple(where), exc.user_message()) from None
 
 
 def _account_from_dict(name: str, table: Mapping[str, Any]) -> Account:
@@ -868,27 +837,17 @@ def _account_from_dict(name: str, table: Mapping[str, Any]) -> Account:
     if "provider" not in table:
         raise _Problem(
             ("accounts", name, "provider"),
-            'This account names no provider (provider = "voicemeup").',
-            'Ce compte n\'indique pas de fournisseur (provider = "voicemeup").',
+            _('This account names no provider (provider = "voicemeup").'),
         )
-    for key, kind, en, fr in (
-        ("provider", str, "text in quotes", "du texte entre guillemets"),
-        ("caller_id", str, "a phone number in quotes", "un numéro entre guillemets"),
-        ("region", str, "a country code in quotes", "un code de pays entre guillemets"),
-        ("base_url", str, "a URL in quotes", "une URL entre guillemets"),
-        ("allow_insecure_http", bool, "true or false", "true ou false"),
-    ):
+    for key, kind in _ACCOUNT_KEY_KINDS:
         if key in table and not isinstance(table[key], kind):
-            raise _Problem(
-                ("accounts", name, key), f"{key} must be {en}.", f"{key} doit être {fr}."
-            )
+            raise _Problem(("accounts", name, key), _(_ACCOUNT_KEY_RULES[key]).format(key=key))
     try:
         return Account(name=name, **table)
     except InputError as exc:
         raise _Problem(
             ("accounts", name, *(exc.field.split(".") if exc.field != "name" else ())),
-            exc.message_en,
-            exc.message_fr,
+            exc.user_message(),
         ) from None
 
 
@@ -954,17 +913,20 @@ def load_config(path: Path) -> Config:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise ConfigFileError(
-            f"Could not read the configuration file {path}: {reason}.",
-            f"Impossible de lire le fichier de configuration {path} : {reason}.",
+            # Translators: {reason} is the system's description of the error, e.g. Permission
+            # denied.
+            _("Could not read the configuration file {path}: {reason}.").format(
+                path=path, reason=reason
+            ),
             path=path,
         ) from None
     try:
         text = raw.decode("utf-8").removeprefix("\ufeff")
     except UnicodeDecodeError:
         raise ConfigFileError(
-            f"The configuration file {path} is not UTF-8 text. Fix the file and try again.",
-            f"Le fichier de configuration {path} n'est pas du texte UTF-8. Corrigez-le et "
-            "réessayez.",
+            _(
+                "The configuration file {path} is not UTF-8 text. Fix the file and try again."
+            ).format(path=path),
             path=path,
         ) from None
     try:
@@ -974,13 +936,19 @@ def load_config(path: Path) -> Config:
         found = re.search(r"\(at line (\d+), column \d+\)", message)
         what = message[: found.start()].strip() if found else message
         line = int(found.group(1)) if found else None
-        at = f" at line {line}" if line else ""
-        at_fr = f" à la ligne {line}" if line else ""
+        if line:
+            # Translators: {problem} is the TOML reader's description of the error, in English.
+            message = _(
+                "The configuration file {path} is not valid TOML at line {line}: {problem}. Fix "
+                "the file and try again."
+            )
+        else:
+            message = _(
+                "The configuration file {path} is not valid TOML: {problem}. Fix the file and try "
+                "again."
+            )
         raise ConfigFileError(
-            f"The configuration file {path} is not valid TOML{at}: {what}. Fix the file and try "
-            "again.",
-            f"Le fichier de configuration {path} n'est pas du TOML valide{at_fr} : {what}. "
-            "Corrigez-le et réessayez.",
+            message.format(path=path, line=line, problem=what),
             path=path,
             line=line,
         ) from None
@@ -989,11 +957,15 @@ def load_config(path: Path) -> Config:
     except _Problem as problem:
         key = ".".join(problem.key)
         line = _locate(text, problem.key)
-        at = f", line {line}" if line else ""
-        at_fr = f", ligne {line}" if line else ""
+        if line:
+            # Translators: {problem} is a sentence saying what is wrong with the key.
+            message = _(
+                "Problem in the configuration file {path}, line {line}, key {key}: {problem}"
+            )
+        else:
+            message = _("Problem in the configuration file {path}, key {key}: {problem}")
         raise ConfigFileError(
-            f"Problem in the configuration file {path}{at}, key {key}: {problem.en}",
-            f"Problème dans le fichier de configuration {path}{at_fr}, clé {key} : {problem.fr}",
+            message.format(path=path, line=line, key=key, problem=problem.message),
             path=path,
             line=line,
             key=key,
@@ -1006,9 +978,9 @@ def save_config(path: Path, config: Config) -> None:
     for key in _walk_keys(data):
         if looks_secret(key[-1]):  # Account refuses these; never let one through regardless
             raise ConfigError(
-                f"Refusing to write {'.'.join(key)} to the configuration: it looks like a secret.",
-                f"Refus d'écrire {'.'.join(key)} dans la configuration : cela ressemble à un "
-                "secret.",
+                _("Refusing to write {key} to the configuration: it looks like a secret.").format(
+                    key=".".join(key)
+                )
             )
     text = _HEADER + tomli_w.dumps(data)
     parent = ensure_dir(path.parent)

@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from telephony_desktop.domain.errors import StorageError
+from telephony_desktop.i18n import _
 
 _FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 _READ_ONLY = {errno.EROFS}
@@ -67,78 +68,47 @@ def storage_error(
     where = Path(path)
     folder = where if is_folder else where.parent
     if kind == "missing" and is_folder:
-        en = (
-            f"The folder {where} cannot be created. Check that the folders above it exist and "
+        message = _(
+            "The folder {path} cannot be created. Check that the folders above it exist and "
             "can be written (or point TELEPHONY_DESKTOP_DATA_DIR at a folder you can write), "
             "then try again."
         )
-        fr = (
-            f"Le dossier {where} ne peut pas être créé. Vérifiez que les dossiers qui le "
-            "contiennent existent et sont accessibles en écriture (ou indiquez un dossier "
-            "accessible avec TELEPHONY_DESKTOP_DATA_DIR), puis réessayez."
-        )
     elif kind == "full":
-        en = (
-            f"The disk holding {where} is full, so it could not be written. Free some space on "
+        message = _(
+            "The disk holding {path} is full, so it could not be written. Free some space on "
             "that disk, then try again; what was saved before is intact."
         )
-        fr = (
-            f"Le disque qui contient {where} est plein : le fichier n'a pas pu être écrit. "
-            "Libérez de l'espace sur ce disque, puis réessayez; ce qui était enregistré avant "
-            "est intact."
-        )
     elif kind == "read_only":
-        en = (
-            f"{where} is on a read-only disk or is read-only itself, so it could not be written. "
-            f"Make it writable (or move the app's data elsewhere with TELEPHONY_DESKTOP_DATA_DIR), "
+        message = _(
+            "{path} is on a read-only disk or is read-only itself, so it could not be written. "
+            "Make it writable (or move the app's data elsewhere with TELEPHONY_DESKTOP_DATA_DIR), "
             "then try again."
         )
-        fr = (
-            f"{where} est sur un disque en lecture seule ou est lui-même en lecture seule : il "
-            "n'a pas pu être écrit. Rendez-le modifiable (ou déplacez les données de "
-            "l'application avec TELEPHONY_DESKTOP_DATA_DIR), puis réessayez."
-        )
     elif kind == "denied":
-        en = (
-            f"You are not allowed to write {where}. Give your user account write access to "
-            f"{folder}, then try again."
-        )
-        fr = (
-            f"Vous n'avez pas le droit d'écrire {where}. Donnez à votre compte d'utilisateur "
-            f"l'accès en écriture à {folder}, puis réessayez."
+        message = _(
+            "You are not allowed to write {path}. Give your user account write access to "
+            "{folder}, then try again."
         )
     elif kind == "missing":
-        en = (
-            f"The folder {folder} is missing or cannot be created, so {where.name} could not be "
-            f"written there. Create the folder (or point TELEPHONY_DESKTOP_DATA_DIR at one you "
+        # Translators: {name} is the file name alone; {folder} the folder it goes in.
+        message = _(
+            "The folder {folder} is missing or cannot be created, so {name} could not be "
+            "written there. Create the folder (or point TELEPHONY_DESKTOP_DATA_DIR at one you "
             "can write), then try again."
         )
-        fr = (
-            f"Le dossier {folder} est absent ou ne peut pas être créé : {where.name} n'a pas pu "
-            "y être écrit. Créez le dossier (ou indiquez-en un accessible en écriture avec "
-            "TELEPHONY_DESKTOP_DATA_DIR), puis réessayez."
-        )
     elif kind == "damaged":
-        en = (
-            f"The cache file {where} is damaged. With Telephony Desktop closed, delete the file "
+        message = _(
+            "The cache file {path} is damaged. With Telephony Desktop closed, delete the file "
             "(or move it aside): it is rebuilt from your provider at the next start. Your "
             "settings and passwords are not in it."
         )
-        fr = (
-            f"Le fichier de cache {where} est endommagé. Telephony Desktop fermé, supprimez le "
-            "fichier (ou déplacez-le) : il sera reconstruit depuis votre fournisseur au prochain "
-            "démarrage. Vos réglages et mots de passe n'y sont pas."
-        )
     else:
-        en = (
-            f"Reading or writing {where} failed: the disk reported an error. Check the disk "
+        message = _(
+            "Reading or writing {path} failed: the disk reported an error. Check the disk "
             "(and that it is still connected), then try again."
         )
-        fr = (
-            f"La lecture ou l'écriture de {where} a échoué : le disque a signalé une erreur. "
-            "Vérifiez le disque (et qu'il est toujours branché), puis réessayez."
-        )
-    return StorageError(en, fr, path=str(where), kind=kind)
+    text = message.format(path=where, folder=folder, name=where.name)
+    return StorageError(text, path=str(where), kind=kind)
 
 
 @contextmanager

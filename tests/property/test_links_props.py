@@ -39,7 +39,7 @@ def _dialer_text_or_input_error(fn: object, text: str) -> str | None:
     try:
         result = fn(text)
     except InputError as exc:
-        assert exc.field == "number" and exc.message_en and exc.message_fr
+        assert exc.field == "number" and exc.user_message()
         return None
     assert isinstance(result, str) and DIALER_TEXT.fullmatch(result), result
     return result

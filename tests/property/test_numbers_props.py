@@ -43,7 +43,7 @@ def _checked(text: str, region: str) -> PhoneNumber | None:
         number = normalise(text, region)
     except InputError as exc:
         assert exc.field == "number"
-        assert exc.message_en and exc.message_fr
+        assert exc.user_message()
         return None
     assert isinstance(number, PhoneNumber)
     assert number.e164.startswith("+") and number.e164[1:].isdigit() and number.e164.isascii()

@@ -6,6 +6,7 @@ import string
 
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.desktop.links import dial_text, is_link, parse_link, parse_number
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.numbers import normalise
@@ -95,8 +96,12 @@ def test_bad_links_are_refused_with_a_sentence(text: str, words: str) -> None:
     try:
         result = dial_text(text)
     except InputError as exc:
-        assert words.lower() in exc.message_en.lower()
-        assert exc.message_fr and exc.field == "number"
+        assert words.lower() in exc.user_message().lower()
+        assert exc.field == "number"
+        with i18n.using("fr"), pytest.raises(InputError) as in_french:
+            dial_text(text)
+        assert in_french.value.user_message()
+        assert in_french.value.user_message() != exc.user_message()
     else:
         # "tel:5145550123;rm -rf /" keeps only the number: the parameter is dropped, never run
         assert result == "5145550123", result

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.numbers import AsYouType, display, normalise
 
@@ -49,7 +50,9 @@ def test_invalid_input_says_why(text: str, fragment: str) -> None:
         normalise(text, "CA")
     assert fragment.lower() in str(info.value).lower()
     assert info.value.field == "number"
-    assert info.value.user_message("fr") != info.value.user_message("en")
+    with i18n.using("fr"), pytest.raises(InputError) as in_french:
+        normalise(text, "CA")
+    assert in_french.value.user_message() != info.value.user_message()
 
 
 def test_nanp_10_digit_form() -> None:
@@ -77,7 +80,9 @@ def test_emergency_numbers_say_why_this_app_does_not_call_them(text: str, region
     with pytest.raises(InputError) as caught:
         normalise(text, region)
     digits = "".join(c for c in text if c.isdigit())
-    en, fr = caught.value.user_message("en"), caught.value.user_message("fr")
+    with i18n.using("fr"), pytest.raises(InputError) as in_french:
+        normalise(text, region)
+    en, fr = caught.value.user_message(), in_french.value.user_message()
     assert en.startswith(f"{digits} is an emergency number.") and "does not place" in en
     assert f"Dial {digits} from a phone" in en
     assert fr.startswith(f"Le {digits} est un numéro d'urgence.")

@@ -12,6 +12,7 @@ from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import InitError, KeyringLocked, PasswordSetError
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import InputError, SecretMissing, SecretStoreError
 from telephony_desktop.store.secrets import (
     SERVICE,
@@ -249,7 +250,9 @@ def test_keyring_failures_become_secret_store_errors(exc: Exception, words: str)
     store = SecretStore(backend=Exploding(exc))
     with pytest.raises(SecretStoreError) as info:
         store.set("office", "auth_token", TOKEN)
-    text = f"{info.value} {info.value.user_message('fr')} {info.value!r}"
+    with i18n.using("fr"), pytest.raises(SecretStoreError) as in_french:
+        store.set("office", "auth_token", TOKEN)
+    text = f"{info.value} {in_french.value.user_message()} {info.value!r}"
     assert words in str(info.value)
     assert TOKEN not in text
     assert info.value.__cause__ is None  # the backend's own text is not chained along

@@ -11,6 +11,7 @@ from pathlib import Path
 import platformdirs
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import ConfigError, InputError, StorageError
 from telephony_desktop.store import paths, settings
 from telephony_desktop.store.settings import (
@@ -199,7 +200,10 @@ def test_bad_account_values(changes: dict[str, object], field: str) -> None:
         office(**changes)
     assert info.value.field == field
     assert str(info.value)  # an English sentence
-    assert info.value.user_message("fr")
+    with i18n.using("fr"), pytest.raises(InputError) as in_french:
+        office(**changes)
+    assert in_french.value.user_message()
+    assert in_french.value.user_message() != info.value.user_message()
 
 
 def test_account_id_may_be_an_int_in_toml() -> None:
@@ -214,7 +218,9 @@ def test_secret_looking_settings_are_refused(key: str) -> None:
         office(settings={key: TOKEN})
     assert "set-secret" in str(info.value)
     assert TOKEN not in str(info.value)
-    assert TOKEN not in info.value.user_message("fr")
+    with i18n.using("fr"), pytest.raises(InputError) as in_french:
+        office(settings={key: TOKEN})
+    assert TOKEN not in in_french.value.user_message()
 
 
 def test_harmless_settings_are_kept() -> None:
@@ -449,7 +455,10 @@ def test_invalid_toml_names_file_and_line(tmp_path: Path) -> None:
     assert "line 2" in message
     assert "not valid TOML" in message
     assert info.value.line == 2
-    assert info.value.user_message("fr") != message
+    with i18n.using("fr"), pytest.raises(ConfigFileError) as in_french:
+        load_config(path)
+    assert in_french.value.user_message() != message
+    assert "ligne 2" in in_french.value.user_message()
 
 
 def test_invalid_value_names_file_line_and_key(tmp_path: Path) -> None:
@@ -534,7 +543,9 @@ def test_secret_in_file_is_refused_without_echoing_it(tmp_path: Path, text: str,
     assert info.value.key == key
     assert "set-secret" in str(info.value)
     assert TOKEN not in str(info.value)
-    assert TOKEN not in info.value.user_message("fr")
+    with i18n.using("fr"), pytest.raises(ConfigFileError) as in_french:
+        load_config(write(tmp_path, text))
+    assert TOKEN not in in_french.value.user_message()
 
 
 def test_unreadable_and_non_utf8_files(tmp_path: Path) -> None:
