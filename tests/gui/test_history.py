@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import csv
 from collections.abc import Coroutine, Iterator
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,6 +14,7 @@ from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import QApplication, QHeaderView
 from pytestqt.qtbot import QtBot
 
+from telephony_desktop import i18n
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.services import history_rows as fmt
 from telephony_desktop.services.history_export import ExportFailed, export_calls_csv
@@ -28,6 +29,7 @@ from telephony_desktop.ui.tabs.history.model import PAGE_SIZE, PLACEHOLDER
 from telephony_desktop.ui.tabs.history.tab import (
     EMPTY_CACHE,
     EMPTY_MATCH,
+    calls_text,
     last_synced_text,
 )
 from telephony_desktop.ui.widgets.banner import Level
@@ -523,8 +525,47 @@ def test_formatting() -> None:
     assert fmt.other_party("inbound", "5145550100", "4385550199") == "5145550100"
     assert fmt.other_party("outbound", "4385550199", "6135550100") == "6135550100"
     assert last_synced_text(None) == "Never synced"
-    now = datetime.now().astimezone()
-    assert last_synced_text(now.isoformat()) == f"Last synced: today {now:%H:%M}"
+    # The time as the locale writes it (Babel's en_CA / fr_CA), no longer strftime's 14:05.
+    now = datetime(2026, 11, 22, 14, 5).astimezone()
+    stored = now.astimezone(UTC).isoformat()
+    assert last_synced_text(stored, now) == "Last synced: today 2:05\u202fp.m."
+    assert last_synced_text(stored, now + timedelta(days=1)) == (
+        "Last synced: yesterday 2:05\u202fp.m."
+    )
+    assert last_synced_text(stored, now + timedelta(days=9)) == (
+        "Last synced: Nov 22, 2026, 2:05\u202fp.m."
+    )
+    assert calls_text(1) == "1 call" and calls_text(2400) == "2,400 calls"
+    with i18n.using("fr"):
+        assert last_synced_text(stored, now) == "Dernière synchronisation : aujourd'hui à 14 h 05"
+        assert last_synced_text(stored, now + timedelta(days=9)) == (
+            "Dernière synchronisation : 22 nov. 2026, 14 h 05"
+        )
+        assert last_synced_text(None) == "Jamais synchronisé"
+        assert last_synced_text(None, partial=True) == "Synchronisation pas encore terminée"
+        # French counts 0 and 1 as one; numbers are grouped with a no-break space.
+        assert calls_text(0) == "0 appel" and calls_text(2400) == "2\xa0400 appels"
+
+
+def test_speaks_french(french: None, run: Runner, ctx: AppContext, tab: HistoryTab) -> None:
+    """Built while French is the language, the tab says everything in French."""
+    assert tab.overlay.isVisible()
+    assert tab.overlay.text() == (
+        "Aucun appel pour l'instant — appuyez sur « Synchroniser maintenant » pour récupérer "
+        "votre historique d'appels."
+    )
+    assert tab.count_label.text() == "0 appel"
+    assert tab.last_synced_label.text() == "Jamais synchronisé"
+    assert tab.sync_button.text() == "Synchroniser maintenant"
+    assert tab.call_back_button.text() == "Rappeler"
+    assert tab.search.placeholderText() == "Rechercher un nom ou un numéro…"
+    directions = [tab.direction.itemText(i) for i in range(tab.direction.count())]
+    assert directions == ["Entrants et sortants", "↙ Entrants", "↗ Sortants"]
+    assert tab.date_range.itemText(1) == "Aujourd'hui"
+    assert tab.table.accessibleName() == "Historique des appels"
+    tip = tab.model.headerData(fmt.COL_DATE, Qt.Orientation.Horizontal, Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith(". Cliquez pour trier.")
+    idle(run, ctx)
 
 
 def test_export_cancelled_leaves_no_file(

@@ -115,6 +115,20 @@ def test_speed_applies_playback_rate(player: AudioPlayer, wav: Path, run: Runner
     assert player.media_player.playbackRate() == 2.0
 
 
+def test_speaks_french(french: None, qtbot: QtBot) -> None:
+    """Built while French is the language: French words and French decimal commas."""
+    widget = AudioPlayer()
+    qtbot.addWidget(widget)
+    combo = widget._speed
+    assert [combo.itemText(i) for i in range(combo.count())] == [
+        "0,75×", "1×", "1,25×", "1,5×", "2×",
+    ]  # fmt: skip
+    assert widget._play.text() == "Écouter" and widget._play.toolTip() == "Écouter (Espace)"
+    assert widget.accessibleName() == "Lecteur audio"
+    assert combo.accessibleName() == "Vitesse de lecture"
+    assert widget._retry.text() == "Réessayer"
+
+
 def test_seek_and_finish(player: AudioPlayer, tmp_path: Path, run: Runner) -> None:
     short = tmp_path / "short.wav"
     short.write_bytes(wav_bytes("voicemails", 48202, 3))

@@ -81,6 +81,29 @@ def test_lists_the_seeded_recordings(
     settle(ctx, run)
 
 
+def test_speaks_french(
+    french: None, window: MainWindow, run: Runner, sandbox: SandboxServer, ctx: AppContext
+) -> None:
+    """Built while French is the language, the tab says everything in French."""
+    tab = open_tab(window, run)
+    assert tab.summary.text() == "10 enregistrements"
+    assert tab.model.index(0, COL_STATUS).data() in ("Vérifié", "Non vérifié")
+    statuses = [tab.status_filter.itemText(i) for i in range(tab.status_filter.count())]
+    assert statuses == ["Tous", "Non vérifié", "Vérifié"]
+    assert tab.period_filter.itemText(0) == "Toutes les dates"
+    assert tab.clear_filters_button.text() == "Effacer les filtres"
+    recs = list(sandbox.state.recordings.values())
+    verified = sum(1 for r in recs if r.status == "verified")
+    tab.status_filter.setCurrentIndex(tab.status_filter.findText("Vérifié"))
+    assert tab.summary.text() == f"Enregistrements affichés : {verified} sur 10"
+    tab.clear_filters()
+    select_row(tab, 0)
+    assert tab.meta_label.text().split("\n")[1].startswith("Statut : ")
+    assert " · appel de " in tab.meta_label.text()
+    assert tab.player._play.text() == "Écouter"
+    settle(ctx, run)
+
+
 def test_filters(window: MainWindow, run: Runner, sandbox: SandboxServer, ctx: AppContext) -> None:
     tab = open_tab(window, run)
     recs = list(sandbox.state.recordings.values())

@@ -10,9 +10,10 @@ from PySide6.QtCore import QObject, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
+from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.ui.context import AppContext
-from telephony_desktop.ui.tabs.recordings import RecordingsTab
+from telephony_desktop.ui.tabs.recordings import RecordingsTab, verba_panel
 from telephony_desktop.ui.tabs.recordings.verba_panel import VerbaPanel
 from telephony_desktop.ui.widgets.banner import Level
 from tests.gui.conftest import Runner
@@ -108,3 +109,29 @@ def test_ongoing_else_next_and_errors_in_place(
     find(qtbot, run, providers_ctx, verba, "", 0)  # nothing typed: said before sending
     assert verba.message.level is Level.ERROR and "extension" in verba.message.text.lower()
     assert len(sandbox.request_log.of_type("verba.GetCallID")) == before
+
+
+def test_speaks_french(
+    french: None,
+    qtbot: QtBot,
+    run: Runner,
+    providers_ctx: AppContext,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Built while French is the language, the panel says everything in French."""
+    _tab, verba = panel(qtbot, run, providers_ctx)
+    assert verba.title() == "Trouver l'enregistrement d'un appel dans Verba"
+    assert verba.find_button.text() == "Trouver l'enregistrement"
+    assert verba.extension.placeholderText() == "Poste ou numéro, p. ex. 8856"
+    find(qtbot, run, providers_ctx, verba, "8856", 0)  # last finished call
+    found = verba.found
+    assert found is not None
+    assert verba.result.text() == f"Appel trouvé (last) au poste 8856 : ID d'appel {found.call_id}."
+    run.until(lambda: verba.player.path is not None)
+    # The account gone meanwhile: the error says so in French.
+    monkeypatch.setattr(verba_panel, "verba_account", lambda _ctx: None)
+    with pytest.raises(TelephonyError) as raised:
+        run(verba._service())
+    assert raised.value.user_message() == (
+        "Aucun compte Verba n'est configuré : ajoutez-en un dans Paramètres."
+    )

@@ -217,6 +217,38 @@ def test_delete_is_confirmed_inline_then_gone_everywhere(
     settle(ctx, run)
 
 
+def test_speaks_french(
+    french: None, window: MainWindow, run: Runner, sandbox: SandboxServer, ctx: AppContext
+) -> None:
+    """Built while French is the language, the tab says everything in French."""
+    tab = open_tab(window, run)
+    new = tab.unread_count
+    assert new > 1  # "nouveaux": the plural the seeded mailbox needs
+    assert tab.summary.text() == f"{new} nouveaux · 20 messages"
+    assert tab.refresh_button.text() == "Actualiser"
+    assert tab.refresh_button.toolTip() == "Vérifier s'il y a de nouveaux messages vocaux (F5)"
+    header = [tab.model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)]
+    assert header == ["", "Appelant", "Numéro", "Reçu", "Durée"]
+    assert tab.table.accessibleName() == "Messages vocaux"
+    select_row(tab, 0)
+    assert tab.download_button.text() == "Télécharger…"
+    assert tab.heard_button.text() in ("Marquer comme écouté", "Marquer comme nouveau")
+    tab.ask_delete()
+    assert tab.confirm.text.startswith("Supprimer le message de ")
+    assert tab.confirm.accept_button.text() == "Supprimer"
+    assert tab.confirm.cancel_button.text() == "Annuler"
+    tab.confirm.cancel()
+    sandbox.faults.add("get_voicemails", "http_error", count=None)
+    tab.refresh()
+    run.until(lambda: not tab.refreshing)
+    assert tab.banner.text.startswith(
+        "Voici les messages vocaux conservés sur cet ordinateur; votre fournisseur n'a pas pu "
+        "être joint."
+    )
+    assert tab.banner.action == "Réessayer"
+    settle(ctx, run)
+
+
 def test_refresh_failure_keeps_the_cached_list(
     window: MainWindow, run: Runner, sandbox: SandboxServer, ctx: AppContext, qtbot: QtBot
 ) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtCore import QByteArray
 from PySide6.QtWidgets import QLabel, QPushButton, QSplitter, QTableView, QWidget
 
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.i18n import _, formats
 from telephony_desktop.services.freshness import Fresh
 from telephony_desktop.services.recordings import save_copy
 from telephony_desktop.ui.context import AppContext, UiState
@@ -126,7 +127,7 @@ class AudioItemsTab(Tab, Generic[ItemT]):
 
     def first_shown(self) -> None:
         if self._source() is None:
-            self.summary.setText("No VoiceMeUp account is open.")
+            self.summary.setText(_("No VoiceMeUp account is open."))
             self.refresh_button.setEnabled(False)
             self._no_account()
             return
@@ -158,9 +159,11 @@ class AudioItemsTab(Tab, Generic[ItemT]):
         self._show_items(fresh.value)
         self._problem.answered(fresh.error)
         if fresh.error is None:
-            self.updated_label.setText(f"Updated {datetime.now():%H:%M}")
+            # Translators: when the list was last fetched from the provider (a time of day).
+            updated = _("Updated {time}").format(time=formats.clock(datetime.now()))
+            self.updated_label.setText(updated)
         else:
-            self.updated_label.setText("Offline: saved copy")
+            self.updated_label.setText(_("Offline: saved copy"))
         self._after_listing()
 
     def _refresh_finished(self) -> None:
@@ -177,7 +180,7 @@ class AudioItemsTab(Tab, Generic[ItemT]):
         item_id, title = self._item_id(item), self._audio_title(item)
         self.player.clear(title)
         self.player.set_busy(
-            "Opening…" if getattr(item, "audio_path", None) else "Downloading audio…"
+            _("Opening…") if getattr(item, "audio_path", None) else _("Downloading audio…")
         )
         if item_id in self._downloading:
             return  # already on its way; loaded when it lands if still selected
@@ -198,7 +201,7 @@ class AudioItemsTab(Tab, Generic[ItemT]):
 
     def _audio_failed(self, item_id: str, exc: TelephonyError) -> None:
         if item_id == self._current_id:
-            self.player.show_error(describe(exc, self.ctx.lang), retry=True)
+            self.player.show_error(describe(exc), retry=True)
 
     def _retry_audio(self) -> None:
         item = self._current_item()
@@ -225,10 +228,13 @@ class AudioItemsTab(Tab, Generic[ItemT]):
         source = self._source()
         if source is None:
             return
-        self._set_busy(item_id, f"Saving {target.name}…")
+        self._set_busy(item_id, _("Saving {name}…").format(name=target.name))
         self.run(
             self._save(source, item_id, target),
-            lambda saved: self.banner.success(f"Saved {saved.name} in {saved.parent}."),
+            lambda saved: self.banner.success(
+                # Translators: name is a file name, folder the folder it was saved in.
+                _("Saved {name} in {folder}.").format(name=saved.name, folder=saved.parent)
+            ),
             on_finally=partial(self._set_idle, item_id),
         )
 
@@ -242,7 +248,7 @@ class AudioItemsTab(Tab, Generic[ItemT]):
         item = self._current_item()
         if item is None or self._item_id(item) in self._busy_ids:
             return
-        self.confirm.ask(self._delete_question(item), "Delete")
+        self.confirm.ask(self._delete_question(item), _("Delete"))
 
     def _delete_confirmed(self) -> None:
         item = self._current_item()
@@ -255,8 +261,8 @@ class AudioItemsTab(Tab, Generic[ItemT]):
         if source is None:
             return
         if item_id == self._current_id:
-            self.player.clear("Deleting…")  # let go of the file before it is removed
-        self._set_busy(item_id, "Deleting…")
+            self.player.clear(_("Deleting…"))  # let go of the file before it is removed
+        self._set_busy(item_id, _("Deleting…"))
         self.run(
             source.delete(item_id),
             lambda _result: self._deleted(item_id),
@@ -265,7 +271,7 @@ class AudioItemsTab(Tab, Generic[ItemT]):
         )
 
     def _delete_failed(self, item_id: str, exc: TelephonyError) -> None:
-        self.banner.error(describe(exc, self.ctx.lang))
+        self.banner.error(describe(exc))
         item = self._current_item()
         if item is not None and item_id == self._current_id:
             self._load_audio(item)  # the player let go of it for the deletion

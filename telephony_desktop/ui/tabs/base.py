@@ -19,7 +19,7 @@ class Tab(QWidget):
     """A page of the main window. Subclasses put their content in ``self.body`` (a layout under
     the banner) and load data in ``first_shown`` (called once, when the tab is first opened)."""
 
-    title = "Tab"
+    title = "Tab"  # subclasses mark theirs with N_(); the window names tabs from its TABS list
     key = "tab"  # stable id: persisted as the last tab, used in object names and tests
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -52,7 +52,7 @@ class Tab(QWidget):
         """Restore what ``save_state`` wrote. Default: nothing."""
 
     def show_error(self, exc: BaseException) -> None:
-        self.banner.error(describe(exc, self.ctx.lang))
+        self.banner.error(describe(exc))
 
     def run(
         self,

@@ -11,38 +11,34 @@ from pathlib import Path
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from telephony_desktop.i18n import _, formats
+
 # --- text --------------------------------------------------------------------------------------
 
 
 def when_text(moment: datetime | None, today: date | None = None) -> str:
-    """``Today 14:02``, ``Yesterday 09:15``, ``Nov 18, 14:02``, ``Dec 30 2025, 08:00``."""
-    if moment is None:
-        return "—"
-    today = today or date.today()
-    clock = moment.strftime("%H:%M")
-    day = moment.date()
-    if day == today:
-        return f"Today {clock}"
-    if (today - day).days == 1:
-        return f"Yesterday {clock}"
-    if day.year == today.year:
-        return f"{moment.strftime('%b')} {day.day}, {clock}"
-    return f"{moment.strftime('%b')} {day.day} {day.year}, {clock}"
+    """``Today 2:02 p.m.``, ``Yesterday 9:15 a.m.``, ``Nov 18, 2:02 p.m.``, ``Dec 30, 2025,
+    8:00 a.m.`` (``Aujourd'hui 14 h 02``…): :func:`telephony_desktop.i18n.formats.when`."""
+    return formats.when(moment, today)
+
+
+def when_samples() -> tuple[str, ...]:
+    """The usual widest ``when_text`` forms (yesterday, earlier this year), to size a column."""
+    today = date(2000, 12, 2)
+    return (
+        when_text(datetime(2000, 12, 1, 12, 59), today),
+        when_text(datetime(2000, 9, 28, 12, 59), today),
+    )
 
 
 def long_when_text(moment: datetime | None) -> str:
-    """``Sunday, November 22 2026 at 14:02`` for detail panes."""
-    if moment is None:
-        return "Unknown time"
-    return f"{moment.strftime('%A, %B')} {moment.day} {moment.year} at {moment.strftime('%H:%M')}"
+    """``Sunday, November 22, 2026 at 2:02 p.m.`` for detail panes."""
+    return formats.long_when(moment)
 
 
 def length_text(seconds: int) -> str:
     """``0:42``, ``8:59``, ``1:02:03``."""
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return formats.length(seconds)
 
 
 def file_name(*parts: str, ext: str) -> str:
@@ -86,7 +82,7 @@ class ConfirmBar(QFrame):
             " QPushButton:hover { background: #d63a49; }"
             " QPushButton:focus { border: 2px solid #6b1019; }"
         )
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.setObjectName("confirm-cancel")
         self.accept_button.clicked.connect(self._accept)
         self.cancel_button.clicked.connect(self.cancel)
@@ -129,7 +125,9 @@ def ask_save_path(
     dialog.setFileMode(QFileDialog.FileMode.AnyFile)
     ext = Path(suggested).suffix.lstrip(".")
     if ext:
-        dialog.setNameFilters([f"Audio (*.{ext})", "All files (*)"])
+        # Translators: a file type in the save dialog; keep "(*.{ext})" as it is.
+        audio = _("Audio (*.{ext})").format(ext=ext)
+        dialog.setNameFilters([audio, _("All files (*)")])
         dialog.setDefaultSuffix(ext)
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.fileSelected.connect(lambda chosen: on_chosen(Path(chosen)))

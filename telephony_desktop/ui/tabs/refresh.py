@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from telephony_desktop.i18n import _
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
 
@@ -27,9 +28,10 @@ def refresh_row(
     top.setSpacing(8)
     summary = QLabel(loading, tab)
     summary.setObjectName(f"{tab.key}-summary")
-    button = QPushButton("Refresh", tab)
+    button = QPushButton(_("Refresh"), tab)
     button.setObjectName(f"{tab.key}-refresh")
-    button.setToolTip(f"{tooltip} (F5)")
+    # Translators: the Refresh button's tooltip: what it does (a translated sentence), then its key.
+    button.setToolTip(_("{tooltip} (F5)").format(tooltip=tooltip))
     button.clicked.connect(refresh)
     QShortcut(QKeySequence(QKeySequence.StandardKey.Refresh), tab, refresh)
     top.addWidget(summary, 1)
@@ -42,7 +44,7 @@ def refresh_row(
 
 def show_refreshing(button: QPushButton, running: bool, *, can_refresh: bool = True) -> None:
     """Refresh is greyed out and says so while a refresh runs."""
-    button.setText("Refreshing…" if running else "Refresh")
+    button.setText(_("Refreshing…") if running else _("Refresh"))
     button.setEnabled(not running and can_refresh)
 
 
@@ -50,11 +52,14 @@ class RefreshProblem:
     """The banner message of a tab's last refresh problem: a refusal (an error, e.g. the
     credentials) or the saved copy shown because the provider could not be reached (a warning,
     with Retry). The rows stay either way. The message goes when the provider answers again,
-    but not a message the banner has shown since about something else."""
+    but not a message the banner has shown since about something else.
 
-    def __init__(self, tab: Tab, retry: Callable[[], None], *, saved_copy_of: str) -> None:
+    ``saved_copy``: the sentence that says the saved copy is shown, translated ("Showing the
+    voicemail saved on this computer; your provider could not be reached.")."""
+
+    def __init__(self, tab: Tab, retry: Callable[[], None], *, saved_copy: str) -> None:
         self._tab = tab
-        self._what = saved_copy_of  # "the numbers", "the voicemail", ...
+        self._saved_copy = saved_copy
         self._message: str | None = None
         tab.banner.action_clicked.connect(retry)
 
@@ -66,17 +71,14 @@ class RefreshProblem:
         return self._message is not None and not banner.isHidden() and banner.text == self._message
 
     def refused(self, exc: BaseException) -> None:
-        self._message = describe(exc, self._tab.ctx.lang)
+        self._message = describe(exc)
         self._tab.banner.error(self._message)
 
     def answered(self, stale: BaseException | None) -> None:
         """The listing came back: fresh (``stale`` None) or the saved copy, because of ``stale``."""
         if stale is not None:
-            self._message = (
-                f"Showing {self._what} saved on this computer; your provider could not be "
-                f"reached. {describe(stale, self._tab.ctx.lang)}"
-            )
-            self._tab.banner.warning(self._message, action="Retry")
+            self._message = f"{self._saved_copy} {describe(stale)}"  # two sentences
+            self._tab.banner.warning(self._message, action=_("Retry"))
         elif self._message is not None:
             if self.showing:
                 self._tab.banner.hide()

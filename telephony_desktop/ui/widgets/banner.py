@@ -7,6 +7,8 @@ from enum import Enum
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from telephony_desktop.i18n import _
+
 
 class Level(Enum):
     INFO = "info"
@@ -40,8 +42,8 @@ class Banner(QFrame):
         close = QPushButton("✕", self)
         close.setFlat(True)
         close.setFixedWidth(28)
-        close.setToolTip("Dismiss")
-        close.setAccessibleName("Dismiss message")
+        close.setToolTip(_("Dismiss"))
+        close.setAccessibleName(_("Dismiss message"))
         close.clicked.connect(self.hide)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(10, 6, 6, 6)

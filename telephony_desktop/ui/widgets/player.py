@@ -29,19 +29,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from telephony_desktop.i18n import _, formats
+
 SPEEDS: Final = (0.75, 1.0, 1.25, 1.5, 2.0)
 
 
 def format_ms(ms: int) -> str:
     """``m:ss`` (``h:mm:ss`` past an hour) for a position or duration in milliseconds."""
-    seconds = max(0, int(ms) // 1000)
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return formats.length(max(0, int(ms) // 1000))
 
 
 def speed_label(rate: float) -> str:
-    return f"{rate:g}×"
+    """``1.25×`` / ``1,25×``: the rate as the locale writes numbers."""
+    return f"{formats.number(rate)}×"
 
 
 class AudioPlayer(QFrame):
@@ -63,7 +63,7 @@ class AudioPlayer(QFrame):
         self._show_title = show_title
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setAccessibleName("Audio player")
+        self.setAccessibleName(_("Audio player"))
         self._path: Path | None = None
         self._seeking = False
 
@@ -85,7 +85,7 @@ class AudioPlayer(QFrame):
         self._busy.setRange(0, 0)  # indeterminate
         self._busy.setTextVisible(False)
         self._busy.setFixedSize(90, 10)
-        self._busy.setAccessibleName("Loading audio")
+        self._busy.setAccessibleName(_("Loading audio"))
         self._busy_text = QLabel(self)
         self._busy_text.setObjectName("player-busy-text")
 
@@ -96,7 +96,8 @@ class AudioPlayer(QFrame):
 
         self._slider = QSlider(Qt.Orientation.Horizontal, self)
         self._slider.setObjectName("player-seek")
-        self._slider.setAccessibleName("Position")
+        # Translators: the accessible name of the slider that seeks in the audio being played.
+        self._slider.setAccessibleName(_("Position"))
         self._slider.setRange(0, 0)
         self._slider.setSingleStep(5_000)
         self._slider.setPageStep(15_000)
@@ -113,20 +114,20 @@ class AudioPlayer(QFrame):
 
         self._speed = QComboBox(self)
         self._speed.setObjectName("player-speed")
-        self._speed.setAccessibleName("Playback speed")
-        self._speed.setToolTip("Playback speed")
+        self._speed.setAccessibleName(_("Playback speed"))
+        self._speed.setToolTip(_("Playback speed"))
         for rate in SPEEDS:
             self._speed.addItem(speed_label(rate), rate)
         self._speed.setCurrentIndex(SPEEDS.index(1.0))
         self._speed.currentIndexChanged.connect(self._speed_chosen)
-        speed_caption = QLabel("Speed", self)
+        speed_caption = QLabel(_("Speed"), self)
         speed_caption.setBuddy(self._speed)
 
         self._error = QLabel(self)
         self._error.setObjectName("player-error")
         self._error.setWordWrap(True)
         self._error.setStyleSheet("color: #c0392b;")
-        self._retry = QPushButton("Try again", self)
+        self._retry = QPushButton(_("Try again"), self)
         self._retry.setObjectName("player-retry")
         self._retry.clicked.connect(self.retry_requested)
         self._retry.hide()
@@ -328,8 +329,9 @@ class AudioPlayer(QFrame):
         icons = QStyle.StandardPixmap
         pixmap = icons.SP_MediaPause if playing else icons.SP_MediaPlay
         self._play.setIcon(self.style().standardIcon(pixmap))
-        self._play.setText("Pause" if playing else "Play")
-        self._play.setToolTip(("Pause" if playing else "Play") + " (Space)")
+        # Translators: the player's button; "Play" starts the audio (Écouter).
+        self._play.setText(_("Pause") if playing else _("Play"))
+        self._play.setToolTip(_("Pause (Space)") if playing else _("Play (Space)"))
 
     def _update_time(self, position: int, duration: int) -> None:
         self._time.setText(f"{format_ms(position)} / {format_ms(duration)}")
@@ -358,8 +360,12 @@ class AudioPlayer(QFrame):
     def _failed(self, error: QMediaPlayer.Error, detail: str) -> None:
         if error == QMediaPlayer.Error.NoError or self._path is None:
             return
-        reason = f" ({detail})" if detail else ""
-        self.show_error(f"This audio file cannot be played{reason}. Try downloading it instead.")
+        if detail:
+            # Translators: detail is the media framework's own reason, in English.
+            text = _("This audio file cannot be played ({detail}). Try downloading it instead.")
+            self.show_error(text.format(detail=detail))
+        else:
+            self.show_error(_("This audio file cannot be played. Try downloading it instead."))
 
     def _speed_chosen(self, index: int) -> None:
         if self._player is not None:

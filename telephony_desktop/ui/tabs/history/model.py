@@ -31,6 +31,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.i18n import _
 from telephony_desktop.services.history_rows import (
     COL_COST,
     COL_DATE,
@@ -147,11 +148,12 @@ class HistoryModel(QAbstractTableModel):
     ) -> Any:
         if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(COLUMNS):
             return None
-        title, _key, tip = COLUMNS[section]
+        title, _sort_key, tip = COLUMNS[section]  # marked with N_() where they are listed
         if role == Qt.ItemDataRole.DisplayRole:
-            return title
+            return _(title)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{tip}. Click to sort."
+            # Translators: a column heading's tooltip: what the column shows, then a sentence.
+            return _("{tip}. Click to sort.").format(tip=_(tip))
         if role == Qt.ItemDataRole.TextAlignmentRole and section in (COL_DURATION, COL_COST):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -170,7 +172,7 @@ class HistoryModel(QAbstractTableModel):
             if role in _TEXT_ROLES:
                 return PLACEHOLDER
             if role == _TOOLTIP:
-                return "Loading…"
+                return _("Loading…")
             return None
         if role in _TEXT_ROLES:
             return row.cells[column]
@@ -189,11 +191,12 @@ class HistoryModel(QAbstractTableModel):
         if column == COL_DATE:
             return row.tooltip_when
         if column == COL_DIRECTION:
-            return "Incoming call" if row.direction == "inbound" else "Outgoing call"
+            return _("Incoming call") if row.direction == "inbound" else _("Outgoing call")
         if column in (COL_FROM, COL_TO) and row.other_party:
-            return "Double-click the row to call back"
+            return _("Double-click the row to call back")
         if column == COL_NAME and row.direction == "outbound" and row.cells[column]:
-            return f"{row.cells[column]}: the caller ID name you sent"
+            # Translators: name is the caller ID name sent with an outgoing call.
+            return _("{name}: the caller ID name you sent").format(name=row.cells[column])
         return row.cells[column] or None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -387,7 +390,7 @@ class HistoryModel(QAbstractTableModel):
     async def _load_queued_pages(self) -> None:
         assert self._db is not None
         while self._queued and not self._reloading:
-            page_no, _ = self._queued.popitem(last=True)  # the latest ask is what is on screen
+            page_no, _asked = self._queued.popitem(last=True)  # the latest ask is what is on screen
             if page_no in self._pages:
                 continue
             generation = self._generation

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.i18n import N_, _, formats, ngettext, pgettext
 from telephony_desktop.providers.base import PAGE_SIZE
 from telephony_desktop.services.history_export import export_calls_csv
 from telephony_desktop.services.history_rows import (
@@ -71,19 +72,24 @@ SEARCH_DEBOUNCE_MS = 250
 ROW_HEIGHT_EXTRA = 10  # pixels above the font height, for a calm, fixed row height
 PROGRESSIVE_RELOAD_MS = 1000  # while syncing, show newly cached calls this often at most
 
-EMPTY_CACHE = "No calls yet — press Sync now to fetch your call history."
-EMPTY_MATCH = "No calls match these filters.\nClear the search or widen the date range."
-SYNCING_EMPTY = "Fetching your call history…"
-NO_ACCOUNT = "Call history comes from a VoiceMeUp account: add one in Settings to see it here."
+# What the table's empty area says (shown translated: ``_(EMPTY_CACHE)``).
+EMPTY_CACHE = N_("No calls yet — press Sync now to fetch your call history.")
+EMPTY_MATCH = N_("No calls match these filters.\nClear the search or widen the date range.")
+SYNCING_EMPTY = N_("Fetching your call history…")
+NO_ACCOUNT = N_("Call history comes from a VoiceMeUp account: add one in Settings to see it here.")
 
-DIRECTIONS = (("All directions", ""), ("↙ Incoming", "inbound"), ("↗ Outgoing", "outbound"))
+DIRECTIONS = (
+    (N_("All directions"), ""),
+    (N_("↙ Incoming"), "inbound"),
+    (N_("↗ Outgoing"), "outbound"),
+)
 DATE_RANGES = (
-    ("Any date", "any"),
-    ("Today", "today"),
-    ("Last 7 days", "7"),
-    ("Last 30 days", "30"),
-    ("Last 90 days", "90"),
-    ("Custom range…", "custom"),
+    (N_("Any date"), "any"),
+    (N_("Today"), "today"),
+    (N_("Last 7 days"), "7"),
+    (N_("Last 30 days"), "30"),
+    (N_("Last 90 days"), "90"),
+    (N_("Custom range…"), "custom"),
 )
 _KNOWN_STATUSES = ("answered", "no_answer", "busy", "failed", "voicemail")
 
@@ -102,34 +108,38 @@ _COLUMN_WIDTHS = {
 def last_synced_text(
     value: str | None, now: datetime | None = None, *, partial: bool = False
 ) -> str:
-    """``"Last synced: today 14:05"`` from the stored UTC ISO time, in local time.
+    """``"Last synced: today 2:05 p.m."`` from the stored UTC ISO time, in local time.
 
     ``partial``: no sync has finished yet but some calls are cached (one was interrupted).
     """
     if not value:
-        return "Sync not finished yet" if partial else "Never synced"
+        return _("Sync not finished yet") if partial else _("Never synced")
+    # Translators: when: a date and time ("Nov 17, 2025, 2:05 p.m.").
+    last_synced = _("Last synced: {when}")
     try:
         moment = datetime.fromisoformat(value)
     except ValueError:
-        return f"Last synced: {value}"
+        return last_synced.format(when=value)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     local = moment.astimezone()
     today = (now or datetime.now().astimezone()).date()
-    clock = local.strftime("%H:%M")
+    clock = formats.clock(local)
     if local.date() == today:
-        return f"Last synced: today {clock}"
+        return _("Last synced: today {time}").format(time=clock)
     if local.date() == today - timedelta(days=1):
-        return f"Last synced: yesterday {clock}"
-    return f"Last synced: {local.strftime('%b')} {local.day} {local.year}, {clock}"
+        return _("Last synced: yesterday {time}").format(time=clock)
+    when = _("{date}, {time}").format(date=formats.short_date(local.date()), time=clock)
+    return last_synced.format(when=when)
 
 
-def _n(value: int, word: str) -> str:
-    return f"{value:,} {word}{'' if value == 1 else 's'}"
+def calls_text(count: int) -> str:
+    """``1 call``, ``2,400 calls`` (``2 400 appels``)."""
+    return ngettext("{count} call", "{count} calls", count).format(count=formats.number(count))
 
 
 class HistoryTab(Tab):
-    title = "History"
+    title = N_("History")
     key = "history"
 
     call_back_requested = Signal(str)  # the other party's number, as the provider logged it
@@ -177,42 +187,45 @@ class HistoryTab(Tab):
     def _build_filters(self) -> None:
         self.search = QLineEdit(self)
         self.search.setObjectName("history-search")
-        self.search.setPlaceholderText("Search name or number…")
+        self.search.setPlaceholderText(_("Search name or number…"))
         self.search.setClearButtonEnabled(True)
-        self.search.setAccessibleName("Search calls")
+        self.search.setAccessibleName(_("Search calls"))
         self.search.setToolTip(
-            "Find calls by caller name or any part of a number (accents and case ignored). Ctrl+F"
+            _(
+                "Find calls by caller name or any part of a number (accents and case ignored). "
+                "Ctrl+F"
+            )
         )
         self.search.setMinimumWidth(220)
 
         self.direction = QComboBox(self)
         self.direction.setObjectName("history-direction")
-        self.direction.setAccessibleName("Direction")
-        self.direction.setToolTip("Show incoming calls, outgoing calls, or both")
+        self.direction.setAccessibleName(_("Direction"))
+        self.direction.setToolTip(_("Show incoming calls, outgoing calls, or both"))
         for text, value in DIRECTIONS:
-            self.direction.addItem(text, value)
+            self.direction.addItem(_(text), value)
 
         self.status = QComboBox(self)
         self.status.setObjectName("history-status")
-        self.status.setAccessibleName("Status")
-        self.status.setToolTip("Show only calls that ended this way")
-        self.status.addItem("Any status", "")
+        self.status.setAccessibleName(_("Status"))
+        self.status.setToolTip(_("Show only calls that ended this way"))
+        self.status.addItem(_("Any status"), "")
         for value in _KNOWN_STATUSES:
             self.status.addItem(status_label(value), value)
 
         self.date_range = QComboBox(self)
         self.date_range.setObjectName("history-date-range")
-        self.date_range.setAccessibleName("Date range")
-        self.date_range.setToolTip("Show calls from this period only")
+        self.date_range.setAccessibleName(_("Date range"))
+        self.date_range.setToolTip(_("Show calls from this period only"))
         for text, value in DATE_RANGES:
-            self.date_range.addItem(text, value)
+            self.date_range.addItem(_(text), value)
 
         today = QDate.currentDate()
         self.date_from = QDateEdit(today.addDays(-30), self)
         self.date_to = QDateEdit(today, self)
         for edit, name, tip in (
-            (self.date_from, "From date", "First day to show (included)"),
-            (self.date_to, "To date", "Last day to show (included)"),
+            (self.date_from, _("From date"), _("First day to show (included)")),
+            (self.date_to, _("To date"), _("Last day to show (included)")),
         ):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
@@ -221,14 +234,15 @@ class HistoryTab(Tab):
             edit.setVisible(False)
         self.date_from.setObjectName("history-date-from")
         self.date_to.setObjectName("history-date-to")
-        self._date_dash = QLabel("to", self)
+        # Translators: between the first and the last day of a custom date range.
+        self._date_dash = QLabel(pgettext("date range", "to"), self)
         self._date_dash.setVisible(False)
 
-        self.sync_button = QPushButton("Sync now", self)
+        self.sync_button = QPushButton(_("Sync now"), self)
         self.sync_button.setObjectName("history-sync")
         self.sync_button.setDefault(False)
-        self.sync_button.setToolTip("Fetch new calls from your provider into this computer (F5)")
-        self.sync_button.setAccessibleName("Sync now")
+        self.sync_button.setToolTip(_("Fetch new calls from your provider into this computer (F5)"))
+        self.sync_button.setAccessibleName(_("Sync now"))
 
         row = QHBoxLayout()
         row.setSpacing(8)
@@ -244,29 +258,33 @@ class HistoryTab(Tab):
         self.body.addLayout(row)
 
     def _build_actions(self) -> None:
-        self.call_back_button = QPushButton("Call back", self)
+        self.call_back_button = QPushButton(_("Call back"), self)
         self.call_back_button.setObjectName("history-call-back")
         self.call_back_button.setToolTip(
-            "Call the other party of the selected call (or double-click a row, or press Enter)"
+            _("Call the other party of the selected call (or double-click a row, or press Enter)")
         )
-        self.call_back_button.setAccessibleName("Call back the selected call")
+        self.call_back_button.setAccessibleName(_("Call back the selected call"))
         self.call_back_button.setEnabled(False)
 
-        self.export_button = QPushButton("Export CSV…", self)
+        self.export_button = QPushButton(_("Export CSV…"), self)
         self.export_button.setObjectName("history-export")
         self.export_button.setToolTip(
-            "Save every call the table shows (with the current filters) to a CSV file"
+            _("Save every call the table shows (with the current filters) to a CSV file")
         )
-        self.export_button.setAccessibleName("Export the shown calls to CSV")
+        self.export_button.setAccessibleName(_("Export the shown calls to CSV"))
 
-        self.sync_strip = ActivityStrip("history-sync-progress", "Stop syncing", self)
-        self.export_strip = ActivityStrip("history-export-progress", "Stop exporting", self)
+        self.sync_strip = ActivityStrip(
+            "history-sync-progress", _("Stop syncing"), _("Sync progress"), self
+        )
+        self.export_strip = ActivityStrip(
+            "history-export-progress", _("Stop exporting"), _("Export progress"), self
+        )
 
         self.count_label = QLabel("", self)
         self.count_label.setObjectName("history-count")
         self.last_synced_label = QLabel("", self)
         self.last_synced_label.setObjectName("history-last-synced")
-        self.last_synced_label.setToolTip("When the call history was last brought up to date")
+        self.last_synced_label.setToolTip(_("When the call history was last brought up to date"))
 
         row = QHBoxLayout()
         row.setSpacing(8)
@@ -282,7 +300,7 @@ class HistoryTab(Tab):
         self.body.addLayout(row)
 
     def _build_table(self) -> None:
-        table = record_table(self, self.model, name="history-table", accessible="Call history")
+        table = record_table(self, self.model, name="history-table", accessible=_("Call history"))
         self.table = table
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -352,7 +370,7 @@ class HistoryTab(Tab):
 
     def first_shown(self) -> None:
         if self.ctx.session is None:
-            self.overlay.show_text(NO_ACCOUNT)
+            self.overlay.show_text(_(NO_ACCOUNT))
             self.last_synced_label.setText("")
             return
         self.model.activate(self.current_query())
@@ -445,20 +463,23 @@ class HistoryTab(Tab):
         if not self.model.loaded_once or self.model.rowCount() > 0:
             self.overlay.hide()
         elif not self.model.cache_empty:
-            self.overlay.show_text(EMPTY_MATCH)
+            self.overlay.show_text(_(EMPTY_MATCH))
         else:
-            self.overlay.show_text(SYNCING_EMPTY if self.syncing else EMPTY_CACHE)
+            self.overlay.show_text(_(SYNCING_EMPTY) if self.syncing else _(EMPTY_CACHE))
 
     def _update_count(self) -> None:
         if not self.model.loaded_once:
-            self.count_label.setText("Loading…")
+            self.count_label.setText(_("Loading…"))
             return
         count = self.model.rowCount()
-        text = _n(count, "call")
+        text = calls_text(count)
         if self.filters_active():
-            text = f"{count:,} matching {'call' if count == 1 else 'calls'}"
+            text = ngettext("{count} matching call", "{count} matching calls", count).format(
+                count=formats.number(count)
+            )
         if self.model.loading:
-            text += " · updating…"
+            # Translators: calls is "2,400 calls" or "12 matching calls": the count shown so far.
+            text = _("{calls} · updating…").format(calls=text)
         self.count_label.setText(text)
 
     def _update_statuses(self, statuses: list[str]) -> None:
@@ -508,8 +529,8 @@ class HistoryTab(Tab):
         if self.banner.isVisible():
             self.banner.hide()
         self.sync_button.setEnabled(False)
-        self.sync_button.setText("Syncing…")
-        self._sync_text = "Contacting your provider…"
+        self.sync_button.setText(_("Syncing…"))
+        self._sync_text = _("Contacting your provider…")
         self.sync_strip.start(self._sync_text)
         self._update_overlay()
         self._sync_task = self.ctx.tasks.start(
@@ -523,13 +544,21 @@ class HistoryTab(Tab):
     def cancel_sync(self) -> None:
         if self._sync_task is not None and not self._sync_task.done():
             self.sync_strip.cancel.setEnabled(False)
-            self.sync_strip.update("Stopping after the current page…")
+            self.sync_strip.update(_("Stopping after the current page…"))
             self._sync_task.cancel()
 
     def _sync_progress(self, progress: SyncProgress) -> None:
-        self._sync_text = (
-            f"Syncing… {_n(progress.calls_fetched, 'call')} fetched, "
-            f"{progress.calls_new:,} new · page {progress.pages_done}"
+        fetched = progress.calls_fetched
+        # Translators: a sync's progress: calls fetched so far, how many of them are new, and
+        # the page of the provider's list being read.
+        self._sync_text = ngettext(
+            "Syncing… {fetched} call fetched, {new} new · page {page}",
+            "Syncing… {fetched} calls fetched, {new} new · page {page}",
+            fetched,
+        ).format(
+            fetched=formats.number(fetched),
+            new=formats.number(progress.calls_new),
+            page=formats.number(progress.pages_done),
         )
         self.sync_strip.update(self._sync_text)
         if progress.calls_new and self.model.rowCount() == 0:
@@ -542,12 +571,17 @@ class HistoryTab(Tab):
         if waiting.done:
             self.sync_strip.update(self._sync_text)
         else:
-            self.sync_strip.update(waiting.sentence(self.ctx.lang))
+            self.sync_strip.update(waiting.sentence())
 
     def _sync_done(self, report: SyncReport) -> None:
         self.last_report = report
+        fetched = report.calls_fetched
         self.last_synced_label.setToolTip(
-            f"The last sync fetched {_n(report.calls_fetched, 'call')}, {report.calls_new:,} new"
+            ngettext(
+                "The last sync fetched {fetched} call, {new} new",
+                "The last sync fetched {fetched} calls, {new} new",
+                fetched,
+            ).format(fetched=formats.number(fetched), new=formats.number(report.calls_new))
         )
         self.synced.emit(report)
 
@@ -559,11 +593,13 @@ class HistoryTab(Tab):
         self._progressive.stop()
         self.sync_strip.stop()
         self.sync_button.setEnabled(self.ctx.session is not None)
-        self.sync_button.setText("Sync now")
+        self.sync_button.setText(_("Sync now"))
         if task is not None and task.cancelled():
             self.banner.info(
-                "Sync stopped. The calls fetched so far are saved; the next sync continues "
-                "from there."
+                _(
+                    "Sync stopped. The calls fetched so far are saved; the next sync continues "
+                    "from there."
+                )
             )
         self._update_overlay()
         self.refresh()
@@ -595,7 +631,8 @@ class HistoryTab(Tab):
         self.call_back_button.setEnabled(can)
         if can and found is not None:
             shown = number_label(found.other_party, self.ctx.region)
-            self.call_back_button.setToolTip(f"Call {shown} (double-click a row, or Enter)")
+            tip = _("Call {number} (double-click a row, or Enter)").format(number=shown)
+            self.call_back_button.setToolTip(tip)
         running = self._export_task is not None
         self.export_button.setEnabled(
             self.ctx.session is not None and not running and self.model.rowCount() > 0
@@ -612,13 +649,15 @@ class HistoryTab(Tab):
         menu = QMenu(self)
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         shown = number_label(found.other_party, self.ctx.region) if found.other_party else ""
-        call = menu.addAction(f"Call back {shown}".strip())
+        call = menu.addAction(
+            _("Call back {number}").format(number=shown) if shown else _("Call back")
+        )
         call.setEnabled(bool(found.other_party))
         call.triggered.connect(lambda: self.call_back_row(index.row()))
-        copy_number = menu.addAction("Copy number")
+        copy_number = menu.addAction(_("Copy number"))
         copy_number.setEnabled(bool(found.other_party))
         copy_number.triggered.connect(lambda: self._copy(shown))
-        copy_row = menu.addAction("Copy row")
+        copy_row = menu.addAction(_("Copy row"))
         copy_row.triggered.connect(lambda: self._copy("\t".join(found.cells)))
         menu.popup(self.table.viewport().mapToGlobal(pos))  # non-blocking, never exec()
 
@@ -646,10 +685,11 @@ class HistoryTab(Tab):
             QStandardPaths.StandardLocation.DocumentsLocation
         ) or str(Path.home())
         name = f"call-history-{date.today().isoformat()}.csv"
-        dialog = QFileDialog(self, "Export calls to CSV", str(Path(folder) / name))
+        dialog = QFileDialog(self, _("Export calls to CSV"), str(Path(folder) / name))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilter("CSV files (*.csv)")
+        # Translators: a file type in the save dialog; keep "(*.csv)" as it is.
+        dialog.setNameFilter(_("CSV files (*.csv)"))
         dialog.setDefaultSuffix("csv")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(lambda path: self.start_export(Path(path)))
@@ -662,10 +702,15 @@ class HistoryTab(Tab):
         if self._export_task is not None or self.ctx.session is None:
             return
         total = self.model.rowCount()
-        self.export_strip.start(f"Exporting {_n(total, 'call')}…", total)
+        exporting = ngettext("Exporting {count} call…", "Exporting {count} calls…", total)
+        self.export_strip.start(exporting.format(count=formats.number(total)), total)
         self._export_task = self.ctx.tasks.start(
             self.export_csv(path),
-            on_done=lambda n: self.banner.success(f"Exported {_n(n, 'call')} to {path}."),
+            on_done=lambda n: self.banner.success(
+                ngettext(
+                    "Exported {count} call to {path}.", "Exported {count} calls to {path}.", n
+                ).format(count=formats.number(n), path=path)
+            ),
             on_error=self.show_error,
             on_finally=self._export_finished,
             name=f"{self.key}-export",
@@ -680,7 +725,11 @@ class HistoryTab(Tab):
         total = self.model.rowCount()
 
         def progress(done: int) -> None:
-            self.export_strip.update(f"Exporting… {done:,} of {total:,}", done)
+            # Translators: an export's progress: calls written so far, of all the calls.
+            text = _("Exporting… {done} of {total}")
+            self.export_strip.update(
+                text.format(done=formats.number(done), total=formats.number(total)), done
+            )
 
         return await export_calls_csv(
             session.db, self.model.query, Path(path), region=self.ctx.region, progress=progress
@@ -694,5 +743,5 @@ class HistoryTab(Tab):
         task, self._export_task = self._export_task, None
         self.export_strip.stop()
         if task is not None and task.cancelled():
-            self.banner.info("Export stopped; no file was written.")
+            self.banner.info(_("Export stopped; no file was written."))
         self._update_actions()

@@ -13,24 +13,30 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from telephony_desktop.i18n import _
+
 
 class ActivityStrip(QWidget):
     """A slim progress bar, a line saying what is happening, and a Cancel button."""
 
     cancel_clicked = Signal()
 
-    def __init__(self, name: str, cancel_tip: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, name: str, cancel_tip: str, progress: str, parent: QWidget | None = None
+    ) -> None:
+        """``cancel_tip`` says what Cancel stops ("Stop syncing"), ``progress`` names the bar
+        for screen readers ("Sync progress"); both translated."""
         super().__init__(parent)
         self.setObjectName(name)
         self.bar = QProgressBar(self)
         self.bar.setTextVisible(False)
         self.bar.setFixedWidth(120)
         self.bar.setMaximumHeight(10)
-        self.bar.setAccessibleName(f"{name} progress")
+        self.bar.setAccessibleName(progress)
         self.label = QLabel(self)
         self.label.setObjectName(f"{name}-label")
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
-        self.cancel = QPushButton("Cancel", self)
+        self.cancel = QPushButton(_("Cancel"), self)
         self.cancel.setObjectName(f"{name}-cancel")
         self.cancel.setToolTip(cancel_tip)
         self.cancel.setAccessibleName(cancel_tip)

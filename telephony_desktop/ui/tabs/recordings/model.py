@@ -10,25 +10,35 @@ from typing import Any, Final
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.store.media import CachedRecording
 from telephony_desktop.ui.tabs.common import length_text, long_when_text, when_text
 
 COL_DATE, COL_FROM, COL_TO, COL_LENGTH, COL_STATUS = range(5)
-HEADERS: Final = ("Date", "From", "To", "Length", "Status")
-STATUS_TEXT: Final = {"verified": "Verified", "unverified": "Unverified", "deleted": "Deleted"}
+# Translators: the Recordings table's headings: a call's date, its caller's number, the number
+# called, the recording's length and its status.
+HEADERS: Final = (N_("Date"), N_("From"), N_("To"), N_("Length"), N_("Status"))
+# A recording's status at the provider.
+STATUS_TEXT: Final = {
+    "verified": N_("Verified"),
+    "unverified": N_("Unverified"),
+    "deleted": N_("Deleted"),
+}
 PERIODS: Final = (  # label, days back (None: any time)
-    ("Any time", None),
-    ("Today", 0),
-    ("Last 7 days", 7),
-    ("Last 30 days", 30),
-    ("Last 90 days", 90),
+    (N_("Any time"), None),
+    (N_("Today"), 0),
+    (N_("Last 7 days"), 7),
+    (N_("Last 30 days"), 30),
+    (N_("Last 90 days"), 90),
 )
 
 Index = QModelIndex | QPersistentModelIndex
 
 
 def status_text(status: str) -> str:
-    return STATUS_TEXT.get(status, status.capitalize() or "—")
+    """The status as shown; one the app does not know is shown as the provider wrote it."""
+    known = STATUS_TEXT.get(status)
+    return _(known) if known else (status.capitalize() or "—")
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,7 +130,7 @@ class RecordingsModel(QAbstractTableModel):
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
     ) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            return _(HEADERS[section])
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:

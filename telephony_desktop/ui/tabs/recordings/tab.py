@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _, formats, ngettext, pgettext
 from telephony_desktop.services.recordings import RecordingService
 from telephony_desktop.store.media import CachedRecording
 from telephony_desktop.ui.context import AppContext
@@ -37,6 +38,7 @@ from telephony_desktop.ui.tabs.common import (
     file_name,
     length_text,
     long_when_text,
+    when_samples,
 )
 from telephony_desktop.ui.tabs.recordings.model import (
     COL_DATE,
@@ -45,6 +47,7 @@ from telephony_desktop.ui.tabs.recordings.model import (
     COL_STATUS,
     COL_TO,
     PERIODS,
+    STATUS_TEXT,
     RecordingFilter,
     RecordingsModel,
     status_text,
@@ -56,11 +59,20 @@ from telephony_desktop.ui.widgets.tables import record_table
 
 _LIST, _EMPTY = 0, 1
 _NOTHING, _DETAILS = 0, 1
-STATUS_CHOICES = (("All", None), ("Unverified", "unverified"), ("Verified", "verified"))
+
+
+def status_choices() -> tuple[tuple[str, str | None], ...]:
+    """The status filter's items: (label, status; None for any)."""
+    return (
+        # Translators: the status filter of the recordings: recordings of any status.
+        (pgettext("recording status", "All"), None),
+        (_("Unverified"), "unverified"),
+        (_("Verified"), "verified"),
+    )
 
 
 class RecordingsTab(AudioItemsTab[CachedRecording]):
-    title = "Recordings"
+    title = N_("Recordings")
     key = "recordings"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -68,7 +80,13 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         self._service = RecordingService(ctx.session) if ctx.session is not None else None
         self._all: list[CachedRecording] = []
         self._build()
-        self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the recordings")
+        self._problem = RefreshProblem(
+            self,
+            self.refresh,
+            saved_copy=_(
+                "Showing the recordings saved on this computer; your provider could not be reached."
+            ),
+        )
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -83,8 +101,8 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         self.summary, self.refresh_button = refresh_row(
             self,
             self.refresh,
-            loading="Loading recordings…",
-            tooltip="Check for new recordings",
+            loading=_("Loading recordings…"),
+            tooltip=_("Check for new recordings"),
             extra=[self.updated_label],
         )
 
@@ -92,8 +110,8 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         filters.setSpacing(8)
         self.search = QLineEdit(self)
         self.search.setObjectName("recordings-search")
-        self.search.setPlaceholderText("Filter by phone number…")
-        self.search.setAccessibleName("Filter by phone number")
+        self.search.setPlaceholderText(_("Filter by phone number…"))
+        self.search.setAccessibleName(_("Filter by phone number"))
         self.search.setClearButtonEnabled(True)
         self.search.setMinimumWidth(220)
         self.search.setMaximumWidth(360)
@@ -104,23 +122,23 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         self.search.textChanged.connect(lambda _text: self._search_timer.start())
         self.status_filter = QComboBox(self)
         self.status_filter.setObjectName("recordings-status-filter")
-        self.status_filter.setAccessibleName("Status")
-        for label, value in STATUS_CHOICES:
+        self.status_filter.setAccessibleName(_("Status"))
+        for label, value in status_choices():
             self.status_filter.addItem(label, value)
         self.status_filter.currentIndexChanged.connect(self.apply_filter)
         self.period_filter = QComboBox(self)
         self.period_filter.setObjectName("recordings-period-filter")
-        self.period_filter.setAccessibleName("Date")
+        self.period_filter.setAccessibleName(_("Date"))
         for label, days in PERIODS:
-            self.period_filter.addItem(label, days)
+            self.period_filter.addItem(_(label), days)
         self.period_filter.currentIndexChanged.connect(self.apply_filter)
-        self.clear_filters_button = QPushButton("Clear filters", self)
+        self.clear_filters_button = QPushButton(_("Clear filters"), self)
         self.clear_filters_button.setObjectName("recordings-clear-filters")
         self.clear_filters_button.clicked.connect(self.clear_filters)
         self.clear_filters_button.setEnabled(False)
-        status_caption = QLabel("Status", self)
+        status_caption = QLabel(_("Status"), self)
         status_caption.setBuddy(self.status_filter)
-        period_caption = QLabel("Date", self)
+        period_caption = QLabel(_("Date"), self)
         period_caption.setBuddy(self.period_filter)
         filters.addWidget(self.search, 1)
         filters.addSpacing(6)
@@ -135,17 +153,19 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
 
         self.model = RecordingsModel(self.ctx.region, self)
         self.table = record_table(
-            self, self.model, name="recordings-list", accessible="Call recordings"
+            self, self.model, name="recordings-list", accessible=_("Call recordings")
         )
         header = self.table.horizontalHeader()
         header.setStretchLastSection(True)
         metrics = self.table.fontMetrics()
         number_width = metrics.horizontalAdvance("+44 20 7946 0000") + 24
-        self.table.setColumnWidth(COL_DATE, metrics.horizontalAdvance("Yesterday 00:00") + 28)
+        when_width = max(metrics.horizontalAdvance(text) for text in when_samples())
+        self.table.setColumnWidth(COL_DATE, when_width + 28)
         self.table.setColumnWidth(COL_FROM, number_width)
         self.table.setColumnWidth(COL_TO, number_width)
         self.table.setColumnWidth(COL_LENGTH, metrics.horizontalAdvance("00:00:00") + 24)
-        self.table.setColumnWidth(COL_STATUS, metrics.horizontalAdvance("Unverified") + 24)
+        status_width = max(metrics.horizontalAdvance(status_text(s)) for s in STATUS_TEXT)
+        self.table.setColumnWidth(COL_STATUS, status_width + 24)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._activated)
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
@@ -155,7 +175,7 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         space.setContext(Qt.ShortcutContext.WidgetShortcut)
         space.activated.connect(self.toggle_playback)
 
-        self.empty = QLabel("Loading recordings…", self)
+        self.empty = QLabel(_("Loading recordings…"), self)
         self.empty.setObjectName("recordings-empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
@@ -166,7 +186,7 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
 
         self.details = QStackedWidget(self)
         self.details.setMinimumWidth(380)
-        hint = QLabel("Select a recording to listen to it.", self.details)
+        hint = QLabel(_("Select a recording to listen to it."), self.details)
         hint.setObjectName("recordings-hint")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
@@ -212,13 +232,13 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
 
         actions = QHBoxLayout()
         actions.setSpacing(8)
-        self.download_button = QPushButton("Download…", pane)
+        self.download_button = QPushButton(_("Download…"), pane)
         self.download_button.setObjectName("recordings-download")
-        self.download_button.setToolTip("Save a copy of this recording as an audio file")
+        self.download_button.setToolTip(_("Save a copy of this recording as an audio file"))
         self.download_button.clicked.connect(self.ask_download)
-        self.delete_button = QPushButton("Delete…", pane)
+        self.delete_button = QPushButton(_("Delete…"), pane)
         self.delete_button.setObjectName("recordings-delete")
-        self.delete_button.setToolTip("Delete this recording here and at your provider (Del)")
+        self.delete_button.setToolTip(_("Delete this recording here and at your provider (Del)"))
         self.delete_button.clicked.connect(self.ask_delete)
         actions.addWidget(self.download_button)
         actions.addStretch(1)
@@ -228,7 +248,7 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         self.action_status.setObjectName("recordings-action-status")
         self.action_status.setEnabled(False)
         tip = QLabel(
-            "Tip: double-click a recording, or press Space, to play it; Space again pauses.",
+            _("Tip: double-click a recording, or press Space, to play it; Space again pauses."),
             pane,
         )
         tip.setObjectName("recordings-tip")
@@ -249,15 +269,25 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
     # --- loading -------------------------------------------------------------------------------
 
     def _no_account(self) -> None:
-        self.empty.setText(
-            "Recordings kept by VoiceMeUp appear here once a VoiceMeUp account is added in "
-            "Settings." + (" Verba recordings are found above." if self.verba is not None else "")
-        )
+        if self.verba is not None:
+            self.empty.setText(
+                _(
+                    "Recordings kept by VoiceMeUp appear here once a VoiceMeUp account is added "
+                    "in Settings. Verba recordings are found above."
+                )
+            )
+        else:
+            self.empty.setText(
+                _(
+                    "Recordings kept by VoiceMeUp appear here once a VoiceMeUp account is added "
+                    "in Settings."
+                )
+            )
 
     def _not_loaded(self) -> None:
         if not self._all:
-            self.summary.setText("Recordings could not be loaded.")
-            self.empty.setText("Recordings could not be loaded. Try Refresh.")
+            self.summary.setText(_("Recordings could not be loaded."))
+            self.empty.setText(_("Recordings could not be loaded. Try Refresh."))
 
     def _show_items(self, items: list[CachedRecording]) -> None:
         self._all = list(items)
@@ -295,22 +325,29 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         self.model.set_items(shown)
         self.clear_filters_button.setEnabled(wanted.active)
         total = len(self._all)
-        noun = "recording" if total == 1 else "recordings"
         if wanted.active:
-            self.summary.setText(f"{len(shown)} of {total} {noun} shown")
+            # Translators: the recordings the filters let through, of all the recordings listed.
+            text = ngettext(
+                "{shown} of {count} recording shown", "{shown} of {count} recordings shown", total
+            )
+            shown_text = formats.number(len(shown))
+            self.summary.setText(text.format(shown=shown_text, count=formats.number(total)))
         else:
-            self.summary.setText(f"{total} {noun}")
+            text = ngettext("{count} recording", "{count} recordings", total)
+            self.summary.setText(text.format(count=formats.number(total)))
         if shown:
             self.list_stack.setCurrentIndex(_LIST)
         else:
             self.list_stack.setCurrentIndex(_EMPTY)
             if not total and (self._loaded or self._refreshing):
                 self.empty.setText(
-                    "No call recordings. Recordings of calls appear here once your provider "
-                    "has them."
+                    _(
+                        "No call recordings. Recordings of calls appear here once your provider "
+                        "has them."
+                    )
                 )
             elif total:
-                self.empty.setText("No recording matches these filters.")
+                self.empty.setText(_("No recording matches these filters."))
         if keep is not None and not self._select_row_of(keep):
             self._show_nothing()
 
@@ -368,18 +405,22 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
     def _call_text(self, item: CachedRecording) -> str:
         rec = item.recording
         region = self.ctx.region
-        source = display(rec.source, region) or "unknown"
-        target = display(rec.destination, region) or "unknown"
+        # Translators: stands for a number the provider did not give, in "caller → called".
+        unknown = pgettext("number", "unknown")
+        source = display(rec.source, region) or unknown
+        target = display(rec.destination, region) or unknown
         return f"{source} → {target}"
 
     def _show_details(self, item: CachedRecording) -> None:
         rec = item.recording
         self.details.setCurrentIndex(_DETAILS)
         self.call_label.setText(self._call_text(item))
-        self.meta_label.setText(
-            f"{long_when_text(rec.recorded_at)} · call of {length_text(rec.duration_s)}\n"
-            f"Status: {status_text(rec.status)}"
+        # Translators: when the recorded call took place, then how long it lasted ("1:23").
+        when = _("{when} · call of {length}").format(
+            when=long_when_text(rec.recorded_at), length=length_text(rec.duration_s)
         )
+        status = _("Status: {status}").format(status=status_text(rec.status))
+        self.meta_label.setText(f"{when}\n{status}")
         self._update_actions(item)
 
     def _update_actions(self, item: CachedRecording) -> None:
@@ -423,16 +464,17 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
             "recording", when, rec.source, rec.destination, ext=rec.file_format.lower()
         )
         ask_save_path(
-            self, "Save recording as", suggested, partial(self.save_audio, rec.recording_id)
+            self, _("Save recording as"), suggested, partial(self.save_audio, rec.recording_id)
         )
 
     # --- delete --------------------------------------------------------------------------------
 
     def _delete_question(self, item: CachedRecording) -> str:
-        return (
-            f"Delete the recording of {self._call_text(item)}? It is deleted at your provider "
-            "too and cannot be recovered."
-        )
+        # Translators: call is the call's two numbers, "caller → called".
+        return _(
+            "Delete the recording of {call}? It is deleted at your provider too and cannot be "
+            "recovered."
+        ).format(call=self._call_text(item))
 
     def delete_recording(self, recording_id: str) -> None:
         """Delete at once (the confirmation is the caller's job: see ``ask_delete``)."""
@@ -442,7 +484,7 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         self._all = [i for i in self._all if i.recording.recording_id != recording_id]
         was_current = recording_id == self._current_id
         row = self.model.row_of(recording_id)
-        self.banner.success("Recording deleted.")
+        self.banner.success(_("Recording deleted."))
         if was_current:
             self._current_id = None
         self.apply_filter()

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.verba import VerbaRecording
+from telephony_desktop.i18n import _
 from telephony_desktop.services.verba_recordings import STATUS_CHOICES, VerbaLookup, media_dir
 from telephony_desktop.store.settings import Account
 from telephony_desktop.ui.context import AppContext
@@ -40,7 +41,7 @@ class VerbaPanel(QGroupBox):
     playback_started = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Find a call's recording in Verba", parent)
+        super().__init__(_("Find a call's recording in Verba"), parent)
         self.setObjectName("verba-panel")
         self.ctx = ctx
         self.found: VerbaRecording | None = None
@@ -50,17 +51,17 @@ class VerbaPanel(QGroupBox):
 
         self.extension = QLineEdit(self)
         self.extension.setObjectName("verba-extension")
-        self.extension.setAccessibleName("Extension")
-        self.extension.setPlaceholderText("Extension or number, e.g. 8856")
+        self.extension.setAccessibleName(_("Extension"))
+        self.extension.setPlaceholderText(_("Extension or number, e.g. 8856"))
         self.extension.setClearButtonEnabled(True)
         self.extension.setFixedWidth(240)
         self.extension.returnPressed.connect(self.find_recording)
         self.status = QComboBox(self)
         self.status.setObjectName("verba-status")
-        self.status.setAccessibleName("Which call")
-        for label, statuses in STATUS_CHOICES:
-            self.status.addItem(label, statuses)
-        self.find_button = QPushButton("Find recording", self)
+        self.status.setAccessibleName(_("Which call"))
+        for label, statuses in STATUS_CHOICES:  # labels marked with N_() in the service
+            self.status.addItem(_(label), statuses)
+        self.find_button = QPushButton(_("Find recording"), self)
         self.find_button.setObjectName("verba-find")
         self.find_button.clicked.connect(self.find_recording)
 
@@ -70,18 +71,18 @@ class VerbaPanel(QGroupBox):
         self.message = Banner(self)
         self.player = AudioPlayer(self, show_title=False)  # the line above names the call
         self.player.retry_requested.connect(self.play)
-        self.open_button = QPushButton("Open in Verba", self)
+        self.open_button = QPushButton(_("Open in Verba"), self)
         self.open_button.setObjectName("verba-open")
-        self.open_button.setToolTip("Open this call in Verba's web interface")
+        self.open_button.setToolTip(_("Open this call in Verba's web interface"))
         self.open_button.clicked.connect(self.open_in_verba)
-        self.save_button = QPushButton("Download…", self)
+        self.save_button = QPushButton(_("Download…"), self)
         self.save_button.setObjectName("verba-download")
         self.save_button.clicked.connect(self.ask_download)
         self.opened_url: str | None = None  # what "Open in Verba" last asked the desktop to open
 
         row = QHBoxLayout()
         row.setSpacing(8)
-        caption = QLabel("Extension:", self)
+        caption = QLabel(_("Extension:"), self)
         caption.setBuddy(self.extension)
         row.addWidget(caption)
         row.addWidget(self.extension)
@@ -108,10 +109,7 @@ class VerbaPanel(QGroupBox):
 
         account = verba_account(self.ctx)
         if account is None:
-            raise TelephonyError(
-                "No Verba account is configured: add one in Settings.",
-                "Aucun compte Verba n'est configuré : ajoutez-en un dans Réglages.",
-            )
+            raise TelephonyError(_("No Verba account is configured: add one in Settings."))
         client = await self.ctx.clients.get(account)
         assert isinstance(client, VerbaClient)
         return VerbaLookup(client, media_dir(account.name))
@@ -132,7 +130,7 @@ class VerbaPanel(QGroupBox):
         self._show_found(self.found)
 
     def _failed(self, exc: TelephonyError) -> None:
-        self.message.error(describe(exc, self.ctx.lang))
+        self.message.error(describe(exc))
 
     def _show_found(self, found: VerbaRecording | None) -> None:
         for button in (self.open_button, self.save_button):
@@ -146,7 +144,9 @@ class VerbaPanel(QGroupBox):
             return
         statuses = tuple(self.status.currentData() or ("last",))
         extension = self.extension.text()
-        self.message.info(f"Looking for the call on {extension.strip() or '…'} in Verba…")
+        # Translators: extension is the extension or number typed by the user.
+        looking = _("Looking for the call on {extension} in Verba…")
+        self.message.info(looking.format(extension=extension.strip() or "…"))
 
         async def go() -> VerbaRecording:
             service = await self._service()
@@ -157,10 +157,14 @@ class VerbaPanel(QGroupBox):
     def _found(self, found: VerbaRecording) -> None:
         self.found = found
         self.message.hide()
-        self.player.clear(f"Call {found.call_id}")
+        self.player.clear(_("Call {call_id}").format(call_id=found.call_id))
+        # Translators: status is Verba's own word(s) for the call: last, ongoing, next (or two
+        # of them, "ongoing / next"); extension the extension searched; call_id Verba's call ID.
+        found_text = _("Found the {status} call on {extension}: call ID {call_id}.")
         self.result.setText(
-            f"Found the {' / '.join(found.status)} call on {found.extension}: call ID "
-            f"{found.call_id}."
+            found_text.format(
+                status=" / ".join(found.status), extension=found.extension, call_id=found.call_id
+            )
         )
         self._show_found(found)
         self.load_audio(play=False)  # ready in the player: Play (or Space) starts it
@@ -176,7 +180,7 @@ class VerbaPanel(QGroupBox):
             self._play_when_ready = self._play_when_ready or play
             return
         self._loading, self._play_when_ready = found.call_id, play
-        self.player.set_busy("Downloading the recording…")
+        self.player.set_busy(_("Downloading the recording…"))
 
         async def go() -> Path:
             service = await self._service()
@@ -185,13 +189,14 @@ class VerbaPanel(QGroupBox):
         def ready(path: Path) -> None:
             if self.found is not found:
                 return  # another call was looked up meanwhile
-            self.player.load(path, f"Call {found.call_id} ({found.extension})")
+            title = _("Call {call_id} ({extension})")
+            self.player.load(path, title.format(call_id=found.call_id, extension=found.extension))
             if self._play_when_ready:
                 self.player.play()
                 self.playback_started.emit()
 
         def failed(exc: TelephonyError) -> None:
-            self.player.show_error(describe(exc, self.ctx.lang), retry=True)
+            self.player.show_error(describe(exc), retry=True)
 
         self.ctx.tasks.start(
             go(),
@@ -206,14 +211,15 @@ class VerbaPanel(QGroupBox):
             return
         self.opened_url = self.found.url
         if not QDesktopServices.openUrl(QUrl(self.found.url)):
-            self.message.warning(f"No browser could open the call. Its address: {self.found.url}")
+            message = _("No browser could open the call. Its address: {url}")
+            self.message.warning(message.format(url=self.found.url))
 
     def ask_download(self) -> None:
         found = self.found
         if found is None:
             return
         suggested = f"verba-{found.call_id[:40]}.wav"
-        ask_save_path(self, "Save the recording", suggested, self.save_audio)
+        ask_save_path(self, _("Save the recording"), suggested, self.save_audio)
 
     def save_audio(self, target: Path) -> None:
         found = self.found
@@ -224,4 +230,6 @@ class VerbaPanel(QGroupBox):
             service = await self._service()
             return await service.save_copy(found.call_id, target)
 
-        self._run(go(), lambda path: self.message.success(f"Saved to {path}."), "save")
+        self._run(
+            go(), lambda path: self.message.success(_("Saved to {path}.").format(path=path)), "save"
+        )

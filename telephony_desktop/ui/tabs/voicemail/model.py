@@ -9,11 +9,13 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _, pgettext
 from telephony_desktop.store.media import CachedVoicemail
 from telephony_desktop.ui.tabs.common import length_text, long_when_text, when_text
 
 COL_NEW, COL_CALLER, COL_NUMBER, COL_RECEIVED, COL_LENGTH = range(5)
-HEADERS: Final = ("", "Caller", "Number", "Received", "Length")
+# The first column holds the new-message dot and has no heading.
+HEADERS: Final = ("", N_("Caller"), N_("Number"), N_("Received"), N_("Length"))
 ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 _NEW_DOT: Final = "●"
 _ACCENT: Final = QColor(52, 120, 246)
@@ -24,7 +26,7 @@ Index = QModelIndex | QPersistentModelIndex
 def caller_text(item: CachedVoicemail, region: str) -> str:
     """The caller's name, else the number, else "Unknown caller"."""
     vm = item.voicemail
-    return vm.callerid_name.strip() or display(vm.callerid_number, region) or "Unknown caller"
+    return vm.callerid_name.strip() or display(vm.callerid_number, region) or _("Unknown caller")
 
 
 class VoicemailModel(QAbstractTableModel):
@@ -91,9 +93,10 @@ class VoicemailModel(QAbstractTableModel):
         if orientation != Qt.Orientation.Horizontal:
             return None
         if role == Qt.ItemDataRole.DisplayRole:
-            return HEADERS[section]
+            heading = HEADERS[section]
+            return _(heading) if heading else ""
         if role == Qt.ItemDataRole.ToolTipRole and section == COL_NEW:
-            return "New messages are marked with a dot"
+            return _("New messages are marked with a dot")
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -123,10 +126,14 @@ class VoicemailModel(QAbstractTableModel):
                 return int(Qt.AlignmentFlag.AlignCenter)
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:
-            state = "New message" if item.is_new else "Heard"
-            return f"{state} · {long_when_text(vm.received_at)}"
+            when = long_when_text(vm.received_at)
+            if item.is_new:
+                return _("New message · {when}").format(when=when)
+            # Translators: a voicemail message that was listened to, then when it was left.
+            return _("Heard · {when}").format(when=when)
         if role == Qt.ItemDataRole.AccessibleTextRole and column == COL_NEW:
-            return "New" if item.is_new else "Heard"
+            # Translators: the state of a voicemail message (un message vocal).
+            return pgettext("voicemail", "New") if item.is_new else pgettext("voicemail", "Heard")
         if role == ID_ROLE:
             return vm.voicemail_id
         return None

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _, formats, ngettext
 from telephony_desktop.services.voicemail import VoicemailService
 from telephony_desktop.store.media import CachedVoicemail
 from telephony_desktop.ui.context import AppContext
@@ -36,6 +37,7 @@ from telephony_desktop.ui.tabs.common import (
     file_name,
     length_text,
     long_when_text,
+    when_samples,
 )
 from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row
 from telephony_desktop.ui.tabs.voicemail.model import (
@@ -44,6 +46,7 @@ from telephony_desktop.ui.tabs.voicemail.model import (
     COL_NEW,
     COL_NUMBER,
     COL_RECEIVED,
+    HEADERS,
     VoicemailModel,
     caller_text,
 )
@@ -65,7 +68,7 @@ def _heading_font_label(parent: QWidget, scale: float = 1.25) -> QLabel:
 
 
 class VoicemailTab(AudioItemsTab[CachedVoicemail]):
-    title = "Voicemail"
+    title = N_("Voicemail")
     key = "voicemail"
 
     unread_count_changed = Signal(int)
@@ -76,7 +79,13 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self._pending_select: str | None = None
         self._unread = -1
         self._build()
-        self._problem = RefreshProblem(self, self.refresh, saved_copy_of="the voicemail")
+        self._problem = RefreshProblem(
+            self,
+            self.refresh,
+            saved_copy=_(
+                "Showing the voicemail saved on this computer; your provider could not be reached."
+            ),
+        )
 
     # --- layout --------------------------------------------------------------------------------
 
@@ -87,14 +96,14 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self.summary, self.refresh_button = refresh_row(
             self,
             self.refresh,
-            loading="Loading voicemail…",
-            tooltip="Check for new voicemail",
+            loading=_("Loading voicemail…"),
+            tooltip=_("Check for new voicemail"),
             extra=[self.updated_label],
         )
 
         self.model = VoicemailModel(self.ctx.region, self)
         self.table = record_table(
-            self, self.model, name="voicemail-list", accessible="Voicemail messages"
+            self, self.model, name="voicemail-list", accessible=_("Voicemail messages")
         )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(COL_NEW, QHeaderView.ResizeMode.Fixed)
@@ -102,8 +111,10 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         metrics = self.table.fontMetrics()
         self.table.setColumnWidth(COL_NEW, 28)
         self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("+44 20 7946 0000") + 24)
-        self.table.setColumnWidth(COL_RECEIVED, metrics.horizontalAdvance("Yesterday 00:00") + 28)
-        self.table.setColumnWidth(COL_LENGTH, metrics.horizontalAdvance("Length") + 28)
+        when_width = max(metrics.horizontalAdvance(text) for text in when_samples())
+        self.table.setColumnWidth(COL_RECEIVED, when_width + 28)
+        length_heading = _(HEADERS[COL_LENGTH])
+        self.table.setColumnWidth(COL_LENGTH, metrics.horizontalAdvance(length_heading) + 28)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._activated)
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
@@ -120,12 +131,12 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self.list_stack = QStackedWidget(self)
         self.list_stack.addWidget(self.table)
         self.list_stack.addWidget(self.empty)
-        self.empty.setText("Loading voicemail…")
+        self.empty.setText(_("Loading voicemail…"))
         self.list_stack.setCurrentIndex(_EMPTY)
 
         self.details = QStackedWidget(self)
         self.details.setMinimumWidth(380)
-        hint = QLabel("Select a message to listen to it.", self.details)
+        hint = QLabel(_("Select a message to listen to it."), self.details)
         hint.setObjectName("voicemail-hint")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         hint.setWordWrap(True)
@@ -168,16 +179,16 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
 
         actions = QHBoxLayout()
         actions.setSpacing(8)
-        self.download_button = QPushButton("Download…", pane)
+        self.download_button = QPushButton(_("Download…"), pane)
         self.download_button.setObjectName("voicemail-download")
-        self.download_button.setToolTip("Save a copy of this message as an audio file")
+        self.download_button.setToolTip(_("Save a copy of this message as an audio file"))
         self.download_button.clicked.connect(self.ask_download)
-        self.heard_button = QPushButton("Mark as heard", pane)
+        self.heard_button = QPushButton(_("Mark as heard"), pane)
         self.heard_button.setObjectName("voicemail-toggle-heard")
         self.heard_button.clicked.connect(self.toggle_heard)
-        self.delete_button = QPushButton("Delete…", pane)
+        self.delete_button = QPushButton(_("Delete…"), pane)
         self.delete_button.setObjectName("voicemail-delete")
-        self.delete_button.setToolTip("Delete this message here and at your provider (Del)")
+        self.delete_button.setToolTip(_("Delete this message here and at your provider (Del)"))
         self.delete_button.clicked.connect(self.ask_delete)
         actions.addWidget(self.download_button)
         actions.addWidget(self.heard_button)
@@ -198,7 +209,7 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         layout.addWidget(self.action_status)
         layout.addStretch(1)
         tip = QLabel(
-            "Tip: double-click a message, or press Space, to play it; Space again pauses.",
+            _("Tip: double-click a message, or press Space, to play it; Space again pauses."),
             pane,
         )
         tip.setObjectName("voicemail-tip")
@@ -210,7 +221,7 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
     # --- loading -------------------------------------------------------------------------------
 
     def _no_account(self) -> None:
-        self.empty.setText("Add an account in Settings to see your voicemail here.")
+        self.empty.setText(_("Add an account in Settings to see your voicemail here."))
 
     def _after_listing(self) -> None:
         if self._pending_select is not None:
@@ -219,14 +230,14 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
 
     def _not_loaded(self) -> None:
         if self.model.rowCount() == 0:
-            self.empty.setText("Voicemail could not be loaded. Try Refresh.")
+            self.empty.setText(_("Voicemail could not be loaded. Try Refresh."))
 
     def _show_items(self, items: list[CachedVoicemail]) -> None:
         keep = self._current_id
         self.model.set_items(items)
         self.list_stack.setCurrentIndex(_LIST if items else _EMPTY)
         if not items:
-            self.empty.setText("No voicemail. New messages will appear here.")
+            self.empty.setText(_("No voicemail. New messages will appear here."))
         self._update_summary()
         if keep is not None and self._select_row_of(keep):
             return
@@ -237,10 +248,19 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         total = self.model.rowCount()
         unread = self.model.unread_count()
         if total == 0:
-            self.summary.setText("No messages")
+            self.summary.setText(_("No messages"))
         else:
-            messages = "1 message" if total == 1 else f"{total} messages"
-            self.summary.setText(f"{unread} new · {messages}" if unread else messages)
+            parts = [
+                ngettext("{count} message", "{count} messages", total).format(
+                    count=formats.number(total)
+                )
+            ]
+            if unread:
+                # Translators: how many voicemail messages (messages vocaux) are new, shown
+                # before the number of messages: "2 new · 20 messages".
+                new = ngettext("{count} new", "{count} new", unread)
+                parts.insert(0, new.format(count=formats.number(unread)))
+            self.summary.setText(" · ".join(parts))
         if unread != self._unread:
             self._unread = unread
             self.unread_count_changed.emit(unread)
@@ -317,16 +337,25 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self.caller_label.setText(caller_text(item, region))
         number = display(vm.callerid_number, region) if vm.callerid_name.strip() else ""
         if item.is_new:
-            self.state_label.setText("● New message" + (f" from {number}" if number else ""))
+            if number:
+                state = _("● New message from {number}").format(number=number)
+            else:
+                state = _("● New message")
+            self.state_label.setText(state)
             self.state_label.setStyleSheet("color: rgb(52, 120, 246); font-weight: bold;")
         else:
-            self.state_label.setText("Heard" + (f" · from {number}" if number else ""))
+            # Translators: a voicemail message that was listened to, and who left it.
+            heard_from = _("Heard · from {number}")
+            self.state_label.setText(heard_from.format(number=number) if number else _("Heard"))
             self.state_label.setStyleSheet("")
         lines = [f"{long_when_text(vm.received_at)} · {length_text(vm.duration_s)}"]
         target = display(vm.destination, region)
-        if target:
-            mailbox = f" (mailbox {vm.mailbox_id})" if vm.mailbox_id else ""
-            lines.append(f"Left for {target}{mailbox}")
+        if target and vm.mailbox_id:
+            # Translators: the number the message was left for, and its mailbox's ID.
+            left = _("Left for {number} (mailbox {mailbox})")
+            lines.append(left.format(number=target, mailbox=vm.mailbox_id))
+        elif target:
+            lines.append(_("Left for {number}").format(number=target))
         self.meta_label.setText("\n".join(lines))
         self._update_actions(item)
 
@@ -336,18 +365,20 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self.download_button.setEnabled(idle)
         self.delete_button.setEnabled(idle)
         if item.is_new:
-            self.heard_button.setText("Mark as heard")
-            self.heard_button.setToolTip("Remove the new-message dot")
+            self.heard_button.setText(_("Mark as heard"))
+            self.heard_button.setToolTip(_("Remove the new-message dot"))
             self.heard_button.setEnabled(idle)
         elif item.heard_locally or item.voicemail.is_new:
-            self.heard_button.setText("Mark as new")
-            self.heard_button.setToolTip("Show the new-message dot again")
+            self.heard_button.setText(_("Mark as new"))
+            self.heard_button.setToolTip(_("Show the new-message dot again"))
             self.heard_button.setEnabled(idle)
         else:
-            self.heard_button.setText("Mark as new")
+            self.heard_button.setText(_("Mark as new"))
             self.heard_button.setToolTip(
-                "This message was heard on a phone or another device; your provider keeps it "
-                "as heard."
+                _(
+                    "This message was heard on a phone or another device; your provider keeps "
+                    "it as heard."
+                )
             )
             self.heard_button.setEnabled(False)
 
@@ -412,16 +443,17 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
             "voicemail", when, caller_text(item, self.ctx.region), ext=vm.file_format.lower()
         )
         ask_save_path(
-            self, "Save voicemail as", suggested, partial(self.save_audio, vm.voicemail_id)
+            self, _("Save voicemail as"), suggested, partial(self.save_audio, vm.voicemail_id)
         )
 
     # --- delete --------------------------------------------------------------------------------
 
     def _delete_question(self, item: CachedVoicemail) -> str:
-        return (
-            f"Delete the message from {caller_text(item, self.ctx.region)}? It is deleted at "
-            "your provider too and cannot be recovered."
-        )
+        # Translators: caller is the caller's name or number ("Unknown caller" if neither).
+        return _(
+            "Delete the message from {caller}? It is deleted at your provider too and cannot be "
+            "recovered."
+        ).format(caller=caller_text(item, self.ctx.region))
 
     def delete_voicemail(self, voicemail_id: str) -> None:
         """Delete at once (the confirmation is the caller's job: see ``ask_delete``)."""
@@ -432,8 +464,8 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self._update_summary()
         if self.model.rowCount() == 0:
             self.list_stack.setCurrentIndex(_EMPTY)
-            self.empty.setText("No voicemail. New messages will appear here.")
-        self.banner.success("Voicemail deleted.")
+            self.empty.setText(_("No voicemail. New messages will appear here."))
+        self.banner.success(_("Voicemail deleted."))
         if voicemail_id == self._current_id:
             self._current_id = None
             nxt = self.model.item(min(row or 0, self.model.rowCount() - 1))
