@@ -151,7 +151,7 @@ class _LinkOpenFilter(QObject):
             try:
                 self.target(dial_text(url))
             except TelephonyError as exc:
-                log.info("ignored a link: %s", exc.message_en)
+                log.info("ignored a link: %s", type(exc).__name__)
             return True
         return False
 
@@ -218,7 +218,7 @@ async def _run_window(
             ctx = chosen
         apply_theme(app, ctx.config.theme)
         window = MainWindow(ctx)
-        install_loop_handler(asyncio.get_running_loop(), window.show_unexpected, ctx.lang)
+        install_loop_handler(asyncio.get_running_loop(), window.show_unexpected)
         shell = desktop_shell.attach(window)
         server.received.disconnect(early.append)
         server.received.connect(shell.take_link)
@@ -301,7 +301,7 @@ def _run_gui_loop(
             )
             return status
     except TelephonyError as exc:  # e.g. the cache cannot be opened: a full disk, a damaged file
-        text = describe(exc, lang)
+        text = describe(exc)
         print(f"telephony-desktop: {text}", file=sys.stderr)
         tell_on_screen(app, text)
         return 3

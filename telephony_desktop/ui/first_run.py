@@ -21,21 +21,22 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.ui.accounts.form import AccountForm
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.widgets.banner import Banner
 
-_WELCOME = (
+_WELCOME = N_(
     "Call from your computer through your phone provider, find any call in your history, "
     "listen to voicemail and recordings, and manage your numbers and their emergency "
     "addresses."
 )
-_ADD_TEXT = (
+_ADD_TEXT = N_(
     "Connect your provider account. You need its account ID and API token; the token is kept "
     "in your system keyring, never in a file."
 )
-_DEMO_TEXT = (
+_DEMO_TEXT = N_(
     "Look around first with made-up calls, voicemail and numbers. Everything runs on this "
     "computer; nothing is sent to a provider and nothing is kept afterwards."
 )
@@ -54,11 +55,11 @@ class FirstRunWidget(QWidget):
         self.banner = Banner(self)
         self.pages = QStackedWidget(self)
 
-        self.add_button = QPushButton("Add account", self)
+        self.add_button = QPushButton(_("Add account"), self)
         self.add_button.setObjectName("first-run-add")
         self.add_button.setDefault(True)
         self.add_button.setAutoDefault(True)
-        self.demo_button = QPushButton("Try the demo", self)
+        self.demo_button = QPushButton(_("Try the demo"), self)
         self.demo_button.setObjectName("first-run-demo")
         self.demo_button.setAutoDefault(True)
         for button in (self.add_button, self.demo_button):
@@ -70,7 +71,7 @@ class FirstRunWidget(QWidget):
         self.demo_button.clicked.connect(self._demo)
 
         self.form = AccountForm(ctx, self)
-        self.form.cancel_button.setText("Back")
+        self.form.cancel_button.setText(_("Back"))
         self.form.saved.connect(self.account_added)
         self.form.cancelled.connect(self.show_welcome)
 
@@ -83,8 +84,10 @@ class FirstRunWidget(QWidget):
         form_column = QVBoxLayout()
         form_column.setSpacing(10)
         lead = QLabel(
-            "Your account with the phone provider. You can add more accounts, or change this "
-            "one, later in Settings.",
+            _(
+                "Your account with the phone provider. You can add more accounts, or change "
+                "this one, later in Settings."
+            ),
             holder,
         )
         lead.setWordWrap(True)
@@ -108,13 +111,13 @@ class FirstRunWidget(QWidget):
 
     def _welcome_page(self) -> QWidget:
         page = QWidget(self)
-        title = QLabel("Welcome to Telephony Desktop", page)
+        title = QLabel(_("Welcome to Telephony Desktop"), page)
         title_font = QFont(title.font())
         title_font.setPointSizeF(title_font.pointSizeF() * 1.9)
         title_font.setBold(True)
         title.setFont(title_font)
         title.setAlignment(Qt.AlignmentFlag.AlignHCenter)
-        intro = QLabel(_WELCOME, page)
+        intro = QLabel(_(_WELCOME), page)
         intro.setWordWrap(True)
         intro.setAlignment(Qt.AlignmentFlag.AlignHCenter)
         intro_font = QFont(intro.font())
@@ -123,8 +126,8 @@ class FirstRunWidget(QWidget):
 
         choices = QHBoxLayout()
         choices.setSpacing(20)
-        choices.addWidget(self._choice(page, self.add_button, _ADD_TEXT))
-        choices.addWidget(self._choice(page, self.demo_button, _DEMO_TEXT))
+        choices.addWidget(self._choice(page, self.add_button, _(_ADD_TEXT)))
+        choices.addWidget(self._choice(page, self.demo_button, _(_DEMO_TEXT)))
 
         column = QVBoxLayout()
         column.setSpacing(18)
@@ -181,7 +184,7 @@ class FirstRunWidget(QWidget):
 
     def show_error(self, exc: TelephonyError) -> None:
         """Opening failed: the sentence in place, the buttons usable again."""
-        self.banner.error(describe(exc, self.ctx.lang))
+        self.banner.error(describe(exc))
         for button in (self.add_button, self.demo_button, self.form.save_button):
             button.setEnabled(True)
 
@@ -194,7 +197,7 @@ class FirstRunWindow(FirstRunWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.setWindowTitle("Welcome to Telephony Desktop")
+        self.setWindowTitle(_("Welcome to Telephony Desktop"))
         self.setMinimumSize(640, 520)
         self.resize(900, 680)
 

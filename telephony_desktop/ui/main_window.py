@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _, formats
 from telephony_desktop.services.accounts import apply_preferences
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
@@ -45,19 +46,22 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True, slots=True)
 class TabSpec:
     key: str
-    title: str
+    title: str  # marked with N_(): translated where the tab text is set
     module: str  # imported when the tab is first built
     name: str
 
 
 TABS: tuple[TabSpec, ...] = (
-    TabSpec("dialer", "Dialer", "telephony_desktop.ui.tabs.dialer", "DialerTab"),
-    TabSpec("history", "History", "telephony_desktop.ui.tabs.history", "HistoryTab"),
-    TabSpec("voicemail", "Voicemail", "telephony_desktop.ui.tabs.voicemail", "VoicemailTab"),
-    TabSpec("recordings", "Recordings", "telephony_desktop.ui.tabs.recordings", "RecordingsTab"),
-    TabSpec("dids", "Numbers", "telephony_desktop.ui.tabs.dids", "DidsTab"),
-    TabSpec("e911", "E911", "telephony_desktop.ui.tabs.e911", "E911Tab"),
-    TabSpec("settings", "Settings", "telephony_desktop.ui.tabs.settings", "SettingsTab"),
+    TabSpec("dialer", N_("Dialer"), "telephony_desktop.ui.tabs.dialer", "DialerTab"),
+    TabSpec("history", N_("History"), "telephony_desktop.ui.tabs.history", "HistoryTab"),
+    TabSpec("voicemail", N_("Voicemail"), "telephony_desktop.ui.tabs.voicemail", "VoicemailTab"),
+    TabSpec(
+        "recordings", N_("Recordings"), "telephony_desktop.ui.tabs.recordings", "RecordingsTab"
+    ),
+    TabSpec("dids", N_("Numbers"), "telephony_desktop.ui.tabs.dids", "DidsTab"),
+    # Translators: the tab of the numbers' emergency (911) addresses.
+    TabSpec("e911", N_("E911"), "telephony_desktop.ui.tabs.e911", "E911Tab"),
+    TabSpec("settings", N_("Settings"), "telephony_desktop.ui.tabs.settings", "SettingsTab"),
 )
 
 
@@ -113,8 +117,14 @@ class MainWindow(QMainWindow):
         self.ctx = ctx
         self.setObjectName("main-window")
         account = ctx.session.account.name if ctx.session else ""
-        suffix = " (demo)" if ctx.demo else (f" — {account}" if account else "")
-        self.setWindowTitle(f"Telephony Desktop{suffix}")
+        if ctx.demo:
+            title = _("Telephony Desktop (demo)")
+        elif account:
+            # Translators: the window title; {account} is the name of the open account.
+            title = _("Telephony Desktop — {account}").format(account=account)
+        else:
+            title = "Telephony Desktop"  # the product's name
+        self.setWindowTitle(title)
         self.setMinimumSize(760, 520)
         self.banner = Banner(self)
         self.tabs = QTabWidget(self)
@@ -123,7 +133,7 @@ class MainWindow(QMainWindow):
         self._built: dict[str, Tab] = {}
         self.pages: Mapping[str, Tab] = _Pages(self)
         for spec in TABS:  # placeholders, until each tab is first needed
-            self.tabs.addTab(QWidget(self.tabs), spec.title)
+            self.tabs.addTab(QWidget(self.tabs), _(spec.title))
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -221,8 +231,11 @@ class MainWindow(QMainWindow):
 
     def _unread_voicemail(self, count: int) -> None:
         index = self._index["voicemail"]
-        title = TABS[index].title
-        self.tabs.setTabText(index, f"{title} ({count})" if count else title)
+        title = _(TABS[index].title)
+        if count:
+            # Translators: a tab's title with its count of unread messages: "Voicemail (3)".
+            title = _("{tab} ({count})").format(tab=title, count=formats.number(count))
+        self.tabs.setTabText(index, title)
         self.unread_voicemail_changed.emit(count)
 
     def call_back(self, number: str) -> None:
@@ -235,20 +248,22 @@ class MainWindow(QMainWindow):
         others = [a for a in self.ctx.config.accounts if s is None or a.name != s.account.name]
         extra = f" (+ {', '.join(a.name for a in others)})" if others else ""
         if s is None:
-            return f"Accounts: {', '.join(a.name for a in others)}" if others else "No account"
+            if not others:
+                return _("No account")
+            return _("Accounts: {names}").format(names=", ".join(a.name for a in others))
         return f"{s.account.name} · {s.account.spec.label} {s.account.account_id}{extra}"
 
     # --- Help menu: report a problem, open the log folder -------------------------------------
 
     def _help_menu(self) -> None:
         self.reporter = ProblemReporter(self, self.ctx, self.banner)
-        menu = self.menuBar().addMenu("&Help")
-        self.report_action = QAction("&Report a problem…", self)
+        menu = self.menuBar().addMenu(_("&Help"))
+        self.report_action = QAction(_("&Report a problem…"), self)
         self.report_action.setStatusTip(
-            "Save a report (versions, settings and recent log, no secrets) to send to support"
+            _("Save a report (versions, settings and recent log, no secrets) to send to support")
         )
         self.report_action.triggered.connect(self.reporter.start)
-        self.log_folder_action = QAction("Open &log folder", self)
+        self.log_folder_action = QAction(_("Open &log folder"), self)
         self.log_folder_action.triggered.connect(self.reporter.open_log_folder)
         menu.addAction(self.report_action)
         menu.addAction(self.log_folder_action)
@@ -261,9 +276,13 @@ class MainWindow(QMainWindow):
         if problem is None:
             return
         self.banner.error(
-            f"{describe(problem, self.ctx.lang)} Your cached history and voicemail stay "
-            "available; nothing can be fetched or sent until the token can be read.",
-            action="Try again",
+            describe(problem)
+            + " "
+            + _(
+                "Your cached history and voicemail stay available; nothing can be fetched or "
+                "sent until the token can be read."
+            ),
+            action=_("Try again"),
         )
         self.banner.action_clicked.connect(self.retry_secret)
 
@@ -274,13 +293,13 @@ class MainWindow(QMainWindow):
             return
 
         def done(_none: None) -> None:
-            self.banner.success("The token was read: your account is connected again.")
+            self.banner.success(_("The token was read: your account is connected again."))
             self.banner.action_clicked.disconnect(self.retry_secret)
 
         def failed(exc: TelephonyError) -> None:
             self.banner.error(
-                f"{describe(exc, self.ctx.lang)} Your cached history and voicemail stay available.",
-                action="Try again",
+                describe(exc) + " " + _("Your cached history and voicemail stay available."),
+                action=_("Try again"),
             )
 
         self.ctx.tasks.start(

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QFileDialog, QWidget
 
 from telephony_desktop.diagnostics import asecret_sources, default_bundle_name, write_bundle
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.store import paths
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
@@ -26,7 +27,7 @@ from telephony_desktop.ui.widgets.banner import Banner, Level
 
 log = logging.getLogger(__name__)
 
-OPEN_FOLDER = "Open folder"
+OPEN_FOLDER = N_("Open folder")
 
 
 def _default_folder() -> Path:
@@ -76,10 +77,10 @@ class ProblemReporter(QObject):
         if self.dialog is not None:  # already asking (it is window-modal: rarely reached)
             return
         suggested = _default_folder() / default_bundle_name()
-        dialog = QFileDialog(self._parent, "Save a problem report", str(suggested))
+        dialog = QFileDialog(self._parent, _("Save a problem report"), str(suggested))
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setFileMode(QFileDialog.FileMode.AnyFile)
-        dialog.setNameFilters(["Zip archives (*.zip)", "All files (*)"])
+        dialog.setNameFilters([_("Zip archives (*.zip)"), _("All files (*)")])
         dialog.setDefaultSuffix("zip")
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.fileSelected.connect(self.save_to)
@@ -93,7 +94,7 @@ class ProblemReporter(QObject):
     def save_to(self, chosen: str | Path) -> None:
         """Write the bundle to ``chosen`` (the dialog's ``fileSelected``) as a task."""
         target = Path(chosen)
-        self.banner.info("Writing the problem report…")
+        self.banner.info(_("Writing the problem report…"))
         self.ctx.tasks.start(
             self.write(target),
             on_done=self._written,
@@ -116,7 +117,8 @@ class ProblemReporter(QObject):
 
     @staticmethod
     def qt_details() -> dict[str, str]:
-        """What only the window knows: the running Qt and its platform plugin and screens."""
+        """What only the window knows: the running Qt and its platform plugin and screens (for
+        support, in the bundle: not translated)."""
         details = {"Qt runtime": qVersion(), "Platform plugin": QGuiApplication.platformName()}
         screens = QGuiApplication.screens()
         if screens:
@@ -127,15 +129,15 @@ class ProblemReporter(QObject):
 
     def _written(self, path: Path) -> None:
         self.last_bundle = path
-        self._banner_text = (
-            f"Saved the problem report to {path}. It holds no passwords or tokens; attach it "
+        self._banner_text = _(
+            "Saved the problem report to {path}. It holds no passwords or tokens; attach it "
             "to your message to support."
-        )
-        self.banner.show_message(self._banner_text, Level.SUCCESS, OPEN_FOLDER)
+        ).format(path=path)
+        self.banner.show_message(self._banner_text, Level.SUCCESS, _(OPEN_FOLDER))
 
     def _failed(self, exc: TelephonyError) -> None:
         self._banner_text = ""
-        self.banner.error(describe(exc, self.ctx.lang))
+        self.banner.error(describe(exc))
 
     def _banner_action(self) -> None:
         # The banner is shared: act only while it still shows this report's message.

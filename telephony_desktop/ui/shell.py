@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, cast
 
 from PySide6.QtWidgets import QApplication
 
+from telephony_desktop.i18n import _
 from telephony_desktop.services.voicemail_watch import (
     NewVoicemail,
     UnreadChanged,
@@ -77,8 +78,9 @@ class Shell:
             window.show_unread(event.count)
         elif isinstance(event, WatchError) and event.failures == REPORT_AFTER_FAILURES:
             window.banner.warning(
-                "New voicemail cannot be checked right now; it will be tried again. "
-                + describe(event.error, window.ctx.lang)
+                _("New voicemail cannot be checked right now; it will be tried again.")
+                + " "
+                + describe(event.error)
             )
 
     def config_changed(self, config: settings.Config) -> None:

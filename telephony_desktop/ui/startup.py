@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Literal
 
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.i18n import _
 from telephony_desktop.services.session import open_session
 from telephony_desktop.store import paths, settings
 from telephony_desktop.ui.context import AppContext
@@ -59,10 +60,10 @@ async def first_run(
             try:
                 if choice[0] == "account":
                     account = choice[1]
-                    screen.set_busy(f"Opening {account.name}…")
+                    screen.set_busy(_("Opening {account}…").format(account=account.name))
                     ctx.session = await open_session(account, ctx.secrets, language=ctx.lang)
                     return ctx
-                screen.set_busy("Starting the demo…")
+                screen.set_busy(_("Starting the demo…"))
                 return await start_demo()
             except TelephonyError as exc:
                 screen.show_error(exc)

@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.numbers import normalise
+from telephony_desktop.i18n import _, formats, ngettext
 from telephony_desktop.resources import APP_ICON_PNG, APP_ICON_SVG, resource_path
 from telephony_desktop.services.voicemail_watch import (
     NewVoicemail,
@@ -48,7 +49,7 @@ from telephony_desktop.services.voicemail_watch import (
 
 log = logging.getLogger(__name__)
 
-APP_NAME = "Telephony Desktop"
+APP_NAME = "Telephony Desktop"  # the product's name: not translated
 ICON_SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
 BADGE_COLOR = QColor("#d93025")
 NOTIFY_MS = 10_000
@@ -59,17 +60,16 @@ NOTIFY_MS = 10_000
 
 def length_text(seconds: int) -> str:
     """``0:42``, ``8:59``, ``1:02:03``."""
-    seconds = max(0, int(seconds))
-    hours, rest = divmod(seconds, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+    return formats.length(seconds)
 
 
 def unread_text(count: int) -> str:
     if count <= 0:
         return APP_NAME
-    noun = "voicemail" if count == 1 else "voicemails"
-    return f"{APP_NAME} — {count} new {noun}"
+    # Translators: the tray icon's tooltip; {app} is the product's name, Telephony Desktop.
+    return ngettext(
+        "{app} — {count} new voicemail", "{app} — {count} new voicemails", count
+    ).format(app=APP_NAME, count=formats.number(count))
 
 
 def badge_text(count: int) -> str:
@@ -82,10 +82,15 @@ def badge_text(count: int) -> str:
 def notification_text(event: NewVoicemail | VoicemailSummary) -> str:
     """``New voicemail from Jean Côté, (514) 555-0123 · 0:42`` / ``5 new voicemails``."""
     if isinstance(event, VoicemailSummary):
-        noun = "voicemail" if event.count == 1 else "voicemails"
-        return f"{event.count} new {noun}"
+        return ngettext("{count} new voicemail", "{count} new voicemails", event.count).format(
+            count=formats.number(event.count)
+        )
     who = ", ".join(p for p in (event.caller_name, event.caller_number_display) if p)
-    return f"New voicemail from {who or 'an unknown caller'} · {length_text(event.duration_s)}"
+    length = length_text(event.duration_s)
+    if not who:
+        return _("New voicemail from an unknown caller · {length}").format(length=length)
+    # Translators: {caller} is the caller's name and number, {length} the message's length (0:42).
+    return _("New voicemail from {caller} · {length}").format(caller=who, length=length)
 
 
 # --- icons -------------------------------------------------------------------------------------
@@ -197,12 +202,12 @@ class Tray(QObject):
         self.last_message: tuple[str, str] | None = None  # (title, text) last notified
 
         self.menu = QMenu()
-        self.show_action = QAction("Show Telephony Desktop", self)
-        self.dial_action = QAction("Dial number from clipboard", self)
-        self.pause_action = QAction("Pause notifications", self)
+        self.show_action = QAction(_("Show Telephony Desktop"), self)
+        self.dial_action = QAction(_("Dial number from clipboard"), self)
+        self.pause_action = QAction(_("Pause notifications"), self)
         self.pause_action.setCheckable(True)
         self.pause_action.setChecked(paused)
-        self.quit_action = QAction("Quit", self)
+        self.quit_action = QAction(_("Quit"), self)
         self.menu.addAction(self.show_action)
         self.menu.addAction(self.dial_action)
         self.menu.addAction(self.pause_action)
@@ -319,13 +324,15 @@ class Tray(QObject):
             text = QGuiApplication.clipboard().text()
         text = text.strip()
         if not text:
-            self._refuse("The clipboard is empty: copy a phone number, then try again.")
+            self._refuse(_("The clipboard is empty: copy a phone number, then try again."))
             return None
         try:
             number = normalise(text, self.region)
         except InputError as exc:
             shown = text if len(text) <= 40 else text[:39] + "…"
-            self._refuse(f"Nothing to dial: “{shown}” is not a phone number. {exc.user_message()}")
+            # Translators: {text} is what the clipboard holds.
+            why = _("Nothing to dial: “{text}” is not a phone number.").format(text=shown)
+            self._refuse(f"{why} {exc.user_message()}")
             return None
         dialable = f"{number.e164} ext {number.extension}" if number.extension else number.e164
         self.dial_requested.emit(dialable)

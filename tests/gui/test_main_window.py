@@ -40,6 +40,23 @@ def test_tabs_and_persistence(qtbot: QtBot, ctx: AppContext, run: Runner) -> Non
     again.close()
 
 
+def test_tabs_menu_and_dialer_in_french(
+    french: None, qtbot: QtBot, ctx: AppContext, run: Runner
+) -> None:
+    window = _settled_window(qtbot, ctx, run)
+    assert [window.tabs.tabText(i) for i in range(window.tabs.count())] == [
+        "Composeur", "Historique", "Messagerie vocale", "Enregistrements", "Numéros",
+        "Urgence 911", "Paramètres",
+    ]  # fmt: skip
+    window.show_unread(3)
+    assert window.tabs.tabText(2) == "Messagerie vocale (3)"
+    assert "Aid&e" in [a.text() for a in window.menuBar().actions()]
+    assert window.report_action.text() == "Signaler un &problème…"
+    dialer = window.page("dialer")
+    assert dialer.call_button.text() == "Appeler"  # type: ignore[attr-defined]
+    assert dialer.number.accessibleName() == "Numéro à appeler"  # type: ignore[attr-defined]
+
+
 def test_unread_voicemail_count_in_the_tab_title(
     qtbot: QtBot, ctx: AppContext, run: Runner, sandbox: SandboxServer
 ) -> None:

@@ -116,3 +116,19 @@ def test_an_unexpected_error_writes_a_crash_report_and_says_where(
     assert "Something unexpected went wrong (ZeroDivisionError)" in window.banner.text
     assert str(reports[0]) in window.banner.text
     run(asyncio.sleep(0))
+
+
+def test_the_crash_sentence_in_french(french: None, tmp_path: Path) -> None:
+    from telephony_desktop.ui.errors import report_crash
+
+    try:
+        raise KeyError("a bug")
+    except KeyError as exc:
+        text = report_crash(exc, message="a test", log_dir=tmp_path)
+    reports = diagnostics.crash_reports(tmp_path)
+    assert len(reports) == 1
+    assert text == (
+        "Une erreur inattendue s'est produite (KeyError). Les détails sont dans le journal; "
+        f"utilisez « Signaler un problème » pour nous l'envoyer. Un rapport d'incident a été "
+        f"enregistré : {reports[0]}"
+    )

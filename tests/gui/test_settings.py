@@ -274,3 +274,85 @@ def test_desktop_preferences_are_saved_and_start_at_login_writes_the_autostart_e
     tab.start_at_login.setChecked(False)
     run.until(lambda: not ctx.tasks.busy)
     assert not entry.exists() and not settings.load_config(ctx.config_path).start_at_login
+
+
+def _system_locale(monkeypatch: pytest.MonkeyPatch, lang: str) -> None:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", lang)
+
+
+def test_language_choices_and_the_note_when_the_choice_needs_a_restart(
+    qtbot: QtBot, run: Runner, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _system_locale(monkeypatch, "fr_CA.UTF-8")
+    tab = settings_tab(qtbot, run, ctx)
+    choices = [(tab.language.itemData(i), tab.language.itemText(i)) for i in range(3)]
+    assert choices == [("system", "System language"), ("en", "English"), ("fr", "Français")]
+    assert tab.language.count() == 3
+    assert tab.language.currentData() == "system"  # the default
+    assert not tab.language_note.isVisible()
+
+    def choose(value: str) -> None:
+        tab.language.setCurrentIndex(tab.language.findData(value))
+        run.until(lambda: not ctx.tasks.busy)
+        assert settings.load_config(ctx.config_path).language == value
+
+    choose("en")  # the language on screen
+    assert not tab.language_note.isVisible()
+    choose("system")  # the desktop asks for French: the next start is in French
+    assert tab.language_note.isVisible()
+    choose("en")
+    assert not tab.language_note.isVisible()
+    _system_locale(monkeypatch, "en_CA.UTF-8")
+    choose("system")  # English on this desktop too: nothing changes
+    assert not tab.language_note.isVisible()
+
+
+def test_settings_in_french_keep_the_languages_own_names(
+    french: None, qtbot: QtBot, run: Runner, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _system_locale(monkeypatch, "en_CA.UTF-8")
+    tab = settings_tab(qtbot, run, ctx)
+    assert [tab.language.itemText(i) for i in range(3)] == [
+        "Langue du système",
+        "English",
+        "Français",
+    ]
+    assert tab.accounts.horizontalHeaderItem(0).text() == "Compte"
+    assert tab.accounts.item(0, 3).text() == "dans le trousseau de clés"
+    assert tab.language_note.text() == "S'applique au prochain démarrage de l'application."
+    tab.language.setCurrentIndex(tab.language.findData("fr"))
+    run.until(lambda: not ctx.tasks.busy)
+    assert not tab.language_note.isVisible()  # already in French
+    assert tab.prefs_status.text() == "Enregistré."
+    tab.language.setCurrentIndex(tab.language.findData("system"))  # English on this desktop
+    run.until(lambda: not ctx.tasks.busy)
+    assert tab.language_note.isVisible()
+
+
+def test_the_account_forms_sentences_in_french(
+    french: None, qtbot: QtBot, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = settings_tab(qtbot, run, ctx)
+    tab.add_button.click()
+    form = tab.form
+    assert form.heading.text() == "Ajouter un compte"
+    assert form.region.itemText(1) == "États-Unis (US) +1"  # region names in French too
+    qtbot.keyClicks(form.name, "Office")  # names ignore case
+    qtbot.keyClicks(form.account_id, sandbox.account_id)
+    form.save_button.click()
+    assert form.fields["auth_token"].error.text() == (
+        "Entrez le jeton d'authentification : il est gardé dans le trousseau de clés du système, "
+        "jamais dans le fichier de configuration."
+    )
+    form.test_button.click()
+    assert form.fields["auth_token"].error.text() == (
+        "Entrez le jeton d'authentification pour tester la connexion."
+    )
+    qtbot.keyClicks(form.secret, sandbox.auth_token)
+    form.save_button.click()
+    assert form.fields["name"].error.text() == (
+        "Un compte nommé office existe déjà (les noms ignorent la casse). Choisissez un autre "
+        "nom, ou modifiez ce compte."
+    )

@@ -160,6 +160,29 @@ def test_notification_texts() -> None:
     assert notification_text(VoicemailSummary(5, "99")) == "5 new voicemails"
 
 
+def test_menu_tooltip_and_notifications_in_french(french: None, tray: Tray) -> None:
+    # ``french`` first: the tray's menu is written when it is made.
+    assert [a.text() for a in tray.menu.actions() if not a.isSeparator()] == [
+        "Afficher Telephony Desktop",
+        "Composer le numéro du presse-papiers",
+        "Suspendre les avis",
+        "Quitter",
+    ]
+    tray.set_unread(1)
+    assert tray.tooltip == "Telephony Desktop — 1 nouveau message vocal"
+    tray.set_unread(3)
+    assert tray.tooltip == "Telephony Desktop — 3 nouveaux messages vocaux"
+    assert notification_text(JEAN) == "Nouveau message vocal de Jean Côté, (514) 555-0123 · 0:42"
+    nobody = NewVoicemail("8", "", "", 5, None)
+    assert notification_text(nobody) == "Nouveau message vocal d'un appelant inconnu · 0:05"
+    assert notification_text(VoicemailSummary(5, "99")) == "5 nouveaux messages vocaux"
+    assert tray.dial_from_clipboard("  ") is None
+    assert tray.last_message == (
+        APP_NAME,
+        "Le presse-papiers est vide : copiez un numéro de téléphone, puis réessayez.",
+    )
+
+
 def test_pause_suppresses_notifications(tray: Tray) -> None:
     seen = Recorder(tray)
     tray.pause_action.trigger()

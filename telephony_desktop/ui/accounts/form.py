@@ -8,8 +8,12 @@ file, both off the Qt thread; the secrets never reach the config, a log or a wid
 from __future__ import annotations
 
 import contextlib
+import unicodedata
+from collections.abc import Mapping
+from functools import lru_cache
 
 import phonenumbers
+from babel import Locale
 from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtGui import QFont, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from telephony_desktop.domain.errors import InputError, TelephonyError
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _, formats
 from telephony_desktop.providers.voicemeup.names import DEFAULT_ENDPOINT
 from telephony_desktop.services.accounts import check_account
 from telephony_desktop.services.dialer import parse_ring_first
@@ -47,66 +52,119 @@ COMMON_REGIONS = ("CA", "US", "FR", "BE", "CH", "GB", "MX")
 _ERROR_STYLE = "color: #c0392b;"
 _HINT_STYLE = "color: palette(placeholder-text);"
 
-# What people see for the providers' own secret and setting names.
+# What people see for the providers' own secret and setting names (translated where shown).
 _SECRET_LABELS = {
-    "auth_token": "Auth token",
-    "secret": "Secret",
-    "api_key": "API key",
-    "password": "Password",
+    "auth_token": N_("Auth token"),
+    # Translators: TeleCMI's app secret (a password-like token).
+    "secret": N_("Secret"),
+    "api_key": N_("API key"),
+    "password": N_("Password"),
 }
 _SECRET_HINTS = {
-    ("voicemeup", "auth_token"): "The 32-character API token from your VoiceMeUp portal",
-    ("telecmi", "secret"): "The app secret from your TeleCMI dashboard",
-    ("simotel", "api_key"): "X-APIKEY from the PBX's API settings (or use a password)",
-    ("simotel", "password"): "The API user's password (or use an API key)",
-    ("truecnam", "password"): "API key password (not your web login)",
-    ("verba", "api_key"): "The API key of the application defined in Verba",
-    ("verba", "password"): "Your Verba password",
+    ("voicemeup", "auth_token"): N_("The 32-character API token from your VoiceMeUp portal"),
+    ("telecmi", "secret"): N_("The app secret from your TeleCMI dashboard"),
+    ("simotel", "api_key"): N_("X-APIKEY from the PBX's API settings (or use a password)"),
+    ("simotel", "password"): N_("The API user's password (or use an API key)"),
+    ("truecnam", "password"): N_("API key password (not your web login)"),
+    ("verba", "api_key"): N_("The API key of the application defined in Verba"),
+    ("verba", "password"): N_("Your Verba password"),
 }
+# The sentences that ask for a missing secret, whole (French gives each its own article): when
+# saving a new account, and when testing one.
+_ENTER_SECRET = {
+    "auth_token": (
+        N_(
+            "Enter the auth token: it is kept in the system keyring, never in the configuration "
+            "file."
+        ),
+        N_("Enter the auth token to test the connection."),
+    ),
+    "secret": (
+        N_("Enter the secret: it is kept in the system keyring, never in the configuration file."),
+        N_("Enter the secret to test the connection."),
+    ),
+    "api_key": (
+        N_("Enter the API key: it is kept in the system keyring, never in the configuration file."),
+        N_("Enter the API key to test the connection."),
+    ),
+    "password": (
+        N_(
+            "Enter the password: it is kept in the system keyring, never in the configuration file."
+        ),
+        N_("Enter the password to test the connection."),
+    ),
+}
+# Simotel: either secret will do.
+_ENTER_EITHER = (
+    N_(
+        "Enter the API key or the password: it is kept in the system keyring, never in the "
+        "configuration file."
+    ),
+    N_("Enter the API key or the password to test the connection."),
+)
 _SETTING_LABELS = {
-    "ring_first": "Ring first",
-    "username": "User name",
-    "agent_number": "Your phone",
-    "endpoint": "Endpoint",
-    "caller": "Your extension",
-    "context": "Context",
-    "trunk_name": "Trunk",
-    "timeout": "Ring timeout (s)",
-    "call_limit": "Call limit (s)",
-    "pbx_caller_id": "PBX caller ID",
-    "method": "Request method",
-    "auth": "Sign-in",
+    "ring_first": N_("Ring first"),
+    "username": N_("User name"),
+    "agent_number": N_("Your phone"),
+    # Translators: TeleCMI's API server (auto, global or india).
+    "endpoint": N_("Endpoint"),
+    "caller": N_("Your extension"),
+    # Translators: the PBX's dial plan context (e.g. main_routing).
+    "context": N_("Context"),
+    # Translators: a PBX trunk (the line to the outside network).
+    "trunk_name": N_("Trunk"),
+    "timeout": N_("Ring timeout (s)"),
+    "call_limit": N_("Call limit (s)"),
+    "pbx_caller_id": N_("PBX caller ID"),
+    "method": N_("Request method"),
+    "auth": N_("Sign-in"),
 }
 _SETTING_HINTS = {
-    "ring_first": "Your phone: a number, or peer:USERNAME for a SIP device",
-    "username": "Your user name with the provider",
-    "agent_number": "Your own number, e.g. +1 514 555 0100",
-    "endpoint": "auto (default), global or india",
-    "caller": "e.g. 557",
-    "context": "e.g. main_routing",
-    "trunk_name": "Optional",
-    "timeout": "Optional, 1–300 (PBX default 30)",
-    "call_limit": "Optional, longest call in seconds",
-    "pbx_caller_id": "Optional: digits, or a PBX word such as masking",
-    "method": "Optional: PUT or POST (found by itself when empty)",
-    "auth": "basic (default), query or api_key",
+    "ring_first": N_("Your phone: a number, or peer:USERNAME for a SIP device"),
+    "username": N_("Your user name with the provider"),
+    "agent_number": N_("Your own number, e.g. +1 514 555 0100"),
+    "endpoint": N_("auto (default), global or india"),
+    "caller": N_("e.g. 557"),
+    "context": N_("e.g. main_routing"),
+    "trunk_name": N_("Optional"),
+    "timeout": N_("Optional, 1–300 (PBX default 30)"),
+    "call_limit": N_("Optional, longest call in seconds"),
+    "pbx_caller_id": N_("Optional: digits, or a PBX word such as masking"),
+    "method": N_("Optional: PUT or POST (found by itself when empty)"),
+    "auth": N_("basic (default), query or api_key"),
 }
 _SETTING_HELP = {
-    "ring_first": "When you click to call, the provider rings this phone first, then connects "
-    "you to the number you dialed.",
-    "agent_number": "TeleCMI rings this number first, then bridges you to the number you dial.",
-    "endpoint": "TeleCMI's India endpoint is for calls within India; global for the rest. Auto "
-    "picks India when your phone or the caller ID is an Indian (+91) number.",
-    "caller": "The PBX rings this extension first, then the number you dial.",
-    "context": "The PBX route your extension calls out through.",
-    "trunk_name": "Only needed when the first leg is an outside number.",
-    "pbx_caller_id": "Sent as the caller ID instead of the account's number; masking hides "
-    "both parties' numbers from each other.",
-    "method": "Older Simotel versions take PUT, current ones POST; the app tries the other when "
-    "the PBX refuses one.",
-    "auth": "basic: sign in with the login and password; query: the same, sent as userName and "
-    "password in the address; api_key: the API key alone, with no sign-in.",
+    "ring_first": N_(
+        "When you click to call, the provider rings this phone first, then connects you to the "
+        "number you dialed."
+    ),
+    "agent_number": N_("TeleCMI rings this number first, then bridges you to the number you dial."),
+    "endpoint": N_(
+        "TeleCMI's India endpoint is for calls within India; global for the rest. Auto picks "
+        "India when your phone or the caller ID is an Indian (+91) number."
+    ),
+    "caller": N_("The PBX rings this extension first, then the number you dial."),
+    "context": N_("The PBX route your extension calls out through."),
+    "trunk_name": N_("Only needed when the first leg is an outside number."),
+    "pbx_caller_id": N_(
+        "Sent as the caller ID instead of the account's number; masking hides both parties' "
+        "numbers from each other."
+    ),
+    "method": N_(
+        "Older Simotel versions take PUT, current ones POST; the app tries the other when the "
+        "PBX refuses one."
+    ),
+    "auth": N_(
+        "basic: sign in with the login and password; query: the same, sent as userName and "
+        "password in the address; api_key: the API key alone, with no sign-in."
+    ),
 }
+
+
+def _label(table: dict[str, str], key: str) -> str:
+    """A field's label (or hint) in the current language; the key itself if it has none."""
+    text = table.get(key, "")
+    return _(text) if text else key
 
 
 # Calling codes by region from phonenumbers' index: asking ``country_code_for_region`` would
@@ -118,12 +176,22 @@ _CALLING_CODE: dict[str, int] = {
 }
 
 
+@lru_cache(maxsize=2)
+def _territories(locale_code: str) -> Mapping[str, str]:
+    return Locale.parse(locale_code).territories
+
+
 def region_label(code: str) -> str:
-    """``Canada (CA) +1``."""
-    territory = QLocale.codeToTerritory(code)
-    name = QLocale.territoryToString(territory) if territory.value != 0 else ""  # 0: unknown
+    """``Canada (CA) +1`` / ``États-Unis (US) +1``: the region's name in the language messages
+    are shown in (CLDR's, through Babel)."""
+    name = _territories(formats.locale_code()).get(code, "")
     prefix = _CALLING_CODE.get(code, 0)
     return f"{name or code} ({code}) +{prefix}" if prefix else f"{name or code} ({code})"
+
+
+def _by_name(label: str) -> str:
+    """A sort key that files "États-Unis" under E, not after Z."""
+    return unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().casefold()
 
 
 def fill_regions(combo: QComboBox) -> None:
@@ -132,9 +200,12 @@ def fill_regions(combo: QComboBox) -> None:
         combo.addItem(region_label(code), code)
     combo.insertSeparator(combo.count())
     rest = sorted(
-        (region_label(code), code)
-        for code in phonenumbers.SUPPORTED_REGIONS
-        if code not in COMMON_REGIONS
+        (
+            (region_label(code), code)
+            for code in phonenumbers.SUPPORTED_REGIONS
+            if code not in COMMON_REGIONS
+        ),
+        key=lambda entry: _by_name(entry[0]),
     )
     for label, code in rest:
         combo.addItem(label, code)
@@ -199,53 +270,60 @@ class AccountForm(QFrame):
         self.heading.setFont(heading_font)
 
         self.provider = QComboBox(self)
-        self.provider.setAccessibleName("Provider")
+        self.provider.setAccessibleName(_("Provider"))
         model = self.provider.model()
         for spec in settings.PROVIDERS.values():
-            label = spec.label if spec.available else f"{spec.label} — coming soon"
+            # Translators: {provider} is a provider's name (Verba, TrueCNAM).
+            soon = _("{provider} — coming soon").format(provider=spec.label)
+            label = spec.label if spec.available else soon
             self.provider.addItem(label, spec.name)
             if not spec.available and isinstance(model, QStandardItemModel):
                 item = model.item(self.provider.count() - 1)
                 item.setEnabled(False)
-                item.setToolTip("Not supported by this version yet")
+                item.setToolTip(_("Not supported by this version yet"))
         self.name = QLineEdit(self)
-        self.name.setAccessibleName("Account name")
-        self.name.setPlaceholderText("A short name you choose, e.g. office")
+        self.name.setAccessibleName(_("Account name"))
+        self.name.setPlaceholderText(_("A short name you choose, e.g. office"))
         self.account_id = QLineEdit(self)
-        self.account_id.setAccessibleName("Account ID")
+        self.account_id.setAccessibleName(_("Account ID"))
         self.secrets: dict[str, QLineEdit] = {}
         for field in dict.fromkeys(f for s in settings.PROVIDERS.values() for f in s.secret_fields):
             edit = QLineEdit(self)
             edit.setEchoMode(QLineEdit.EchoMode.Password)
-            edit.setAccessibleName(_SECRET_LABELS.get(field, field))
+            edit.setAccessibleName(_label(_SECRET_LABELS, field))
             edit.setObjectName(f"secret-{field}")
             self.secrets[field] = edit
         self.region = QComboBox(self)
-        self.region.setAccessibleName("Region")
-        self.region.setToolTip("Numbers typed without a country code are read as this country's")
+        self.region.setAccessibleName(_("Region"))
+        self.region.setToolTip(_("Numbers typed without a country code are read as this country's"))
         fill_regions(self.region)
         self.caller_id = QLineEdit(self)
-        self.caller_id.setAccessibleName("Caller ID")
-        self.caller_id.setPlaceholderText("Optional: one of your numbers, shown to people you call")
+        self.caller_id.setAccessibleName(_("Caller ID"))
+        self.caller_id.setPlaceholderText(
+            _("Optional: one of your numbers, shown to people you call")
+        )
         self.settings_edits: dict[str, QLineEdit] = {}
         for key in dict.fromkeys(f for s in settings.PROVIDERS.values() for f in s.setting_fields):
             edit = QLineEdit(self)
-            edit.setAccessibleName(_SETTING_LABELS.get(key, key))
-            edit.setPlaceholderText(_SETTING_HINTS.get(key, ""))
+            edit.setAccessibleName(_label(_SETTING_LABELS, key))
+            hint = _SETTING_HINTS.get(key, "")
+            edit.setPlaceholderText(_(hint) if hint else "")
             self.settings_edits[key] = edit
 
         self.advanced_toggle = QToolButton(self)
-        self.advanced_toggle.setText("Advanced: server address")
+        self.advanced_toggle.setText(_("Advanced: server address"))
         self.advanced_toggle.setCheckable(True)
         self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.advanced_toggle.setAutoRaise(True)
         self.base_url = QLineEdit(self)
-        self.base_url.setAccessibleName("Server URL")
-        self.insecure = QCheckBox("Allow plain http:// to another computer", self)
+        self.base_url.setAccessibleName(_("Server URL"))
+        self.insecure = QCheckBox(_("Allow plain http:// to another computer"), self)
         self.insecure_warning = QLabel(
-            "⚠ Your credentials would cross the network unencrypted. Only for a server on a "
-            "network you trust completely; https:// is always safer.",
+            _(
+                "⚠ Your credentials would cross the network unencrypted. Only for a server on a "
+                "network you trust completely; https:// is always safer."
+            ),
             self,
         )
         self.insecure_warning.setWordWrap(True)
@@ -253,10 +331,10 @@ class AccountForm(QFrame):
         self.insecure_warning.hide()
 
         self.status = Banner(self)
-        self.test_button = QPushButton("Test connection", self)
-        self.test_button.setToolTip("Check what is typed (secrets included) with the provider")
-        self.cancel_button = QPushButton("Cancel", self)
-        self.save_button = QPushButton("Save account", self)
+        self.test_button = QPushButton(_("Test connection"), self)
+        self.test_button.setToolTip(_("Check what is typed (secrets included) with the provider"))
+        self.cancel_button = QPushButton(_("Cancel"), self)
+        self.save_button = QPushButton(_("Save account"), self)
         self.save_button.setDefault(True)
         self.save_button.setAutoDefault(True)
 
@@ -272,9 +350,11 @@ class AccountForm(QFrame):
     # --- layout --------------------------------------------------------------------------------
 
     def _add(self, key: str, label: str, widget: QWidget, hint: str = "") -> None:
+        """A row: ``label`` and ``hint`` are already in the current language."""
         field = _Field(widget, hint, self)
         self.fields[key] = field
-        text = QLabel(f"{label}:", self)
+        # Translators: a form label: the field's name ("Account ID") and a colon.
+        text = QLabel(_("{label}:").format(label=label), self)
         text.setBuddy(widget)
         self._form.addRow(text, field)
 
@@ -283,25 +363,29 @@ class AccountForm(QFrame):
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(6)
-        self._add("provider", "Provider", self.provider)
-        self._add("name", "Name", self.name)
-        self._add("account_id", "Account ID", self.account_id)
+        self._add("provider", _("Provider"), self.provider)
+        # Translators: the account's name, chosen by the user (e.g. office).
+        self._add("name", _("Name"), self.name)
+        self._add("account_id", _("Account ID"), self.account_id)
         for field, edit in self.secrets.items():
-            self._add(field, _SECRET_LABELS.get(field, field), edit)
-        self._add("region", "Region", self.region)
-        self._add("caller_id", "Caller ID", self.caller_id)
+            self._add(field, _label(_SECRET_LABELS, field), edit)
+        self._add("region", _("Region"), self.region)
+        self._add("caller_id", _("Caller ID"), self.caller_id)
         for key, edit in self.settings_edits.items():
-            self._add(key, _SETTING_LABELS.get(key, key), edit, _SETTING_HELP.get(key, ""))
+            help_text = _SETTING_HELP.get(key, "")
+            self._add(key, _label(_SETTING_LABELS, key), edit, _(help_text) if help_text else "")
 
         self._form.addRow("", self.advanced_toggle)
         url_field = _Field(
             self.base_url,
-            "The full endpoint URL: required for a self-hosted server (Simotel, Verba); for the "
-            "others only to point at a test server — leave empty to use the provider's.",
+            _(
+                "The full endpoint URL: required for a self-hosted server (Simotel, Verba); for "
+                "the others only to point at a test server — leave empty to use the provider's."
+            ),
             self,
         )
         self.fields["base_url"] = url_field
-        url_label = QLabel("Server URL:", self)
+        url_label = QLabel(_("Server URL:"), self)
         url_label.setBuddy(self.base_url)
         self._form.addRow(url_label, url_field)
         insecure = QWidget(self)
@@ -363,10 +447,13 @@ class AccountForm(QFrame):
         spec = self.spec
         self._set_row_visible("account_id", spec.takes_account_id)
         if spec.takes_account_id:
-            self.fields["account_id"].hint.setText(spec.account_id_rule_en)
+            rule = spec.account_id_rule  # marked for the catalogue in store/settings.py
+            self.fields["account_id"].hint.setText(_(rule) if rule else "")
             self.fields["account_id"].hint.show()
             example = "80012345" if spec.name == "voicemeup" else ""
-            self.account_id.setPlaceholderText(f"e.g. {example}" if example else "")
+            self.account_id.setPlaceholderText(
+                _("e.g. {example}").format(example=example) if example else ""
+            )
         # Caller ID and region only matter to accounts that place calls.
         self._set_row_visible("caller_id", "call" in spec.capabilities)
         self._set_row_visible("region", "call" in spec.capabilities)
@@ -378,7 +465,7 @@ class AccountForm(QFrame):
         if spec.base_url_required:
             self.advanced_toggle.setChecked(True)
         self.base_url.setPlaceholderText(
-            "https://… (required)"
+            _("https://… (required)")
             if spec.base_url_required
             else (DEFAULT_ENDPOINT if spec.name == "voicemeup" else "https://…")
         )
@@ -387,18 +474,18 @@ class AccountForm(QFrame):
         for field, edit in self.secrets.items():
             if self.editing is None:
                 hint = _SECRET_HINTS.get((self.spec.name, field), "")
-                edit.setPlaceholderText(hint or "Kept in the system keyring")
-                edit.setToolTip("Kept in the system keyring, never in the configuration file")
+                edit.setPlaceholderText(_(hint) if hint else _("Kept in the system keyring"))
+                edit.setToolTip(_("Kept in the system keyring, never in the configuration file"))
                 continue
             source = self._secret_sources.get(field)
             if source == "environment":
-                text = "Set by an environment variable — type here to store one in the keyring"
+                text = _("Set by an environment variable — type here to store one in the keyring")
             elif source == "keyring":
-                text = "Stored in the system keyring — leave empty to keep it"
+                text = _("Stored in the system keyring — leave empty to keep it")
             elif field in self._secret_sources:
-                text = "Missing — type it to store it in the system keyring"
+                text = _("Missing — type it to store it in the system keyring")
             else:
-                text = "Leave empty to keep the stored one"
+                text = _("Leave empty to keep the stored one")
             edit.setPlaceholderText(text)
 
     # --- loading -------------------------------------------------------------------------------
@@ -410,16 +497,18 @@ class AccountForm(QFrame):
         self._secret_sources = {}
         self.clear_errors()
         self.status.hide()
-        self.heading.setText(f"Edit account {account.name}" if account else "Add an account")
+        self.heading.setText(
+            _("Edit account {name}").format(name=account.name) if account else _("Add an account")
+        )
         provider = account.provider if account else "voicemeup"
         self.provider.setCurrentIndex(max(0, self.provider.findData(provider)))
         self.provider.setEnabled(account is None)
         self.name.setText(account.name if account else "")
         self.name.setReadOnly(account is not None)
         self.name.setToolTip(
-            "To rename an account, add it again under the new name and remove this one."
+            _("To rename an account, add it again under the new name and remove this one.")
             if account
-            else "Used in the window and on the command line (--account NAME)"
+            else _("Used in the window and on the command line (--account NAME)")
         )
         self.account_id.setText(account.account_id if account else "")
         region = account.region if account else self.default_region
@@ -493,11 +582,11 @@ class AccountForm(QFrame):
 
     def show_error(self, exc: TelephonyError) -> None:
         """Under the field it is about when there is one; otherwise above the buttons."""
-        text = describe(exc, self.ctx.lang)
+        text = describe(exc)
         key = _field_key(exc.field) if isinstance(exc, InputError) else ""
         if isinstance(exc, InputError) and exc.field.startswith("settings."):
             # "settings.endpoint must be one of: ..." -> "Endpoint must be one of: ..."
-            text = text.replace(exc.field, _SETTING_LABELS.get(key, key))
+            text = text.replace(exc.field, _label(_SETTING_LABELS, key))
         field = self.fields.get(key)
         if key in ("base_url", "allow_insecure_http"):
             self.advanced_toggle.setChecked(True)
@@ -535,20 +624,13 @@ class AccountForm(QFrame):
             if self.editing is None:
                 field = _missing_secret(account, typed)
                 if field:
-                    label = _missing_label(account, field)
-                    raise InputError(
-                        f"Enter the {_in_sentence(label)}: it is kept in the system keyring, "
-                        "never in the configuration file.",
-                        f"Entrez le {field} : il est gardé dans le trousseau système, jamais "
-                        "dans le fichier de configuration.",
-                        field=field,
-                    )
+                    raise InputError(_enter_secret(account, field, testing=False), field=field)
             change = self._change(account)
             change(self.ctx.config)  # a name already taken is said now, before anything is written
         except InputError as exc:
             self.show_error(exc)
             return
-        self._set_busy(True, "Saving…")
+        self._set_busy(True, _("Saving…"))
         self.ctx.tasks.start(
             self._write(account, typed, change),
             on_done=self._written,
@@ -577,7 +659,7 @@ class AccountForm(QFrame):
     def _written(self, account: settings.Account) -> None:
         for edit in self.secrets.values():
             edit.clear()
-        self.status.success(f"Account {account.name} saved.")
+        self.status.success(_("Account {name} saved.").format(name=account.name))
         self.saved.emit(account)
 
     def test_connection(self) -> None:
@@ -586,27 +668,22 @@ class AccountForm(QFrame):
             return
         self.clear_errors()
         try:
-            account = self.account(name=self.name.text().strip() or "untitled")
+            account = self.account(name=self.name.text().strip() or "untitled")  # a valid name
             typed = self.typed_secrets()
             _check_basic_auth(account, typed)
             if self.editing is None:
                 missing = _missing_secret(account, typed)
                 if missing:
-                    label = _missing_label(account, missing)
-                    raise InputError(
-                        f"Enter the {_in_sentence(label)} to test the connection.",
-                        f"Entrez le {missing} pour tester la connexion.",
-                        field=missing,
-                    )
+                    raise InputError(_enter_secret(account, missing, testing=True), field=missing)
         except InputError as exc:
             self.show_error(exc)
             return
 
-        self._set_busy(True, "Testing the connection…")
+        self._set_busy(True, _("Testing the connection…"))
         self.ctx.tasks.start(
             check_account(account, self.ctx.secrets, typed=typed, language=self.ctx.lang),
             on_done=self.status.success,
-            on_error=lambda exc: self.status.error(describe(exc, self.ctx.lang)),
+            on_error=lambda exc: self.status.error(describe(exc)),
             on_finally=lambda: self._set_busy(False),
             name="account-test",
         )
@@ -619,19 +696,22 @@ class AccountForm(QFrame):
         self.cancelled.emit()
 
 
-def _missing_label(account: settings.Account, field: str) -> str:
-    """``API key`` — or ``API key or the password`` when either would do (Simotel)."""
+def _enter_secret(account: settings.Account, field: str, *, testing: bool) -> str:
+    """The sentence asking for the missing secret ``field`` (either one when the provider takes
+    an API key or a password: Simotel), to save the account or to test it."""
     optional = account.spec.optional_secrets
-    if field in optional:
-        return " or the ".join(_in_sentence(_SECRET_LABELS.get(f, f)) for f in optional)
-    return _SECRET_LABELS.get(field, field)
-
-
-def _in_sentence(label: str) -> str:
-    """``Auth token`` -> ``auth token``; ``API key`` stays."""
-    first, _, rest = label.partition(" ")
-    first = first if first.isupper() else first.lower()
-    return f"{first} {rest}".strip()
+    if field in optional and set(optional) == {"api_key", "password"}:
+        sentences = _ENTER_EITHER
+    elif field in _ENTER_SECRET:
+        sentences = _ENTER_SECRET[field]
+    else:  # a secret field without its own sentences: named as the provider names it
+        if testing:
+            return _("Enter the secret {field} to test the connection.").format(field=field)
+        return _(
+            "Enter the secret {field}: it is kept in the system keyring, never in the "
+            "configuration file."
+        ).format(field=field)
+    return _(sentences[1] if testing else sentences[0])
 
 
 def _check_basic_auth(account: settings.Account, typed: dict[str, str]) -> None:
@@ -644,9 +724,7 @@ def _check_basic_auth(account: settings.Account, typed: dict[str, str]) -> None:
         and not str(account.settings.get("username", "")).strip()
     ):
         raise InputError(
-            "Enter the API user name that goes with the password (or use an API key instead).",
-            "Entrez le nom d'utilisateur de l'API qui va avec le mot de passe (ou utilisez "
-            "plutôt une clé d'API).",
+            _("Enter the API user name that goes with the password (or use an API key instead)."),
             field="settings.username",
         )
 

@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Callable
 
 from telephony_desktop.domain.errors import ConfigError, InputError
+from telephony_desktop.i18n import _
 from telephony_desktop.store import settings
 from telephony_desktop.ui.context import AppContext
 
@@ -71,20 +72,21 @@ def with_account(config: settings.Config, account: settings.Account) -> settings
     try:
         return settings.add_account(config, account, make_default=not config.accounts)
     except ConfigError as exc:
-        raise InputError(exc.message_en, exc.message_fr, field="name") from None
+        raise InputError(exc.user_message(), field="name") from None
 
 
 def name_taken(name: str, existing: str) -> InputError:
     if name.lower() == existing.lower():
         return InputError(
-            f"An account named {existing} already exists (names ignore upper/lower case). "
-            "Choose another name, or edit that account.",
-            f"Un compte nommé {existing} existe déjà (les noms ignorent la casse). Choisissez "
-            "un autre nom, ou modifiez ce compte.",
+            _(
+                "An account named {existing} already exists (names ignore upper/lower case). "
+                "Choose another name, or edit that account."
+            ).format(existing=existing),
             field="name",
         )
     return InputError(
-        f"The name {name} is too close to the existing account {existing}. Choose another name.",
-        f"Le nom {name} est trop proche du compte existant {existing}. Choisissez un autre nom.",
+        _(
+            "The name {name} is too close to the existing account {existing}. Choose another name."
+        ).format(name=name, existing=existing),
         field="name",
     )

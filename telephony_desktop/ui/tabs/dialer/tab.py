@@ -5,6 +5,7 @@ told about each call beside it (never holding it up)."""
 from __future__ import annotations
 
 import json
+from html import escape
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QFont, QValidator
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from telephony_desktop.domain.errors import InputError, OutcomeUnknown, TelephonyError
 from telephony_desktop.domain.models import Did, PlacedCall
 from telephony_desktop.domain.numbers import AsYouType, display, normalise
+from telephony_desktop.i18n import N_, _, pgettext
 from telephony_desktop.services.call_routes import (
     ROUTE_FIELDS,
     Route,
@@ -65,6 +67,10 @@ _CALL_STYLE = (
 _QUIET = "color: palette(placeholder-text);"
 
 
+def _bold(text: str) -> str:
+    return f"<b>{escape(text)}</b>"
+
+
 def _e164(number: str, region: str) -> str:
     try:
         return normalise(number, region).e164
@@ -73,9 +79,9 @@ def _e164(number: str, region: str) -> str:
 
 
 _ROUTE_NOTES = {
-    "voicemeup": "VoiceMeUp rings your phone (or SIP device) first, then the number.",
-    "telecmi": "TeleCMI rings your own number first, then bridges the call.",
-    "simotel": "Your PBX rings your extension first, then the number.",
+    "voicemeup": N_("VoiceMeUp rings your phone (or SIP device) first, then the number."),
+    "telecmi": N_("TeleCMI rings your own number first, then bridges the call."),
+    "simotel": N_("Your PBX rings your extension first, then the number."),
 }
 
 
@@ -97,7 +103,7 @@ class AsYouTypeValidator(QValidator):
 
 
 class DialerTab(Tab):
-    title = "Dialer"
+    title = N_("Dialer")
     key = "dialer"
     call_placed = Signal(object)  # PlacedCall
 
@@ -108,11 +114,13 @@ class DialerTab(Tab):
 
         self.number = QLineEdit(self)
         self.number.setObjectName("dialer-number")
-        self.number.setPlaceholderText("Type or paste a number")
-        self.number.setAccessibleName("Number to call")
+        self.number.setPlaceholderText(_("Type or paste a number"))
+        self.number.setAccessibleName(_("Number to call"))
         self.number.setToolTip(
-            "Local numbers as you would dial them, e.g. (514) 555-0199; numbers abroad with + "
-            "and the country code, e.g. +33 1 23 45 67 89. Press Enter to call."
+            _(
+                "Local numbers as you would dial them, e.g. (514) 555-0199; numbers abroad with "
+                "+ and the country code, e.g. +33 1 23 45 67 89. Press Enter to call."
+            )
         )
         self.number.setClearButtonEnabled(True)
         big = QFont(self.number.font())
@@ -132,8 +140,8 @@ class DialerTab(Tab):
         self.call_status = Banner(self)  # the call's progress and outcome, under the field
 
         self.caller_id = QComboBox(self)
-        self.caller_id.setAccessibleName("Caller ID")
-        self.caller_id.setToolTip("The number the person you call will see")
+        self.caller_id.setAccessibleName(_("Caller ID"))
+        self.caller_id.setToolTip(_("The number the person you call will see"))
         self.caller_id.setMinimumWidth(280)
         self.caller_id_note = QLabel("", self)
         self.caller_id_note.setStyleSheet(_QUIET)
@@ -141,30 +149,37 @@ class DialerTab(Tab):
         self.caller_id_note.hide()
         self.route = QComboBox(self)
         self.route.setObjectName("dialer-route")
-        self.route.setAccessibleName("Route")
+        self.route.setAccessibleName(_("Route"))
         self.route.setToolTip(
-            "Which account places the call. The choice applies to this call; the default "
-            "account is chosen in Settings."
+            _(
+                "Which account places the call. The choice applies to this call; the default "
+                "account is chosen in Settings."
+            )
         )
         self.route_note = QLabel("", self)
         self.route_note.setStyleSheet(_QUIET)
         self.route_note.setWordWrap(True)
         self.route_fields: dict[str, QLineEdit] = {}
         for key, label, hint in dict.fromkeys(f for fs in ROUTE_FIELDS.values() for f in fs):
+            # ROUTE_FIELDS' labels and hints are marked where they are defined (services).
             edit = QLineEdit(self)
             edit.setObjectName(f"dialer-{key}")
-            edit.setAccessibleName(label)
-            edit.setPlaceholderText(hint)
+            edit.setAccessibleName(_(label))
+            edit.setPlaceholderText(_(hint))
             edit.setToolTip(
-                f"{hint}. Changing it here applies to the next call only; the account's "
-                "setting is in Settings."
+                # Translators: {hint} says what the field holds ("Your own number — it rings
+                # first, then the call").
+                _(
+                    "{hint}. Changing it here applies to the next call only; the account's "
+                    "setting is in Settings."
+                ).format(hint=_(hint))
             )
             edit.returnPressed.connect(self.dial)
             self.route_fields[key] = edit
         self.ring_first = self.route_fields["ring_first"]
-        self.status_button = QPushButton("Check call status", self)
+        self.status_button = QPushButton(_("Check call status"), self)
         self.status_button.setObjectName("dialer-call-status")
-        self.status_button.setToolTip("Ask TeleCMI what became of this call's two legs")
+        self.status_button.setToolTip(_("Ask TeleCMI what became of this call's two legs"))
         self.status_button.clicked.connect(self.check_call_status)
         self.status_button.hide()
         self.call_detail = QLabel("", self)
@@ -178,7 +193,7 @@ class DialerTab(Tab):
         self.caller_name_status.setWordWrap(True)
         self.caller_name_status.hide()
 
-        self.call_button = QPushButton("Call", self)
+        self.call_button = QPushButton(pgettext("verb", "Call"), self)
         self.call_button.setObjectName("dialer-call")
         self.call_button.setDefault(True)
         self.call_button.setMinimumHeight(52)
@@ -193,8 +208,8 @@ class DialerTab(Tab):
 
         self.recent = QListWidget(self)
         self.recent.setObjectName("dialer-recent")
-        self.recent.setAccessibleName("Recent numbers")
-        self.recent.setToolTip("Double-click a number to put it back in the dialer")
+        self.recent.setAccessibleName(_("Recent numbers"))
+        self.recent.setToolTip(_("Double-click a number to put it back in the dialer"))
         self.recent.setAlternatingRowColors(True)
         self.recent.setStyleSheet("QListWidget#dialer-recent::item { padding: 6px 4px; }")
         recent_font = QFont(self.recent.font())
@@ -215,7 +230,7 @@ class DialerTab(Tab):
     def _layout(self) -> QHBoxLayout:
         left = QVBoxLayout()
         left.setSpacing(8)
-        heading = QLabel("<b>Number to call</b>", self)
+        heading = QLabel(_bold(_("Number to call")), self)
         heading.setBuddy(self.number)
         left.addWidget(heading)
         row = QHBoxLayout()
@@ -241,15 +256,16 @@ class DialerTab(Tab):
         route.setSpacing(2)
         route.addWidget(self.route)
         route.addWidget(self.route_note)
-        form.addRow("Call through:", route)
-        form.addRow("Caller ID:", caller)
+        form.addRow(_("Call through:"), route)
+        form.addRow(_("Caller ID:"), caller)
         for key, label, _hint in dict.fromkeys(f for fs in ROUTE_FIELDS.values() for f in fs):
-            form.addRow(f"{label}:", self.route_fields[key])
+            # Translators: a form label: the field's name ("Your phone") and a colon.
+            form.addRow(_("{label}:").format(label=_(label)), self.route_fields[key])
         self._route_form = form
         left.addSpacing(4)
         left.addLayout(form)
         left.addSpacing(4)
-        pad_box = QGroupBox("Keypad", self)
+        pad_box = QGroupBox(_("Keypad"), self)
         pad = QGridLayout(pad_box)
         pad.setSpacing(6)
         for i, key in enumerate(_PAD):
@@ -257,7 +273,7 @@ class DialerTab(Tab):
             button = QPushButton(f"{key}\n{letters}" if letters else key, pad_box)
             button.setObjectName(f"dialer-key-{key}")
             button.setMinimumSize(76, 48)
-            button.setAccessibleName(f"Key {key}")
+            button.setAccessibleName(_("Key {key}").format(key=key))
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
             button.clicked.connect(lambda _c=False, k=key: self._press(k))
             pad.addWidget(button, i // 3, i % 3)
@@ -266,11 +282,11 @@ class DialerTab(Tab):
 
         right = QVBoxLayout()
         right.setSpacing(6)
-        recent_heading = QLabel("<b>Recent numbers</b>", self)
+        recent_heading = QLabel(_bold(_("Recent numbers")), self)
         recent_heading.setBuddy(self.recent)
         right.addWidget(recent_heading)
         right.addWidget(self.recent, 1)
-        hint = QLabel("Double-click a number to put it back in the dialer.", self)
+        hint = QLabel(_("Double-click a number to put it back in the dialer."), self)
         hint.setStyleSheet(_QUIET)
         hint.setWordWrap(True)
         right.addWidget(hint)
@@ -287,8 +303,10 @@ class DialerTab(Tab):
         self.number.setFocus()
         if not call_routes(self.ctx.config):
             self.banner.info(
-                "Add an account that can place calls (VoiceMeUp, TeleCMI or Simotel) in the "
-                "Settings tab."
+                _(
+                    "Add an account that can place calls (VoiceMeUp, TeleCMI or Simotel) in the "
+                    "Settings tab."
+                )
             )
         if session is None:
             return
@@ -370,7 +388,7 @@ class DialerTab(Tab):
         if route is not None:
             for key, value in route.defaults().items():
                 self.route_fields[key].setText(value)
-            self.route_note.setText(_ROUTE_NOTES[route.provider])
+            self.route_note.setText(_(_ROUTE_NOTES[route.provider]))
         else:
             self.route_note.setText("")
         self._fill_caller_ids(self._dids)
@@ -384,9 +402,7 @@ class DialerTab(Tab):
         route = self.current_route()
         if route is None:
             raise InputError(
-                "No account can place calls yet: add one in the Settings tab.",
-                "Aucun compte ne peut encore passer d'appels : ajoutez-en un dans Réglages.",
-                field="route",
+                _("No account can place calls yet: add one in the Settings tab."), field="route"
             )
         caller = self.caller_id.currentData()
         return prepare_routed_call(
@@ -401,7 +417,7 @@ class DialerTab(Tab):
         text = self.number.text().strip()
         if not text:
             self.verdict.setText(
-                "Enter a number: local, or international with + and the country code."
+                _("Enter a number: local, or international with + and the country code.")
             )
             self.verdict.setStyleSheet(_QUIET)
             self.call_button.setEnabled(False)
@@ -409,12 +425,16 @@ class DialerTab(Tab):
         try:
             number = normalise(text, self.ctx.region)
         except InputError as exc:
-            self.verdict.setText(exc.user_message(self.ctx.lang))
+            self.verdict.setText(exc.user_message())
             self.verdict.setStyleSheet(_BAD)
             self.call_button.setEnabled(False)
             return False
-        extra = f" · then dial extension {number.extension}" if number.extension else ""
-        self.verdict.setText(f"✓ {display(number.e164, self.ctx.region)}  ({number.e164}){extra}")
+        verdict = f"✓ {display(number.e164, self.ctx.region)}  ({number.e164})"
+        if number.extension:
+            # Translators: after the number to call, when it carries an extension ("ext 5").
+            then = _("then dial extension {extension}").format(extension=number.extension)
+            verdict += f" · {then}"
+        self.verdict.setText(verdict)
         self.verdict.setStyleSheet(_OK)
         self.call_button.setEnabled(not self._in_flight and self.current_route() is not None)
         return True
@@ -436,8 +456,9 @@ class DialerTab(Tab):
 
     def _caller_ids_failed(self, exc: TelephonyError) -> None:
         self.caller_id_note.setText(
-            "Your numbers could not be refreshed; the list may be incomplete. "
-            + describe(exc, self.ctx.lang)
+            _("Your numbers could not be refreshed; the list may be incomplete.")
+            + " "
+            + describe(exc)
         )
         self.caller_id_note.show()
 
@@ -455,18 +476,20 @@ class DialerTab(Tab):
         entries: list[tuple[str, str]] = []
         for did in dids if own_dids else []:
             e164 = _e164(did.phone_number, region)
-            if not e164 or any(e164 == data for _, data in entries):
+            if not e164 or any(e164 == data for _label, data in entries):
                 continue
             label = display(e164, region)
             if did.friendly_name:
                 label += f" — {did.friendly_name}"
             entries.append((label, e164))
-        if default and not any(default == data for _, data in entries):
-            entries.insert(0, (f"{display(default, region)} — account setting", default))
+        if default and not any(default == data for _label, data in entries):
+            # Translators: a caller ID choice: the number, and where it comes from.
+            label = _("{number} — account setting").format(number=display(default, region))
+            entries.insert(0, (label, default))
         if account is None or account.provider != "telecmi":  # TeleCMI requires one
-            entries.append(("Provider default (no caller ID sent)", ""))
+            entries.append((_("Provider default (no caller ID sent)"), ""))
         elif not entries:
-            entries.append(("Set a caller ID for this account in Settings", ""))
+            entries.append((_("Set a caller ID for this account in Settings"), ""))
         self.caller_id.blockSignals(True)
         self.caller_id.clear()
         for label, data in entries:
@@ -486,13 +509,15 @@ class DialerTab(Tab):
     def _show_recent(self) -> None:
         self.recent.clear()
         if not self._recent:
-            hint = QListWidgetItem("Numbers you call appear here.")
+            hint = QListWidgetItem(_("Numbers you call appear here."))
             hint.setFlags(Qt.ItemFlag.NoItemFlags)
             self.recent.addItem(hint)
         for e164 in self._recent:
             item = QListWidgetItem(display(e164, self.ctx.region))
             item.setData(Qt.ItemDataRole.UserRole, e164)
-            item.setToolTip(f"{e164} — double-click to put it back in the dialer")
+            item.setToolTip(
+                _("{number} — double-click to put it back in the dialer").format(number=e164)
+            )
             self.recent.addItem(item)
 
     def _recent_chosen(self, item: QListWidgetItem) -> None:
@@ -510,7 +535,7 @@ class DialerTab(Tab):
         try:
             prepared = self._prepare()
         except InputError as exc:
-            self.call_status.error(exc.user_message(self.ctx.lang))
+            self.call_status.error(exc.user_message())
             target = self.route_fields.get(exc.field) if exc.field else None
             if exc.field == "caller_id":
                 self.caller_id.setFocus()
@@ -519,10 +544,13 @@ class DialerTab(Tab):
             return
         self._in_flight = True
         self.call_button.setEnabled(False)
-        self.call_button.setText("Calling…")
+        self.call_button.setText(_("Calling…"))
         where = prepared.describe(self._region())
         self.call_status.info(
-            f"Calling {where}… your phone rings first; answer it to be connected."
+            # Translators: {number} is the number called, as shown: "(514) 555-0199".
+            _("Calling {number}… your phone rings first; answer it to be connected.").format(
+                number=where
+            )
         )
         self.caller_name_status.hide()
         self.status_button.hide()
@@ -560,16 +588,13 @@ class DialerTab(Tab):
         style = {"sent": _QUIET, "skipped": _QUIET}.get(outcome.state, "color: #b36b00;")
         prefix = "" if outcome.state == "sent" else "⚠ "
         self.caller_name_status.setStyleSheet(style)
-        self.caller_name_status.setText(prefix + outcome.message_en)
+        self.caller_name_status.setText(prefix + outcome.message)
         self.caller_name_status.show()
 
     def _placed(self, prepared: RoutedCall, result: PlacedCall) -> None:
-        where = prepared.describe(self._region())
-        call_id = f" — call id {result.reference}" if result.reference else ""
-        via = f" through {prepared.route.name}" if self.route.count() > 1 else ""
-        parts = [f"Call placed to {where}{via}{call_id}."]
+        parts = [self._placed_sentence(prepared, result)]
         parts.extend(prepared.notes)
-        warnings = [w.message(self.ctx.lang) for w in result.warnings]
+        warnings = [w.message() for w in result.warnings]
         text = " ".join(parts + warnings)
         if warnings:
             self.call_status.warning(text)
@@ -581,6 +606,24 @@ class DialerTab(Tab):
         self.call_placed.emit(result)
         self._announce(prepared)
 
+    def _placed_sentence(self, prepared: RoutedCall, result: PlacedCall) -> str:
+        """``Call placed to (514) 555-0199 through office — call id 42.``"""
+        number = prepared.describe(self._region())
+        via = self.route.count() > 1
+        account = prepared.route.name
+        reference = result.reference
+        if via and reference:
+            # Translators: {number} is the number called; {account} the account that placed it;
+            # {reference} the provider's id of the call.
+            text = _("Call placed to {number} through {account} — call id {reference}.")
+        elif via:
+            text = _("Call placed to {number} through {account}.")
+        elif reference:
+            text = _("Call placed to {number} — call id {reference}.")
+        else:
+            text = _("Call placed to {number}.")
+        return text.format(number=number, account=account, reference=reference)
+
     def check_call_status(self) -> None:
         """Read back a TeleCMI bridge's legs by its request id."""
         placed = self._last_placed
@@ -589,7 +632,7 @@ class DialerTab(Tab):
         prepared, result = placed
         clients = self.ctx.clients
         self.status_button.setEnabled(False)
-        self.call_detail.setText("Asking TeleCMI…")
+        self.call_detail.setText(_("Asking TeleCMI…"))
         self.call_detail.show()
 
         async def read() -> str:
@@ -598,7 +641,7 @@ class DialerTab(Tab):
             return describe_legs(legs, self._region())
 
         def failed(exc: TelephonyError) -> None:
-            self.call_detail.setText(describe(exc, self.ctx.lang))
+            self.call_detail.setText(describe(exc))
 
         self.run(
             read(),
@@ -610,19 +653,25 @@ class DialerTab(Tab):
     def _failed(self, exc: TelephonyError, prepared: RoutedCall) -> None:
         if isinstance(exc, OutcomeUnknown):
             self._announce(prepared)  # the call may be ringing: the callee should see the name
-            where = (
-                "the History tab will show the call"
-                if prepared.route.provider == "voicemeup"
-                else f"{prepared.route.account.spec.label}'s call log will show it"
-            )
+            if prepared.route.provider == "voicemeup":
+                check = _(
+                    "Your phone rings first if it went through, and the History tab will show the "
+                    "call: check before calling again."
+                )
+            else:
+                # Translators: {provider} is the provider's name (TeleCMI, Simotel).
+                check = _(
+                    "Your phone rings first if it went through, and {provider}'s call log will "
+                    "show it: check before calling again."
+                ).format(provider=prepared.route.account.spec.label)
             self.call_status.warning(
-                f"Outcome unknown — {describe(exc, self.ctx.lang)} Your phone rings first if "
-                f"it went through, and {where}: check before calling again."
+                # Translators: {reason} is a sentence saying why the outcome is unknown.
+                _("Outcome unknown — {reason}").format(reason=describe(exc)) + " " + check
             )
         else:
-            self.call_status.error(describe(exc, self.ctx.lang))
+            self.call_status.error(describe(exc))
 
     def _settled(self) -> None:
         self._in_flight = False
-        self.call_button.setText("Call")
+        self.call_button.setText(pgettext("verb", "Call"))
         self._validate()

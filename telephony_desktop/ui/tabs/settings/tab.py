@@ -30,7 +30,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.i18n import N_, _, pgettext
 from telephony_desktop.services.accounts import check_account
 from telephony_desktop.services.call_routes import call_routes
 from telephony_desktop.store import settings
@@ -44,12 +46,31 @@ from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.tabs.common import ConfirmBar
 from telephony_desktop.ui.widgets.banner import Banner
 
-THEMES = (("system", "Follow the system"), ("light", "Light"), ("dark", "Dark"))
-LANGUAGES = (("en", "English"), ("fr", "Français"))
+THEMES = (
+    # Translators: the theme that follows the desktop's light or dark mode.
+    ("system", N_("Follow the system")),
+    ("light", N_("Light")),
+    ("dark", N_("Dark")),
+)
+# The languages by their own names ("English", "Français"), never translated: whoever cannot read
+# the language the app is in must still find their own in the list.
+LANGUAGE_NAMES = (("en", "English"), ("fr", "Français"))
 DEFAULT_REGION_KEY = "preferences/default_region"
-_SOURCE_TEXT = {"keyring": "in keyring", "environment": "environment variable"}
+_SOURCE_TEXT = {
+    # Translators: where an account's secret is stored (the accounts table's Secret column).
+    "keyring": N_("in keyring"),
+    "environment": N_("environment variable"),
+}
 _HINT_STYLE = "color: palette(placeholder-text);"
-_COLUMNS = ("Account", "Provider", "Account ID", "Secret", "Default")
+_COLUMNS = (
+    N_("Account"),
+    N_("Provider"),
+    N_("Account ID"),
+    # Translators: the accounts table's column that says where the secret (token) is stored.
+    N_("Secret"),
+    # Translators: the accounts table's column that marks the default account.
+    N_("Default"),
+)
 
 
 def _without(config: settings.Config, name: str) -> settings.Config:
@@ -72,7 +93,7 @@ async def _secrets_source(ctx: AppContext, account: settings.Account) -> Source 
 
 
 class SettingsTab(Tab):
-    title = "Settings"
+    title = N_("Settings")
     key = "settings"
     config_changed = Signal(object)  # settings.Config, once written
 
@@ -83,8 +104,8 @@ class SettingsTab(Tab):
 
         self.accounts = QTableWidget(0, len(_COLUMNS), self)
         self.accounts.setObjectName("settings-accounts")
-        self.accounts.setAccessibleName("Accounts")
-        self.accounts.setHorizontalHeaderLabels(list(_COLUMNS))
+        self.accounts.setAccessibleName(_("Accounts"))
+        self.accounts.setHorizontalHeaderLabels([_(c) for c in _COLUMNS])
         self.accounts.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.accounts.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.accounts.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -99,67 +120,74 @@ class SettingsTab(Tab):
         self.accounts.setMaximumHeight(170)
         self.accounts.doubleClicked.connect(lambda _i: self._edit())
 
-        self.add_button = QPushButton("Add account…", self)
-        self.edit_button = QPushButton("Edit…", self)
-        self.remove_button = QPushButton("Remove…", self)
-        self.default_button = QPushButton("Set as default", self)
-        self.default_button.setToolTip("The account the app opens when it starts")
-        self.test_button = QPushButton("Test connection", self)
-        self.test_button.setToolTip("Check the stored account ID and token with the provider")
+        self.add_button = QPushButton(_("Add account…"), self)
+        self.edit_button = QPushButton(_("Edit…"), self)
+        self.remove_button = QPushButton(_("Remove…"), self)
+        self.default_button = QPushButton(_("Set as default"), self)
+        self.default_button.setToolTip(_("The account the app opens when it starts"))
+        self.test_button = QPushButton(_("Test connection"), self)
+        self.test_button.setToolTip(_("Check the stored account ID and token with the provider"))
         self.confirm = ConfirmBar(self)
         self.account_status = Banner(self)
         self.form = AccountForm(ctx, self, default_region=self.default_region_code())
         self.form.hide()
 
         self.theme = QComboBox(self)
-        self.theme.setAccessibleName("Theme")
+        self.theme.setAccessibleName(_("Theme"))
         for value, label in THEMES:
-            self.theme.addItem(label, value)
+            self.theme.addItem(_(label), value)
         self.language = QComboBox(self)
-        self.language.setAccessibleName("Language")
-        for value, label in LANGUAGES:
-            self.language.addItem(label, value)
-        self.language_note = QLabel("Applies the next time you start the app.", self)
+        self.language.setAccessibleName(_("Language"))
+        self.language.addItem(_("System language"), "system")
+        for value, name in LANGUAGE_NAMES:
+            self.language.addItem(name, value)  # each in its own language: see LANGUAGE_NAMES
+        self.language_note = QLabel(_("Applies the next time you start the app."), self)
         self.language_note.setStyleSheet(_HINT_STYLE)
         self.language_note.hide()
         self.call_route = QComboBox(self)
         self.call_route.setObjectName("settings-call-route")
-        self.call_route.setAccessibleName("Place calls through")
+        self.call_route.setAccessibleName(_("Place calls through"))
         self.call_route.setToolTip(
-            "The account the Dialer uses unless you pick another one for a call"
+            _("The account the Dialer uses unless you pick another one for a call")
         )
         self.default_region = QComboBox(self)
-        self.default_region.setAccessibleName("Default region")
-        self.default_region.setToolTip("The region a new account starts with")
+        self.default_region.setAccessibleName(_("Default region"))
+        self.default_region.setToolTip(_("The region a new account starts with"))
         fill_regions(self.default_region)
         self.sync_interval = QSpinBox(self)
-        self.sync_interval.setAccessibleName("Sync call history every (minutes)")
+        self.sync_interval.setAccessibleName(_("Sync call history every (minutes)"))
         self.sync_interval.setRange(*settings.SYNC_INTERVAL_RANGE)
-        self.sync_interval.setSuffix(" min")
+        # Translators: after a number of minutes in a spin box: " min" (with its space).
+        self.sync_interval.setSuffix(pgettext("unit", " min"))
         self.poll_interval = QSpinBox(self)
-        self.poll_interval.setAccessibleName("Check for voicemail every (seconds)")
+        self.poll_interval.setAccessibleName(_("Check for voicemail every (seconds)"))
         self.poll_interval.setRange(*settings.POLL_INTERVAL_RANGE)
-        self.poll_interval.setSuffix(" s")
+        # Translators: after a number of seconds in a spin box: " s" (with its space).
+        self.poll_interval.setSuffix(pgettext("unit", " s"))
         self.request_budget = QSpinBox(self)
         self.request_budget.setObjectName("request-budget")
-        self.request_budget.setAccessibleName("Time allowed per provider request (seconds)")
+        self.request_budget.setAccessibleName(_("Time allowed per provider request (seconds)"))
         self.request_budget.setRange(*settings.REQUEST_BUDGET_RANGE)
-        self.request_budget.setSuffix(" s")
+        self.request_budget.setSuffix(pgettext("unit", " s"))
         self.request_budget.setToolTip(
-            "How long one request to your provider may take, retries included, before the app "
-            "gives up and says so. A sync allows this much for each page."
+            _(
+                "How long one request to your provider may take, retries included, before the "
+                "app gives up and says so. A sync allows this much for each page."
+            )
         )
-        self.close_to_tray = QCheckBox("Closing the window keeps the app in the tray", self)
+        self.close_to_tray = QCheckBox(_("Closing the window keeps the app in the tray"), self)
         self.close_to_tray.setToolTip(
-            "Voicemail notifications and phone links keep working; Quit is in the tray menu"
+            _("Voicemail notifications and phone links keep working; Quit is in the tray menu")
         )
-        self.notifications = QCheckBox("Notify me of new voicemail", self)
-        self.dial_links = QCheckBox("Dial phone links immediately", self)
+        self.notifications = QCheckBox(_("Notify me of new voicemail"), self)
+        self.dial_links = QCheckBox(_("Dial phone links immediately"), self)
         self.dial_links.setToolTip(
-            "Off: a tel:, callto: or sip: link you click waits in the Dialer for you to press "
-            "Call. On: it is dialed at once."
+            _(
+                "Off: a tel:, callto: or sip: link you click waits in the Dialer for you to "
+                "press Call. On: it is dialed at once."
+            )
         )
-        self.start_at_login = QCheckBox("Start when I log in (in the tray)", self)
+        self.start_at_login = QCheckBox(_("Start when I log in (in the tray)"), self)
         self.prefs_status = QLabel("", self)
         self.prefs_status.setWordWrap(True)
         self._prefs_timer = QTimer(self)
@@ -172,7 +200,7 @@ class SettingsTab(Tab):
         self._show_config()
 
     def _layout(self) -> None:
-        accounts_box = QGroupBox("Accounts", self)
+        accounts_box = QGroupBox(_("Accounts"), self)
         box = QVBoxLayout(accounts_box)
         box.setSpacing(8)
         box.addWidget(self.accounts)
@@ -187,29 +215,30 @@ class SettingsTab(Tab):
         box.addWidget(self.account_status)
         box.addWidget(self.form)
 
-        prefs = QGroupBox("Preferences", self)
+        prefs = QGroupBox(_("Preferences"), self)
         form = QFormLayout(prefs)
         form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(8)
-        form.addRow("Theme:", self.theme)
+        form.addRow(_("Theme:"), self.theme)
         language = QVBoxLayout()
         language.setSpacing(2)
         language.addWidget(self.language)
         language.addWidget(self.language_note)
-        form.addRow("Language:", language)
-        form.addRow("Place calls through:", self.call_route)
-        form.addRow("Default region:", self.default_region)
-        form.addRow("Sync call history every:", self.sync_interval)
-        form.addRow("Check for voicemail every:", self.poll_interval)
-        form.addRow("Time allowed per request:", self.request_budget)
+        form.addRow(_("Language:"), language)
+        form.addRow(_("Place calls through:"), self.call_route)
+        form.addRow(_("Default region:"), self.default_region)
+        form.addRow(_("Sync call history every:"), self.sync_interval)
+        form.addRow(_("Check for voicemail every:"), self.poll_interval)
+        form.addRow(_("Time allowed per request:"), self.request_budget)
         desktop = QVBoxLayout()
         desktop.setSpacing(4)
         for check in (self.close_to_tray, self.notifications, self.dial_links, self.start_at_login):
             desktop.addWidget(check)
-        form.addRow("Desktop:", desktop)
+        # Translators: the form label of the desktop integration options (tray, notifications).
+        form.addRow(_("Desktop:"), desktop)
         form.addRow("", self.prefs_status)
-        where = QLabel(f"Saved in {self.ctx.config_path}", prefs)
+        where = QLabel(_("Saved in {path}").format(path=self.ctx.config_path), prefs)
         where.setWordWrap(True)
         where.setStyleSheet(_HINT_STYLE)
         where.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -271,7 +300,8 @@ class SettingsTab(Tab):
                 account.spec.label,
                 account.account_id or "—",
                 self._source_text(account),
-                "✓ default" if is_default else "",
+                # Translators: in the accounts table's Default column.
+                _("✓ default") if is_default else "",
             )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)
@@ -297,7 +327,7 @@ class SettingsTab(Tab):
             box.blockSignals(False)
         self.call_route.blockSignals(True)
         self.call_route.clear()
-        self.call_route.addItem("The default account (when it can call)", None)
+        self.call_route.addItem(_("The default account (when it can call)"), None)
         for route in call_routes(config):
             self.call_route.addItem(route.label, route.name)
         self.call_route.setCurrentIndex(max(0, self.call_route.findData(config.call_route)))
@@ -322,7 +352,9 @@ class SettingsTab(Tab):
         if account.name not in self._sources:
             return "…"
         source = self._sources[account.name]
-        return _SOURCE_TEXT.get(source or "", "⚠ missing")
+        text = _SOURCE_TEXT.get(source or "")
+        # Translators: in the accounts table's Secret column: no secret is stored.
+        return _(text) if text else _("⚠ missing")
 
     def _ask_sources(self) -> None:
         """Where each account's secret is (keyring, environment, missing): read off the loop."""
@@ -341,7 +373,7 @@ class SettingsTab(Tab):
         def failed(exc: TelephonyError) -> None:
             self._sources = {a.name: None for a in accounts}
             self._show_config()
-            self.account_status.error(describe(exc, self.ctx.lang))
+            self.account_status.error(describe(exc))
 
         self.run(sources(), show, on_error=failed)
 
@@ -407,10 +439,10 @@ class SettingsTab(Tab):
     def _account_saved(self, account: settings.Account) -> None:
         self.form.hide()
         open_account = self.ctx.session.account.name if self.ctx.session else ""
-        note = ""
+        message = _("Account {name} saved.").format(name=account.name)
         if settings.name_key(open_account) == settings.name_key(account.name):
-            note = " Changes to the open account apply the next time you start the app."
-        self._written(self.ctx.config, f"Account {account.name} saved.{note}")
+            message += " " + _("Changes to the open account apply the next time you start the app.")
+        self._written(self.ctx.config, message)
         self.select(account.name)
         self._ask_sources()
 
@@ -421,14 +453,15 @@ class SettingsTab(Tab):
         self.form.hide()
         self.account_status.hide()
         self._removing = account
-        still_open = ""
+        question = _(
+            "Remove account {name}? Its stored secret is deleted from the keyring; the calls "
+            "cached on this computer stay."
+        ).format(name=account.name)
         if self.ctx.session is not None and self.ctx.session.account.name == account.name:
-            still_open = " It is the account open in this window; it stays open until you quit."
-        self.confirm.ask(
-            f"Remove account {account.name}? Its stored secret is deleted from the keyring; "
-            f"the calls cached on this computer stay.{still_open}",
-            "Remove account",
-        )
+            question += " " + _(
+                "It is the account open in this window; it stays open until you quit."
+            )
+        self.confirm.ask(question, _("Remove account"))
 
     def _remove(self) -> None:
         account = self._removing
@@ -441,10 +474,10 @@ class SettingsTab(Tab):
             return await update_config(self.ctx, lambda c: _without(c, account.name))
 
         self.remove_button.setEnabled(False)
-        self.account_status.info(f"Removing {account.name}…")
+        self.account_status.info(_("Removing {name}…").format(name=account.name))
         self.run(
             remove(),
-            lambda c: self._written(c, f"Account {account.name} removed."),
+            lambda c: self._written(c, _("Account {name} removed.").format(name=account.name)),
             on_error=self._account_error,
             on_finally=self._update_buttons,
         )
@@ -456,24 +489,27 @@ class SettingsTab(Tab):
         self.run(
             update_config(self.ctx, lambda c: settings.set_default_account(c, account.name)),
             lambda c: self._written(
-                c, f"{account.name} is the default: the app opens it when it starts."
+                c,
+                _("{name} is the default: the app opens it when it starts.").format(
+                    name=account.name
+                ),
             ),
             on_error=self._account_error,
         )
 
     def _account_error(self, exc: TelephonyError) -> None:
-        self.account_status.error(describe(exc, self.ctx.lang))
+        self.account_status.error(describe(exc))
 
     def test_connection(self) -> None:
         account = self.selected()
         if account is None:
             return
         self.test_button.setEnabled(False)
-        self.test_button.setText("Testing…")
-        self.account_status.info(f"Testing {account.name}…")
+        self.test_button.setText(_("Testing…"))
+        self.account_status.info(_("Testing {name}…").format(name=account.name))
 
         def settled() -> None:
-            self.test_button.setText("Test connection")
+            self.test_button.setText(_("Test connection"))
             self._update_buttons()
 
         self.run(
@@ -490,7 +526,7 @@ class SettingsTab(Tab):
         if code:
             self.ctx.ui_state.set_str(DEFAULT_REGION_KEY, code)
             self.form.default_region = code
-            self.prefs_status.setText("Saved.")
+            self.prefs_status.setText(_("Saved."))
             self.prefs_status.setStyleSheet(_HINT_STYLE)
 
     def _flush_preferences(self) -> None:
@@ -530,17 +566,20 @@ class SettingsTab(Tab):
             app = QApplication.instance()
             if isinstance(app, QApplication):
                 apply_theme(app, theme)
-        self.language_note.setVisible(language != self.ctx.lang)
-        self.prefs_status.setText("Saving…")
+        # The language is chosen once, at start: a choice that resolves to another one than the
+        # language on screen takes effect at the next start.
+        chosen = i18n.choose_language(None, language)
+        self.language_note.setVisible(chosen != i18n.language())
+        self.prefs_status.setText(_("Saving…"))
         self.prefs_status.setStyleSheet(_HINT_STYLE)
 
         def saved(config: settings.Config) -> None:
-            self.prefs_status.setText("Saved.")
+            self.prefs_status.setText(_("Saved."))
             self.config_changed.emit(config)
 
         def failed(exc: TelephonyError) -> None:
             self._show_config()  # the boxes show what is really in force
-            self.prefs_status.setText(describe(exc, self.ctx.lang))
+            self.prefs_status.setText(describe(exc))
             self.prefs_status.setStyleSheet("color: #c0392b;")
 
         async def apply() -> settings.Config:
