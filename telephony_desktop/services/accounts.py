@@ -12,11 +12,13 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, TypeAlias
 
 from telephony_desktop.domain.errors import SecretMissing
+from telephony_desktop.i18n import _, formats
 from telephony_desktop.redaction import normalise_secret
 from telephony_desktop.store.secrets import SecretStore
 from telephony_desktop.store.settings import Account, Config
 
 if TYPE_CHECKING:
+    from telephony_desktop.domain.models import AccountDetails
     from telephony_desktop.providers.simotel.client import SimotelClient
     from telephony_desktop.providers.telecmi.client import TeleCMIClient
     from telephony_desktop.providers.truecnam.client import TrueCnamClient
@@ -150,19 +152,38 @@ async def check_account(
         from telephony_desktop.domain.models import AccountDetails
 
         if isinstance(details, AccountDetails):
-            money = details.funds_left
-            if money is None:
-                money = details.account_balance
-            balance = f", balance {money} {details.currency}".rstrip() if money is not None else ""
-            name = f" ({details.callerid_name})" if details.callerid_name else ""
-            return f"Connected: account {details.account_id or account.account_id}{name}{balance}."
-    what = {
-        "telecmi": f"app {account.account_id} accepted",
-        "simotel": "the PBX answered ping",
-        "truecnam": "the API key was accepted",
-        "verba": "signed in, token received",
-    }.get(account.provider, "OK")
-    return f"Connected to {label}: {what}."
+            return _voicemeup_connected(details, account.account_id)
+    if account.provider == "telecmi":
+        return _("Connected to {provider}: app {app_id} accepted.").format(
+            provider=label, app_id=account.account_id
+        )
+    if account.provider == "simotel":
+        return _("Connected to {provider}: the PBX answered ping.").format(provider=label)
+    if account.provider == "truecnam":
+        return _("Connected to {provider}: the API key was accepted.").format(provider=label)
+    if account.provider == "verba":
+        return _("Connected to {provider}: signed in, token received.").format(provider=label)
+    return _("Connected to {provider}: OK.").format(provider=label)
+
+
+def _voicemeup_connected(details: AccountDetails, account_id: str) -> str:
+    """``Connected: account 80012345 (Café Inc.), balance $125.40.`` (what the provider told)."""
+    amount = details.funds_left if details.funds_left is not None else details.account_balance
+    fields = {
+        "account": details.account_id or account_id,
+        "name": details.callerid_name,
+        "balance": formats.money(amount, details.currency or None),
+    }
+    if details.callerid_name and amount is not None:
+        # Translators: {name} is the account's caller ID name; {balance} an amount of money.
+        text = _("Connected: account {account} ({name}), balance {balance}.")
+    elif details.callerid_name:
+        text = _("Connected: account {account} ({name}).")
+    elif amount is not None:
+        text = _("Connected: account {account}, balance {balance}.")
+    else:
+        text = _("Connected: account {account}.")
+    return text.format(**fields)
 
 
 class ClientPool:

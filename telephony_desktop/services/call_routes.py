@@ -18,6 +18,7 @@ import phonenumbers
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.numbers import PhoneNumber, display, normalise
+from telephony_desktop.i18n import N_, _, formats, pgettext
 from telephony_desktop.services.dialer import caller_id_field, prepare_call
 from telephony_desktop.store.settings import Account, Config
 
@@ -27,22 +28,39 @@ if TYPE_CHECKING:
 
 ROUTE_PROVIDERS: Final = ("voicemeup", "telecmi", "simotel")
 
-# The fields each route asks for, in order: (key, label, hint).
+# The fields each route asks for, in order: (key, label, hint). Label and hint are marked for
+# the catalogue: show them as ``_(label)``, ``_(hint)`` (``Route.fields`` does).
 ROUTE_FIELDS: Final[dict[str, tuple[tuple[str, str, str], ...]]] = {
     "voicemeup": (
-        ("ring_first", "Ring first", "Your phone or peer:USERNAME — it rings, then the number"),
+        (
+            "ring_first",
+            N_("Ring first"),
+            N_("Your phone or peer:USERNAME — it rings, then the number"),
+        ),
     ),
-    "telecmi": (("agent_number", "Your phone", "Your own number — it rings first, then the call"),),
+    "telecmi": (
+        (
+            "agent_number",
+            N_("Your phone"),
+            N_("Your own number — it rings first, then the call"),
+        ),
+    ),
     "simotel": (
-        ("caller", "Your extension", "Your PBX extension — it rings first, e.g. 557"),
-        ("context", "Context", "The PBX outgoing route of your extension, e.g. main_routing"),
-        ("trunk_name", "Trunk", "Only when your first leg is an outside number"),
+        ("caller", N_("Your extension"), N_("Your PBX extension — it rings first, e.g. 557")),
+        (
+            "context",
+            # Translators: the Asterisk dialplan context of a PBX extension.
+            N_("Context"),
+            N_("The PBX outgoing route of your extension, e.g. main_routing"),
+        ),
+        ("trunk_name", N_("Trunk"), N_("Only when your first leg is an outside number")),
     ),
 }
+# Shown as ``_(KIND_LABELS[provider])`` (``Route.label`` does).
 KIND_LABELS: Final = {
-    "voicemeup": "VoiceMeUp call dispatch",
-    "telecmi": "TeleCMI bridge",
-    "simotel": "Simotel PBX originate",
+    "voicemeup": N_("VoiceMeUp call dispatch"),
+    "telecmi": N_("TeleCMI bridge"),
+    "simotel": N_("Simotel PBX originate"),
 }
 
 
@@ -60,11 +78,13 @@ class Route:
 
     @property
     def label(self) -> str:
-        return f"{self.account.name} — {KIND_LABELS[self.provider]}"
+        """``office — VoiceMeUp call dispatch``, in the language messages are shown in."""
+        return f"{self.account.name} — {_(KIND_LABELS[self.provider])}"
 
     @property
     def fields(self) -> tuple[tuple[str, str, str], ...]:
-        return ROUTE_FIELDS[self.provider]
+        """(key, label, hint) of each field, label and hint translated."""
+        return tuple((key, _(label), _(hint)) for key, label, hint in ROUTE_FIELDS[self.provider])
 
     def defaults(self) -> dict[str, str]:
         settings = self.account.settings
@@ -90,10 +110,14 @@ def find_route(config: Config, name: str) -> Route:
     by_provider = [r for r in routes if r.provider == key]
     if len(by_provider) == 1:
         return by_provider[0]
-    names = ", ".join(r.name for r in routes) or "none configured"
+    if not routes:
+        raise InputError(
+            _("No call route named {name!r}. Routes: none configured.").format(name=name),
+            field="route",
+        )
+    names = ", ".join(r.name for r in routes)
     raise InputError(
-        f"No call route named {name!r}. Routes: {names}.",
-        f"Aucune route d'appel nommée {name!r}. Routes : {names}.",
+        _("No call route named {name!r}. Routes: {names}.").format(name=name, names=names),
         field="route",
     )
 
@@ -112,9 +136,9 @@ class RoutedCall:
         return display(self.destination.e164, region)
 
 
-def _required(value: str, key: str, en: str, fr: str) -> str:
+def _required(value: str, key: str, message: str) -> str:
     if not value.strip():
-        raise InputError(en, fr, field=key)
+        raise InputError(message, field=key)
     return value.strip()
 
 
@@ -147,7 +171,11 @@ def prepare_routed_call(
     callerid = _caller_id(caller_id or route.account.caller_id, region)
     notes: tuple[str, ...] = ()
     if destination.extension:
-        notes = (f"Dial extension {destination.extension} when the call is answered.",)
+        notes = (
+            _("Dial extension {extension} when the call is answered.").format(
+                extension=destination.extension
+            ),
+        )
     provider = route.provider
     params: dict[str, str]
     if provider == "voicemeup":
@@ -164,36 +192,32 @@ def prepare_routed_call(
         agent = _required(
             values.get("agent_number", ""),
             "agent_number",
-            "Enter your own phone number: TeleCMI rings it first, then connects the call.",
-            "Entrez votre propre numéro : TeleCMI le fait sonner d'abord, puis relie l'appel.",
+            _("Enter your own phone number: TeleCMI rings it first, then connects the call."),
         )
         try:
             agent_e164 = normalise(agent, region).e164
         except InputError as exc:
             raise InputError(
-                f"Your phone number is not usable: {exc.message_en}",
-                f"Votre numéro n'est pas utilisable : {exc.message_fr}",
+                # Translators: {reason} is a sentence saying what is wrong with the number.
+                _("Your phone number is not usable: {reason}").format(reason=exc.user_message()),
                 field="agent_number",
             ) from None
         _required(
             callerid,
             "caller_id",
-            "TeleCMI needs a caller ID for every call: choose one of your TeleCMI numbers.",
-            "TeleCMI exige un afficheur pour chaque appel : choisissez un de vos numéros TeleCMI.",
+            _("TeleCMI needs a caller ID for every call: choose one of your TeleCMI numbers."),
         )
         params = {"agent_number": agent_e164, "destination": destination.e164}
     elif provider == "simotel":
         caller = _required(
             values.get("caller", ""),
             "caller",
-            "Enter your PBX extension: Simotel rings it first, then the number.",
-            "Entrez votre poste : Simotel le fait sonner d'abord, puis le numéro.",
+            _("Enter your PBX extension: Simotel rings it first, then the number."),
         )
         context = _required(
             values.get("context", ""),
             "context",
-            "Enter the PBX context (outgoing route) of your extension, e.g. main_routing.",
-            "Entrez le contexte (route sortante) de votre poste, p. ex. main_routing.",
+            _("Enter the PBX context (outgoing route) of your extension, e.g. main_routing."),
         )
         # A PBX caller ID set on the account (digits, or a word such as "masking") wins.
         pbx_caller_id = str(route.account.settings.get("pbx_caller_id", "")).strip()
@@ -255,16 +279,21 @@ async def place_routed_call(client: ProviderClient, call: RoutedCall) -> PlacedC
 def describe_legs(legs: tuple[TeleCMILeg, ...], region: str) -> str:
     """``Leg 1 to (514) 555-0100: answered, 0:42 · Leg 2 ...`` (or why there is nothing)."""
     if not legs:
-        return (
+        return _(
             "TeleCMI has no detail for this call yet: it logs each leg when it ends. "
             "Check again in a moment."
         )
     parts = []
     for i, leg in enumerate(legs, 1):
         to = display("+" + leg.to_number.lstrip("+"), region) if leg.to_number else "?"
-        minutes, seconds = divmod(max(0, leg.duration), 60)
-        status = leg.status or "unknown"
-        parts.append(f"Leg {i} to {to}: {status}, {minutes}:{seconds:02d}")
+        # TeleCMI's own word for how the leg ended (``answered``...), shown as it came.
+        status = leg.status or pgettext("call leg status", "unknown")
+        parts.append(
+            # Translators: one leg of a bridged call: "Leg 1 to (514) 555-0100: answered, 0:42".
+            _("Leg {leg} to {number}: {status}, {length}").format(
+                leg=formats.number(i), number=to, status=status, length=formats.length(leg.duration)
+            )
+        )
     return " · ".join(parts)
 
 
@@ -274,8 +303,6 @@ async def read_call_status(client: ProviderClient, placed: PlacedCall) -> tuple[
 
     if placed.provider != "telecmi" or not isinstance(client, TeleCMIClient):
         raise InputError(
-            "Only TeleCMI calls can be looked up by their reference.",
-            "Seuls les appels TeleCMI peuvent être retrouvés par leur référence.",
-            field="route",
+            _("Only TeleCMI calls can be looked up by their reference."), field="route"
         )
     return await client.call_detail(placed.reference)

@@ -8,16 +8,15 @@ failure is reported to the user, not swallowed.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from telephony_desktop.domain.errors import TelephonyError
+from telephony_desktop.i18n import _
 from telephony_desktop.store.settings import Account, Config
 
 if TYPE_CHECKING:
     from telephony_desktop.providers.truecnam.client import TrueCnamClient
     from telephony_desktop.services.accounts import ClientPool
-
-_NOT_TOLD = "TrueCNAM was not told about this call (the call itself is not affected): "
 
 
 def caller_name_account(config: Config) -> Account | None:
@@ -30,27 +29,41 @@ class Announcement:
     """What became of a call start: ``sent``, or ``skipped``/``failed`` with the reason."""
 
     state: str  # "sent" | "skipped" | "failed"
-    message_en: str
+    message: str  # in the language messages are shown in
     error: TelephonyError | None = None
 
 
-_SKIPPED: Final = Announcement(
-    "skipped",
-    "TrueCNAM was not told about this call: it needs the number you call from, and no caller ID "
-    "was chosen.",
-)
+def _skipped() -> Announcement:
+    return Announcement(
+        "skipped",
+        _(
+            "TrueCNAM was not told about this call: it needs the number you call from, and no "
+            "caller ID was chosen."
+        ),
+    )
+
+
+def _failed(exc: TelephonyError) -> Announcement:
+    return Announcement(
+        "failed",
+        # Translators: {reason} is the sentence of the error that stopped the request.
+        _(
+            "TrueCNAM was not told about this call (the call itself is not affected): {reason}"
+        ).format(reason=exc.user_message()),
+        exc,
+    )
 
 
 async def announce_call_start(client: TrueCnamClient, *, calling: str, called: str) -> Announcement:
     """Send ``orig_call_start``; every failure becomes a reported ``Announcement``, never a raise
     (the call must not be affected)."""
     if not calling:
-        return _SKIPPED
+        return _skipped()
     try:
         await client.call_start(calling_number=calling, called_number=called)
     except TelephonyError as exc:
-        return Announcement("failed", _NOT_TOLD + exc.message_en, exc)
-    return Announcement("sent", "TrueCNAM was told about this call (caller name).")
+        return _failed(exc)
+    return Announcement("sent", _("TrueCNAM was told about this call (caller name)."))
 
 
 async def announce(
@@ -62,10 +75,10 @@ async def announce(
     from telephony_desktop.providers.truecnam.client import TrueCnamClient
 
     if not calling:
-        return _SKIPPED
+        return _skipped()
     try:
         client = await clients.get(account)
     except TelephonyError as exc:
-        return Announcement("failed", _NOT_TOLD + exc.message_en, exc)
+        return _failed(exc)
     assert isinstance(client, TrueCnamClient)
     return await announce_call_start(client, calling=calling, called=called)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.numbers import PhoneNumber, display, normalise
+from telephony_desktop.i18n import _
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,26 +44,24 @@ def parse_ring_first(spec: str, region: str) -> tuple[str, str]:
         username = spec[5:].strip()
         if not re.fullmatch(r"[A-Za-z0-9]{6,16}", username):
             raise InputError(
-                "The device to ring first must be a peer username of 6 to 16 letters or digits.",
-                "L'appareil à faire sonner d'abord doit être un nom d'utilisateur de 6 à 16 "
-                "lettres ou chiffres.",
+                _("The device to ring first must be a peer username of 6 to 16 letters or digits."),
                 field="ring_first",
             )
         return "peer", username
     if not spec:
         raise InputError(
-            "Choose the phone to ring first (your desk phone, mobile or SIP device) in the "
-            "account settings, or pass --ring.",
-            "Choisissez le téléphone à faire sonner d'abord (poste, cellulaire ou appareil SIP) "
-            "dans les réglages du compte, ou utilisez --ring.",
+            _(
+                "Choose the phone to ring first (your desk phone, mobile or SIP device) in the "
+                "account settings, or pass --ring."
+            ),
             field="ring_first",
         )
     try:
         return "number", provider_number(normalise(spec, region))
     except InputError as exc:
         raise InputError(
-            f"The phone to ring first is not usable: {exc.message_en}",
-            f"Le téléphone à faire sonner d'abord n'est pas utilisable : {exc.message_fr}",
+            # Translators: {reason} is a sentence saying what is wrong with the number.
+            _("The phone to ring first is not usable: {reason}").format(reason=exc.user_message()),
             field="ring_first",
         ) from None
 
@@ -74,8 +73,8 @@ def caller_id_field() -> Iterator[None]:
         yield
     except InputError as exc:
         raise InputError(
-            f"The caller ID is not usable: {exc.message_en}",
-            f"L'afficheur n'est pas utilisable : {exc.message_fr}",
+            # Translators: {reason} is a sentence saying what is wrong with the number.
+            _("The caller ID is not usable: {reason}").format(reason=exc.user_message()),
             field="caller_id",
         ) from None
 
@@ -92,7 +91,11 @@ def prepare_call(
             callerid = normalise(caller_id, region).nanp_10()
     notes: tuple[str, ...] = ()
     if destination.extension:
-        notes = (f"Dial extension {destination.extension} when the call is answered.",)
+        notes = (
+            _("Dial extension {extension} when the call is answered.").format(
+                extension=destination.extension
+            ),
+        )
     return PreparedCall(
         destination=destination,
         destination_param=provider_number(destination),

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from telephony_desktop.domain.errors import InputError, ProviderRejected
 from telephony_desktop.domain.models import Did, DidUpdate, InventoryDid, Mailbox
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _, formats, ngettext
 from telephony_desktop.providers.voicemeup import params
 
 TIMEOUTS = params.TIMEOUTS
@@ -20,32 +21,45 @@ INVENTORY_TYPES = params.INVENTORY_TYPES
 
 FORWARDING, VOICEMAIL, PEERS, RECORDING, IVR, FAX = params.DID_OPTIONS
 
+# Marked for the catalogue: shown as ``_(INVENTORY_TYPE_LABELS[kind])`` (``inventory_type_label``).
 INVENTORY_TYPE_LABELS: Mapping[str, str] = {
-    "local": "Local",
-    "tollfree": "Toll-free",
-    "inum": "iNum (global)",
-    "international": "International",
+    "local": N_("Local"),
+    "tollfree": N_("Toll-free"),
+    "inum": N_("iNum (global)"),
+    "international": N_("International"),
 }
 
 # The form's fields, named as ``InputError.field`` names them (params and our own checks).
+# Marked for the catalogue: shown as ``_(FIELD_LABELS[field])``.
 FIELD_LABELS: Mapping[str, str] = {
-    "friendly_name": "Name",
-    "forward_number": "Forwarding number",
-    "forward_timeout": "Forwarding delay",
-    "client_mailbox_id": "Voicemail box",
-    "client_peer_ids": "Devices",
-    "peer_timeout": "Ring time",
-    "status": "Status",
-    "options": "Options",
-    "type": "Type",
-    "npa": "Area code (NPA)",
-    "nxx": "Exchange (NXX)",
+    # Translators: the name the user gives a phone number (DID) of the account.
+    "friendly_name": N_("Name"),
+    "forward_number": N_("Forwarding number"),
+    "forward_timeout": N_("Forwarding delay"),
+    "client_mailbox_id": N_("Voicemail box"),
+    "client_peer_ids": N_("Devices"),
+    "peer_timeout": N_("Ring time"),
+    "status": N_("Status"),
+    "options": N_("Options"),
+    # Translators: the type of number searched for in the inventory (local, toll-free...).
+    "type": N_("Type"),
+    "npa": N_("Area code (NPA)"),
+    "nxx": N_("Exchange (NXX)"),
 }
+
+
+def inventory_type_label(kind: str) -> str:
+    """``Local``, ``Toll-free``...; a type the app does not know is shown as the provider sent
+    it."""
+    label = INVENTORY_TYPE_LABELS.get(kind)
+    return _(label) if label else kind
 
 
 def timeout_label(value: str) -> str:
     """``20 s``; the provider's ``disabled`` (no delay) reads ``No delay``."""
-    return f"{value} s" if value.isdigit() else "No delay"
+    if value.isdigit():
+        return _("{seconds} s").format(seconds=value)
+    return _("No delay")
 
 
 def norm_timeout(value: str) -> str:
@@ -151,38 +165,28 @@ def check(did: Did, draft: DidDraft, region: str = "CA") -> DidUpdate:
     """
     update = _changes(did, draft, region)
     if update == DidUpdate():
-        raise InputError("Nothing to change.", "Rien à modifier.", field="did")
+        raise InputError(_("Nothing to change."), field="did")
     if draft.forwarding and not digits(draft.forward_number):
-        raise InputError(
-            "Enter the number to forward calls to.",
-            "Entrez le numéro vers lequel renvoyer les appels.",
-            field="forward_number",
-        )
+        raise InputError(_("Enter the number to forward calls to."), field="forward_number")
     if draft.voicemail and not draft.mailbox_id:
         raise InputError(
-            "Choose the voicemail box that takes the messages.",
-            "Choisissez la boîte vocale qui reçoit les messages.",
-            field="client_mailbox_id",
+            _("Choose the voicemail box that takes the messages."), field="client_mailbox_id"
         )
     if draft.peers and not draft.peer_ids:
-        raise InputError(
-            "Tick at least one device to ring.",
-            "Cochez au moins un appareil à faire sonner.",
-            field="client_peer_ids",
-        )
+        raise InputError(_("Tick at least one device to ring."), field="client_peer_ids")
     params.set_did(did.did_id, update)  # raises InputError(field=...) with the vendor's rule
     if update.forward_number is not None:
         update = replace(update, forward_number=digits(update.forward_number))
     return update
 
 
-def field_message(exc: InputError, lang: str = "en") -> str:
+def field_message(exc: InputError) -> str:
     """The error's sentence, with the raw parameter name it may start with made readable
     (``forward_number must be…`` → ``Forwarding number must be…``)."""
-    text = exc.user_message(lang)
+    text = exc.user_message()
     label = FIELD_LABELS.get(exc.field)
     if label and text.startswith(exc.field + " "):
-        return label + text[len(exc.field) :]
+        return _(label) + text[len(exc.field) :]
     return text
 
 
@@ -215,27 +219,46 @@ def routing_summary(
     parts: list[str] = []
     if PEERS in opts:
         count = len(did.peer_ids)
-        ring = f"Rings {count} device{'s' if count != 1 else ''}"
         if did.peer_timeout.isdigit():
-            ring += f" for {did.peer_timeout} s"
-        parts.append(ring)
+            ring = ngettext(
+                "Rings {count} device for {seconds} s",
+                "Rings {count} devices for {seconds} s",
+                count,
+            )
+        else:
+            ring = ngettext("Rings {count} device", "Rings {count} devices", count)
+        parts.append(ring.format(count=formats.number(count), seconds=did.peer_timeout))
     if FORWARDING in opts:
-        target = display(did.forward_number, region) if did.forward_number else "(no number)"
-        fwd = f"Forward to {target}"
-        if did.forward_timeout.isdigit():
-            fwd += f" after {did.forward_timeout} s"
-        parts.append(fwd)
+        delayed = did.forward_timeout.isdigit()
+        if did.forward_number:
+            fwd = (
+                _("Forward to {number} after {seconds} s") if delayed else _("Forward to {number}")
+            )
+        else:
+            fwd = (
+                _("Forward to (no number) after {seconds} s")
+                if delayed
+                else _("Forward to (no number)")
+            )
+        number = display(did.forward_number, region) if did.forward_number else ""
+        parts.append(fwd.format(number=number, seconds=did.forward_timeout))
     if VOICEMAIL in opts:
         box = did.mailbox_id or "?"
         named = (mailboxes or {}).get(box)
-        parts.append(f"Voicemail box {box}" + (f" ({named.friendly_name})" if named else ""))
+        if named:
+            # Translators: {name} is the name the user gave the voicemail box.
+            text = _("Voicemail box {box} ({name})").format(box=box, name=named.friendly_name)
+        else:
+            text = _("Voicemail box {box}").format(box=box)
+        parts.append(text)
     if IVR in opts:
-        parts.append("Auto attendant (IVR)")
+        parts.append(_("Auto attendant (IVR)"))
     if FAX in opts:
-        parts.append("Fax")
+        parts.append(_("Fax"))
     if RECORDING in opts:
-        parts.append("Recorded")
-    return " · ".join(parts) or "Not routed: calls to this number go nowhere"
+        # Translators: calls to this number are recorded.
+        parts.append(_("Recorded"))
+    return " · ".join(parts) or _("Not routed: calls to this number go nowhere")
 
 
 def inventory_query(kind: str, npa: str, nxx: str) -> dict[str, str]:
@@ -247,21 +270,49 @@ def inventory_query(kind: str, npa: str, nxx: str) -> dict[str, str]:
 def inventory_line(item: InventoryDid, region: str = "CA") -> str:
     """``(514) 555-0166 · Montréal, QC · Local``."""
     place = ", ".join(p for p in (item.ratecenter, item.state or item.country) if p)
-    kind = INVENTORY_TYPE_LABELS.get(item.type, item.type)
+    kind = inventory_type_label(item.type)
     return " · ".join(p for p in (display(item.phone_number, region), place, kind) if p)
+
+
+# The question before ordering, per inventory type: (with the place, without it).
+_ORDER_QUESTIONS: Mapping[str, tuple[str, str]] = {
+    "local": (
+        N_("Order {number}, a local number in {place}?"),
+        N_("Order {number}, a local number?"),
+    ),
+    "tollfree": (
+        N_("Order {number}, a toll-free number in {place}?"),
+        N_("Order {number}, a toll-free number?"),
+    ),
+    "inum": (
+        N_("Order {number}, an iNum (global) number in {place}?"),
+        N_("Order {number}, an iNum (global) number?"),
+    ),
+    "international": (
+        N_("Order {number}, an international number in {place}?"),
+        N_("Order {number}, an international number?"),
+    ),
+    "": (N_("Order {number}, a number in {place}?"), N_("Order {number}?")),
+}
 
 
 def order_confirmation(item: InventoryDid, region: str = "CA") -> str:
     """``Order (514) 555-0176, a local number in Montréal, QC? …`` (it may be billed)."""
-    kind = INVENTORY_TYPE_LABELS.get(item.type, item.type).lower()
     place = ", ".join(p for p in (item.ratecenter, item.state or item.country) if p)
-    what = f"a {kind} number" if kind else "a number"
-    where = f" in {place}" if place else ""
-    return (
-        f"Order {display(item.phone_number, region)}, {what}{where}? It is added to this "
-        "account right away and your provider may bill it (setup and monthly fees). Ordering "
-        "cannot be undone from here."
+    fields = {"number": display(item.phone_number, region), "place": place, "kind": item.type}
+    if item.type in _ORDER_QUESTIONS or not item.type:
+        with_place, without = _ORDER_QUESTIONS[item.type]
+        question = _(with_place) if place else _(without)
+    elif place:
+        # Translators: {kind} is the provider's own name for a type of number, as it sent it.
+        question = _("Order {number}, a number of type {kind} in {place}?")
+    else:
+        question = _("Order {number}, a number of type {kind}?")
+    warning = _(
+        "It is added to this account right away and your provider may bill it (setup and monthly "
+        "fees). Ordering cannot be undone from here."
     )
+    return f"{question.format(**fields)} {warning}"
 
 
 def peers_sorted(ids: Sequence[str], order: Sequence[str]) -> tuple[str, ...]:

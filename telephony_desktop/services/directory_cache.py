@@ -6,6 +6,7 @@ Read from the provider when it answers, from the cache otherwise (``Fresh``), li
 from __future__ import annotations
 
 from telephony_desktop.domain.models import Mailbox, Peer
+from telephony_desktop.i18n import _
 from telephony_desktop.services.freshness import Fresh, refreshed_or_cached
 from telephony_desktop.services.session import AccountSession
 from telephony_desktop.store import directory
@@ -40,12 +41,14 @@ class DirectoryCache:
 
 def peer_label(peer: Peer) -> str:
     """``Réception (reception01)``; a disabled device says so."""
-    name = peer.friendly_name or peer.username or f"Device {peer.peer_id}"
+    name = peer.friendly_name or peer.username or _("Device {id}").format(id=peer.peer_id)
     text = f"{name} ({peer.username})" if peer.username and peer.username != name else name
-    return f"{text} — disabled" if peer.status == "disabled" else text
+    # Translators: a device (SIP peer) of the account that is switched off.
+    return _("{device} — disabled").format(device=text) if peer.status == "disabled" else text
 
 
 def mailbox_label(box: Mailbox) -> str:
     """``7001 · Boîte principale``; a disabled box says so."""
     text = f"{box.mailbox_id} · {box.friendly_name}" if box.friendly_name else box.mailbox_id
-    return f"{text} — disabled" if box.status == "disabled" else text
+    # Translators: a voicemail box of the account that is switched off.
+    return _("{mailbox} — disabled").format(mailbox=text) if box.status == "disabled" else text

@@ -17,38 +17,45 @@ from telephony_desktop.domain.models import (
     ProviderWarning,
 )
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.providers.voicemeup import params
 from telephony_desktop.services.e911 import LAST_ENDPOINT_CODE
 
 ADDRESS_TYPES = params.ADDRESS_TYPES
-COUNTRIES: Mapping[str, str] = {"CA": "Canada", "US": "United States"}
-LANGUAGES: Mapping[str, str] = {"": "Account default", "en": "English", "fr": "French"}
+# The names below are marked for the catalogue: show them as ``_(name)``.
+COUNTRIES: Mapping[str, str] = {"CA": N_("Canada"), "US": N_("United States")}
+# The language the emergency record is kept in at the provider.
+LANGUAGES: Mapping[str, str] = {
+    # Translators: the emergency address's language is the account's default language.
+    "": N_("Account default"),
+    "en": N_("English"),
+    "fr": N_("French"),
+}
 
 FIELD_LABELS: Mapping[str, str] = {
-    "first_name": "First name",
-    "last_name": "Last name",
-    "civic_number": "Civic number",
-    "street": "Street",
-    "address_type": "Unit type",
-    "address_type_number": "Unit number",
-    "city": "City",
-    "state_code": "Province / state",
-    "country_code": "Country",
-    "postal_code": "Postal code",
-    "language": "Language",
-    "phone_number": "Number",
+    "first_name": N_("First name"),
+    "last_name": N_("Last name"),
+    "civic_number": N_("Civic number"),
+    "street": N_("Street"),
+    # Translators: the kind of unit in a building (suite, apartment...).
+    "address_type": N_("Unit type"),
+    "address_type_number": N_("Unit number"),
+    "city": N_("City"),
+    "state_code": N_("Province / state"),
+    "country_code": N_("Country"),
+    "postal_code": N_("Postal code"),
+    # Translators: the language the emergency record is kept in.
+    "language": N_("Language"),
+    # Translators: the phone number the emergency address belongs to.
+    "phone_number": N_("Number"),
 }
 
 EMPTY = E911Address("", "", "", "", "", "", "CA", "")
 
-FEE_BEFORE_EN = (
+# Shown as ``_(FEE_BEFORE)`` before the last emergency address is deleted.
+FEE_BEFORE = N_(
     "This is the account's last emergency address. Deleting the last emergency address means "
     "every 911 call will be billed an unprovisioned-call fee until another number has one."
-)
-FEE_BEFORE_FR = (
-    "C'est la dernière adresse d'urgence du compte. Supprimer la dernière adresse d'urgence "
-    "signifie que chaque appel au 911 sera facturé des frais d'appel non provisionné tant "
-    "qu'aucun autre numéro n'en a une."
 )
 
 
@@ -84,16 +91,17 @@ def _check_characters(address: E911Address) -> None:
     for spec in fields(address):
         value = getattr(address, spec.name) or ""
         if any(not (ch.isprintable() or ch.isspace()) for ch in value):
-            label = FIELD_LABELS.get(spec.name, spec.name)
+            label = FIELD_LABELS.get(spec.name)
             raise InputError(
-                f"{label} contains characters that cannot be part of an address.",
-                "Ce champ contient des caractères qui ne peuvent pas figurer dans une adresse.",
+                # Translators: {field} is the name of a field of the form, e.g. "Street".
+                _("{field} contains characters that cannot be part of an address.").format(
+                    field=_(label) if label else spec.name
+                ),
                 field=spec.name,
             )
     if not (address.postal_code or "").isascii():
         raise InputError(
-            "Write the postal code with the letters A to Z and the digits 0 to 9.",
-            "Écrivez le code postal avec les lettres A à Z et les chiffres 0 à 9.",
+            _("Write the postal code with the letters A to Z and the digits 0 to 9."),
             field="postal_code",
         )
 
@@ -134,10 +142,10 @@ def person_and_place(address: E911Address) -> str:
 
 
 def save_confirmation(number: str, address: E911Address, region: str = "CA") -> str:
-    return (
-        f"Emergency services will be sent to: {person_and_place(address)} "
-        f"for 911 calls from {display(number, region)}. Confirm?"
-    )
+    # Translators: {address} is who lives there and the address, {number} a phone number.
+    return _(
+        "Emergency services will be sent to: {address} for 911 calls from {number}. Confirm?"
+    ).format(address=person_and_place(address), number=display(number, region))
 
 
 def delete_confirmation(
@@ -145,16 +153,21 @@ def delete_confirmation(
     number: str,
     fee_warning: ProviderWarning | None,
     region: str = "CA",
-    lang: str = "en",
 ) -> str:
     """What the user reads before deleting; with the fee warning *first* when it applies."""
-    where = f" ({endpoint.address.one_line()})" if endpoint is not None else ""
-    text = (
-        f"Delete the emergency address of {display(number, region)}{where}? 911 calls from "
-        "this number will no longer carry a location, and devices using it lose it too."
-    )
+    shown = display(number, region)
+    if endpoint is not None:
+        text = _(
+            "Delete the emergency address of {number} ({address})? 911 calls from this number "
+            "will no longer carry a location, and devices using it lose it too."
+        ).format(number=shown, address=endpoint.address.one_line())
+    else:
+        text = _(
+            "Delete the emergency address of {number}? 911 calls from this number will no longer "
+            "carry a location, and devices using it lose it too."
+        ).format(number=shown)
     if fee_warning is not None:
-        text = f"⚠ {FEE_BEFORE_FR if lang == 'fr' else FEE_BEFORE_EN}\n\n{text}"
+        text = f"⚠ {_(FEE_BEFORE)}\n\n{text}"
     return text
 
 
@@ -162,11 +175,12 @@ def fee_warning_after(warnings: Iterable[ProviderWarning]) -> ProviderWarning | 
     return next((w for w in warnings if w.code == LAST_ENDPOINT_CODE), None)
 
 
-def field_message(exc: InputError, lang: str = "en") -> str:
-    text = exc.user_message(lang)
+def field_message(exc: InputError) -> str:
+    """The error's sentence, with the raw parameter name it may start with made readable."""
+    text = exc.user_message()
     label = FIELD_LABELS.get(exc.field)
     if label and text.startswith(exc.field + " "):
-        return label + text[len(exc.field) :]
+        return _(label) + text[len(exc.field) :]
     return text
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from telephony_desktop.domain.errors import StorageError
+from telephony_desktop.i18n import _
 from telephony_desktop.services.history_rows import CSV_HEADER, ROW_COLUMNS, csv_record
 from telephony_desktop.store.calls import CallQuery, close_rows, iter_call_rows, next_rows
 from telephony_desktop.store.db import Database
@@ -35,9 +36,11 @@ class ExportFailed(StorageError):
     def __init__(self, path: Path, exc: OSError) -> None:
         reason = exc.strerror or str(exc) or type(exc).__name__
         super().__init__(
-            f"Could not write {path}: {reason}. Choose another folder or file name.",
-            f"Impossible d'écrire {path} : {reason}. Choisissez un autre dossier ou nom de "
-            "fichier.",
+            # Translators: {reason} is the system's own words for the failure ("No space left
+            # on device").
+            _("Could not write {path}: {reason}. Choose another folder or file name.").format(
+                path=path, reason=reason
+            ),
             path=str(path),
             kind=kind_of(exc) or "io",
         )

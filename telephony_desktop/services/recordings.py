@@ -15,6 +15,7 @@ from typing import Final
 
 from telephony_desktop.domain.errors import InputError, NotFound, StorageError
 from telephony_desktop.domain.models import Call, Recording, WriteResult
+from telephony_desktop.i18n import _
 from telephony_desktop.services.freshness import Fresh, refreshed_or_cached
 from telephony_desktop.services.session import AccountSession
 from telephony_desktop.store import calls, media
@@ -28,8 +29,7 @@ LISTED_STATUSES: Final = ("unverified", "verified")
 
 def _unknown(recording_id: str) -> InputError:
     return InputError(
-        f"There is no recording {recording_id}. Refresh the list of recordings.",
-        f"Il n'y a pas d'enregistrement {recording_id}. Actualisez la liste des enregistrements.",
+        _("There is no recording {id}. Refresh the list of recordings.").format(id=recording_id),
         field="recording_id",
     )
 
@@ -119,9 +119,11 @@ async def save_copy(source: Path, target: Path) -> Path:
         cause = exc.__cause__
         reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else exc.kind
         raise StorageError(
-            f"The audio could not be saved to {target}: {reason}. Choose another folder.",
-            f"L'audio n'a pas pu être enregistré dans {target} : {reason}. "
-            "Choisissez un autre dossier.",
+            # Translators: {path} is a file; {reason} the system's words for the failure ("No
+            # space left on device") or a short word for it ("full", "read_only"...).
+            _("The audio could not be saved to {path}: {reason}. Choose another folder.").format(
+                path=target, reason=reason
+            ),
             path=str(target),
             kind=exc.kind,
         ) from exc

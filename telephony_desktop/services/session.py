@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from telephony_desktop.domain.errors import ConfigError, SecretStoreError
+from telephony_desktop.i18n import _
 from telephony_desktop.providers import http
 from telephony_desktop.providers.voicemeup import params
 from telephony_desktop.providers.voicemeup.client import VoiceMeUpClient
@@ -126,10 +127,11 @@ async def open_session(
     if account.provider != "voicemeup":
         label = account.spec.label
         raise ConfigError(
-            f"Account {account.name} is a {label} account: it has no call history or voicemail "
-            "to open. Its calls go through the Dialer; choose a VoiceMeUp account here.",
-            f"Le compte {account.name} est un compte {label} : il n'a ni historique ni messagerie "
-            "à ouvrir. Ses appels passent par le composeur; choisissez ici un compte VoiceMeUp.",
+            # Translators: {provider} is the provider's name (TeleCMI, Simotel...).
+            _(
+                "Account {name} is a {provider} account: it has no call history or voicemail "
+                "to open. Its calls go through the Dialer; choose a VoiceMeUp account here."
+            ).format(name=account.name, provider=label)
         )
     client: VoiceMeUpClient
     try:

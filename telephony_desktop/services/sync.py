@@ -43,6 +43,7 @@ from typing import Any
 
 from telephony_desktop.domain.errors import InvalidRequest
 from telephony_desktop.domain.models import Call
+from telephony_desktop.i18n import _
 from telephony_desktop.providers.base import PAGE_SIZE, CallHistorySource
 from telephony_desktop.providers.http import Waiting as Waiting  # what ``waiting`` hears
 from telephony_desktop.providers.http import watch_waits
@@ -259,9 +260,11 @@ class HistorySync:
 
     def _guard(self) -> PageGuard:
         return PageGuard(
-            provider=getattr(self._source, "display_name", "the provider"),
-            what_en="call history pages",
-            what_fr="pages de l'historique d'appels",
+            # Translators: stands for the provider's name in "The {what} from {provider} never
+            # came to an end..." and "tell {provider}'s support" when the name is not known.
+            provider=getattr(self._source, "display_name", None) or _("the provider"),
+            # Translators: inserted into "The {what} from {provider} never came to an end...".
+            what=_("call history pages"),
             max_pages=self._max_pages,
         )
 

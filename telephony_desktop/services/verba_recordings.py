@@ -15,18 +15,20 @@ from typing import TYPE_CHECKING, Final
 
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.verba import VerbaRecording
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.store.audio import safe_extension, safe_stem, write_atomic
 
 if TYPE_CHECKING:
     from telephony_desktop.providers.verba.client import VerbaClient
 
-# What the agent can ask for, in Verba's own words and documented combinations.
+# What the agent can ask for, in Verba's own words and documented combinations. The labels are
+# marked for the catalogue: show them as ``_(label)``.
 STATUS_CHOICES: Final = (
-    ("Last finished call", ("last",)),
-    ("Ongoing call", ("ongoing",)),
-    ("Next call (within a minute)", ("next",)),
-    ("Ongoing, else next", ("ongoing", "next")),
-    ("Last, else ongoing", ("last", "ongoing")),
+    (N_("Last finished call"), ("last",)),
+    (N_("Ongoing call"), ("ongoing",)),
+    (N_("Next call (within a minute)"), ("next",)),
+    (N_("Ongoing, else next"), ("ongoing", "next")),
+    (N_("Last, else ongoing"), ("last", "ongoing")),
 )
 
 
@@ -35,10 +37,11 @@ def parse_status(text: str) -> tuple[str, ...]:
     parts = tuple(p.strip().lower() for p in text.split(",") if p.strip())
     if not parts or any(p not in ("ongoing", "next", "last") for p in parts):
         raise InputError(
-            "The status must be ongoing, next or last, or two of them separated by a comma "
-            "(e.g. ongoing,next).",
-            "Le statut doit valoir ongoing, next ou last, ou deux d'entre eux séparés par une "
-            "virgule (p. ex. ongoing,next).",
+            # Translators: ongoing, next and last are the words to type: keep them as they are.
+            _(
+                "The status must be ongoing, next or last, or two of them separated by a comma "
+                "(e.g. ongoing,next)."
+            ),
             field="status",
         )
     return parts
@@ -48,8 +51,7 @@ def check_extension(text: str) -> str:
     extension = text.strip()
     if not extension or len(extension) > 64 or any(c.isspace() for c in extension):
         raise InputError(
-            "Enter the extension or phone number that took part in the call, e.g. 8856.",
-            "Entrez le poste ou le numéro qui a participé à l'appel, p. ex. 8856.",
+            _("Enter the extension or phone number that took part in the call, e.g. 8856."),
             field="extension",
         )
     return extension

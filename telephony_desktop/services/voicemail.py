@@ -9,6 +9,7 @@ from pathlib import Path
 
 from telephony_desktop.domain.errors import InputError, NotFound
 from telephony_desktop.domain.models import WriteResult
+from telephony_desktop.i18n import _
 from telephony_desktop.services.freshness import Fresh, refreshed_or_cached
 from telephony_desktop.services.session import AccountSession
 from telephony_desktop.store import media
@@ -18,9 +19,10 @@ log = logging.getLogger(__name__)
 
 def _unknown(voicemail_id: str) -> InputError:
     return InputError(
-        f"There is no voicemail {voicemail_id}. List them with: telephony-desktop voicemail list",
-        f"Il n'y a pas de message vocal {voicemail_id}. Affichez-les avec : "
-        "telephony-desktop voicemail list",
+        # Translators: "telephony-desktop voicemail list" is a command to type: keep it as it is.
+        _("There is no voicemail {id}. List them with: telephony-desktop voicemail list").format(
+            id=voicemail_id
+        ),
         field="voicemail_id",
     )
 

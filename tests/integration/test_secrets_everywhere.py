@@ -118,7 +118,7 @@ async def _services_round(config: settings.Config, store: SecretStore, media: Pa
             client = await attempt(open_client(account, store))
             if isinstance(client, TrueCnamClient):
                 outcome = await announce_call_start(client, calling="+15145550100", called="+1")
-                texts.append(outcome.message_en)
+                texts.append(outcome.message)
                 if outcome.error is not None:
                     texts.extend(_exception_texts(outcome.error))
                 await client.aclose()

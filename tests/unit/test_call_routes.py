@@ -6,10 +6,12 @@ import pytest
 
 from telephony_desktop.domain.errors import InputError, SecretMissing
 from telephony_desktop.domain.numbers import normalise
+from telephony_desktop.domain.telecmi import TeleCMILeg
 from telephony_desktop.services.accounts import ClientPool, build_client, read_credentials
 from telephony_desktop.services.call_routes import (
     Route,
     call_routes,
+    describe_legs,
     find_route,
     pbx_dial_string,
     prepare_routed_call,
@@ -55,6 +57,31 @@ def test_routes_are_the_accounts_that_can_call_default_first() -> None:
     with pytest.raises(InputError) as info:
         find_route(CONFIG, "cnam")
     assert info.value.field == "route" and "bridge, pbx, office" in str(info.value)
+
+
+@pytest.mark.usefixtures("french")
+def test_routes_speak_french() -> None:
+    with pytest.raises(InputError) as info:
+        find_route(CONFIG, "cnam")
+    assert str(info.value) == (
+        "Aucune route d'appel nommée « cnam ». Routes : bridge, pbx, office."
+    )
+    with pytest.raises(InputError) as info:
+        find_route(settings.Config(accounts=(CNAM,)), "x")
+    assert str(info.value).endswith("Routes : aucune n'est configurée.")
+    route = find_route(CONFIG, "pbx")
+    assert route.label == "pbx — Appel lancé par le PBX Simotel"
+    assert route.fields[0] == (
+        "caller",
+        "Votre poste",
+        "Votre poste du PBX — il sonne d'abord, p. ex. 557",
+    )
+    with pytest.raises(InputError) as info:
+        prepare_routed_call(Route(CMI), "5145550199", region="CA", fields={"agent_number": "12"})
+    assert str(info.value).startswith("Votre numéro n'est pas utilisable : ")
+    assert describe_legs((), "CA").startswith("TeleCMI n'a pas encore de détails sur cet appel")
+    leg = TeleCMILeg(to_number="15145550100", duration=42, status="")
+    assert describe_legs((leg,), "CA") == "Segment 1 vers (514) 555-0100 : inconnu, 0:42"
 
 
 def test_voicemeup_route_uses_call_dispatch_forms() -> None:
@@ -175,3 +202,25 @@ def test_call_route_preference(tmp_path: object) -> None:
     settings.save_config(path, config)
     assert settings.load_config(path).call_route == "pbx"
     assert settings.remove_account(config, "pbx").call_route is None
+
+
+def test_a_voicemeup_connection_says_the_balance_as_money() -> None:
+    from decimal import Decimal
+
+    from telephony_desktop import i18n
+    from telephony_desktop.domain.models import AccountDetails
+    from telephony_desktop.services.accounts import _voicemeup_connected
+
+    details = AccountDetails(
+        "80012345", callerid_name="Café Inc.", currency="CAD", funds_left=Decimal("125.4")
+    )
+    assert _voicemeup_connected(details, "x") == (
+        "Connected: account 80012345 (Café Inc.), balance $125.40."
+    )
+    bare = AccountDetails("", account_balance=Decimal("-12"))
+    assert _voicemeup_connected(bare, "80012345") == "Connected: account 80012345, balance -$12.00."
+    with i18n.using("fr"):
+        assert _voicemeup_connected(details, "x") == (
+            "Connecté : compte 80012345 (Café Inc.), solde 125,40\xa0$."
+        )
+        assert _voicemeup_connected(AccountDetails("1"), "x") == "Connecté : compte 1."

@@ -41,3 +41,21 @@ def test_bad_input_says_which_field(
     with pytest.raises(InputError) as info:
         prepare_call(number, region="CA", ring_first=ring, caller_id=caller_id)
     assert info.value.field == field
+
+
+@pytest.mark.usefixtures("french")
+def test_input_errors_in_french() -> None:
+    with pytest.raises(InputError) as info:
+        prepare_call("5145551234", region="CA", ring_first="peer:x")
+    assert str(info.value) == (
+        "L'appareil à faire sonner d'abord doit être un nom d'utilisateur de 6 à 16 lettres ou "
+        "chiffres."
+    )
+    with pytest.raises(InputError) as info:
+        prepare_call("5145551234", region="CA", ring_first="call me")
+    assert str(info.value).startswith("Le téléphone à faire sonner d'abord n'est pas utilisable : ")
+    with pytest.raises(InputError) as info:
+        prepare_call("5145551234", region="CA", ring_first="peer:office01", caller_id="12")
+    assert str(info.value).startswith("L'afficheur n'est pas utilisable : ")
+    call = prepare_call("514.555.1234 ext 5", region="CA", ring_first="peer:office01")
+    assert call.notes == ("Composez le poste 5 une fois l'appel répondu.",)

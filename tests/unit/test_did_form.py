@@ -133,3 +133,35 @@ def test_timeouts_read_for_people() -> None:
     assert did_form.timeout_label("disabled") == "No delay"
     assert did_form.norm_timeout("") == "disabled"
     assert DidDraft().forward_timeout == "disabled"
+
+
+@pytest.mark.usefixtures("french")
+def test_routing_and_ordering_in_french() -> None:
+    assert did_form.routing_summary(FORWARDING) == "Renvoi vers le (450) 555-0155 après 20 s"
+    boxes = {"7001": Mailbox("7001", "Boîte principale")}
+    assert did_form.routing_summary(FRONT, "CA", boxes) == (
+        "Fait sonner 2 appareils pendant 20 s · Boîte vocale 7001 (Boîte principale) · Enregistré"
+    )
+    one = replace(FRONT, peer_ids=("5501",), peer_timeout="disabled", options=("enable_peer",))
+    assert did_form.routing_summary(one) == "Fait sonner 1 appareil"
+    assert did_form.timeout_label("disabled") == "Aucun délai"
+    item = InventoryDid("900100", "5145550166", "tollfree", "514", "555", "271501", "", "")
+    assert did_form.inventory_line(item) == "(514) 555-0166 · Sans frais"
+    assert did_form.order_confirmation(item).startswith(
+        "Commander le (514) 555-0166, un numéro sans frais? Il est ajouté à ce compte"
+    )
+    with pytest.raises(InputError) as info:
+        did_form.check(FORWARDING, did_form.draft_of(FORWARDING))
+    assert did_form.field_message(info.value) == "Rien à modifier."
+
+
+def test_an_order_names_the_kind_of_number() -> None:
+    item = InventoryDid("900100", "5145550166", "international", "", "", "", "", "FR")
+    assert did_form.order_confirmation(item).startswith(
+        "Order (514) 555-0166, an international number in FR? It is added"
+    )
+    odd = replace(item, type="mobile", state="")
+    assert did_form.order_confirmation(odd).startswith(
+        "Order (514) 555-0166, a number of type mobile?"
+    )
+    assert did_form.inventory_line(odd) == "(514) 555-0166 · mobile"

@@ -90,3 +90,14 @@ async def test_removing_the_last_address_keeps_the_fee_warning_even_if_reread_fa
     assert LAST_ENDPOINT_CODE in {w.code for w in result.warnings}
     assert fresh.stale
     assert not sandbox.state.e911
+
+
+@pytest.mark.usefixtures("french")
+def test_labels_in_french() -> None:
+    from telephony_desktop.domain.models import Mailbox, Peer
+
+    peer = Peer("5509", status="disabled")
+    assert peer_label(peer) == "Appareil 5509 — désactivé"
+    assert (
+        mailbox_label(Mailbox("7002", "Ventes", status="disabled")) == "7002 · Ventes — désactivée"
+    )

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.models import (
     AlternateAddress,
@@ -79,7 +80,11 @@ def test_delete_confirmation_puts_the_fee_first_when_last() -> None:
     assert "billed an unprovisioned-call fee" in last
     assert last.index("fee") < last.index("Delete the emergency address")
     assert "fee" not in e911_form.delete_confirmation(endpoint, NUMBER, None)
-    assert "dernière" in e911_form.delete_confirmation(endpoint, NUMBER, fee, lang="fr")
+    with i18n.using("fr"):
+        french = e911_form.delete_confirmation(endpoint, NUMBER, fee)
+    assert "dernière" in french
+    assert french.startswith("⚠ C'est la dernière adresse d'urgence du compte.")
+    assert french.index("frais") < french.index("Supprimer l'adresse d'urgence du (514) 555-0101")
 
 
 def test_fee_warning_after_is_found_among_warnings() -> None:
@@ -96,3 +101,18 @@ def test_codes_and_numbers() -> None:
     assert e911_form.field_for_code("alternate_address_provided") == ""
     assert e911_form.number_key("+1 (514) 555-0101") == "5145550101"
     assert e911_form.blank(LOOSE).language == "fr" and e911_form.blank().country_code == "CA"
+
+
+@pytest.mark.usefixtures("french")
+def test_sentences_in_french() -> None:
+    text = e911_form.save_confirmation(NUMBER, LOOSE)
+    assert text.startswith("Les services d'urgence seront envoyés à : Hélène Gagnon, 1200 Rue")
+    assert text.endswith("pour les appels au 911 faits depuis le (514) 555-0101. Confirmer?")
+    assert e911_form.delete_confirmation(None, NUMBER, None).startswith(
+        "Supprimer l'adresse d'urgence du (514) 555-0101? Les appels au 911"
+    )
+    with pytest.raises(InputError) as info:
+        e911_form.check_for_validation(NUMBER, replace(LOOSE, street="Rue\u202eX"))
+    assert e911_form.field_message(info.value) == (
+        "Le champ « Rue » contient des caractères qui ne peuvent pas figurer dans une adresse."
+    )
