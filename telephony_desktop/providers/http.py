@@ -28,6 +28,7 @@ from telephony_desktop.domain.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
+from telephony_desktop.i18n import _, formats, ngettext
 
 # Redaction lives in its own module (no HTTP library); the adapters have always found it here.
 from telephony_desktop.redaction import SENSITIVE_NAMES as SENSITIVE_NAMES
@@ -81,19 +82,29 @@ class Waiting:
     done: bool = False
     first: bool = False  # the first report about this request
 
-    def sentence(self, lang: str = "en") -> str:
-        left = max(0, round(self.budget_s - self.elapsed_s))
-        if lang == "fr":
-            retry = f", essai {self.attempt}" if self.attempt > 1 else ""
-            return (
-                f"En attente de {self.provider} ({self.what}{retry}) : {round(self.elapsed_s)} s; "
-                f"abandon dans {left} s"
+    def sentence(self) -> str:
+        """What is waited for, in the language messages are shown in."""
+        fields = {
+            "provider": self.provider,
+            "what": self.what,
+            "attempt": formats.number(self.attempt),
+            "elapsed": formats.number(round(self.elapsed_s)),
+            "left": formats.number(max(0, round(self.budget_s - self.elapsed_s))),
+        }
+        if self.attempt > 1:
+            # Translators: a request still waiting for its answer, shown each second. provider:
+            # the provider's name; what: the request's technical name (get_calls); elapsed and
+            # left: whole seconds.
+            text = _(
+                "Waiting for {provider} ({what}, attempt {attempt}): {elapsed} s; "
+                "giving up in {left} s"
             )
-        retry = f", attempt {self.attempt}" if self.attempt > 1 else ""
-        return (
-            f"Waiting for {self.provider} ({self.what}{retry}): {round(self.elapsed_s)} s; "
-            f"giving up in {left} s"
-        )
+        else:
+            # Translators: a request still waiting for its answer, shown each second. provider:
+            # the provider's name; what: the request's technical name (get_calls); elapsed and
+            # left: whole seconds.
+            text = _("Waiting for {provider} ({what}): {elapsed} s; giving up in {left} s")
+        return text.format(**fields)
 
 
 @dataclass(slots=True)
@@ -265,10 +276,9 @@ async def send(
                     size += len(chunk)
                     if size > max_bytes:
                         raise ConnectionDropped(
-                            f"{name} sent an answer larger than {max_bytes // 1048576} MB; "
-                            "it was refused.",
-                            f"{name} a envoyé une réponse de plus de {max_bytes // 1048576} Mo; "
-                            "elle a été refusée.",
+                            _(
+                                "{provider} sent an answer larger than {size} MB; it was refused."
+                            ).format(provider=name, size=formats.number(max_bytes // 1048576)),
                             provider=name,
                         )
                     chunks.append(chunk)
@@ -277,14 +287,16 @@ async def send(
     except (httpx.ConnectError, httpx.ConnectTimeout, httpx.UnsupportedProtocol) as exc:
         log.debug("%s: connect failed (%s)", name, type(exc).__name__)
         raise ConnectionFailed(
-            f"Could not reach {name}. Check your internet connection and try again.",
-            f"Impossible de joindre {name}. Vérifiez votre connexion Internet et réessayez.",
+            _("Could not reach {provider}. Check your internet connection and try again.").format(
+                provider=name
+            ),
             provider=name,
         ) from None
     except httpx.PoolTimeout:
         raise ConnectionFailed(
-            f"Too many requests to {name} are waiting; nothing was sent. Try again.",
-            f"Trop de requêtes vers {name} sont en attente; rien n'a été envoyé. Réessayez.",
+            _("Too many requests to {provider} are waiting; nothing was sent. Try again.").format(
+                provider=name
+            ),
             provider=name,
         ) from None
     except (httpx.TimeoutException, TimeoutError):
@@ -293,23 +305,24 @@ async def send(
     except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError, httpx.CloseError) as exc:
         log.debug("%s: connection dropped (%s)", name, type(exc).__name__)
         raise ConnectionDropped(
-            f"The connection to {name} was interrupted before the answer arrived.",
-            f"La connexion avec {name} a été interrompue avant l'arrivée de la réponse.",
+            _("The connection to {provider} was interrupted before the answer arrived.").format(
+                provider=name
+            ),
             provider=name,
         ) from None
     except httpx.HTTPError as exc:  # anything else httpx can raise (decoding, ...)
         log.debug("%s: HTTP error (%s)", name, type(exc).__name__)
         raise ConnectionDropped(
-            f"The exchange with {name} failed.",
-            f"L'échange avec {name} a échoué.",
+            _("The exchange with {provider} failed.").format(provider=name),
             provider=name,
         ) from None
     if response.status_code >= 500 and raise_5xx:
         raise ProviderUnavailable(
-            f"{name} is having trouble right now (error {response.status_code}). "
-            "Try again in a few minutes.",
-            f"{name} éprouve des difficultés en ce moment (erreur {response.status_code}). "
-            "Réessayez dans quelques minutes.",
+            # Translators: status: an HTTP status number such as 503.
+            _(
+                "{provider} is having trouble right now (error {status}). "
+                "Try again in a few minutes."
+            ).format(provider=name, status=response.status_code),
             provider=name,
             status=response.status_code,
             retry_after=_retry_after(response.headers),
@@ -318,12 +331,15 @@ async def send(
 
 
 def _out_of_time(name: str, budget_s: float) -> ProviderTimeout:
-    return ProviderTimeout(
-        f"{name} did not answer within {budget_s:g} seconds. Try again in a moment; if it keeps "
+    text = ngettext(
+        "{provider} did not answer within {seconds} second. Try again in a moment; if it keeps "
         "happening, allow more time in Settings (time allowed per request).",
-        f"{name} n'a pas répondu en {budget_s:g} secondes. Réessayez dans un instant; si cela se "
-        "reproduit, accordez plus de temps dans les réglages (délai par requête).",
-        provider=name,
+        "{provider} did not answer within {seconds} seconds. Try again in a moment; if it keeps "
+        "happening, allow more time in Settings (time allowed per request).",
+        1 if budget_s == 1 else 2,
+    )
+    return ProviderTimeout(
+        text.format(provider=name, seconds=formats.number(budget_s)), provider=name
     )
 
 
@@ -381,11 +397,12 @@ async def with_retry(
                 _notify(observer, done)
 
 
-def as_outcome_unknown(exc: ProviderError, *, action_en: str, action_fr: str) -> ProviderError:
+def as_outcome_unknown(exc: ProviderError, *, action: str) -> ProviderError:
     """For a write: a failure after the request may have been delivered becomes OutcomeUnknown.
 
-    ``ConnectionFailed`` means nothing was sent, so it is returned unchanged; so are the
-    provider's own refusals (it answered clearly).
+    ``action`` names the write, translated, as the subject of the sentence: ``_("Placing the
+    call")``. ``ConnectionFailed`` means nothing was sent, so it is returned unchanged; so are
+    the provider's own refusals (it answered clearly).
     """
     if isinstance(exc, ConnectionFailed):
         return exc
@@ -393,10 +410,13 @@ def as_outcome_unknown(exc: ProviderError, *, action_en: str, action_fr: str) ->
 
     if isinstance(exc, TransportError | MalformedResponse):
         return OutcomeUnknown(
-            f"{action_en} may or may not have gone through: the answer from {exc.provider} was "
-            "lost. It was not retried; check before trying again.",
-            f"{action_fr} a peut-être été effectué ou non : la réponse de {exc.provider} a été "
-            "perdue. Rien n'a été renvoyé; vérifiez avant de réessayer.",
+            # Translators: action: the write that was sent, a noun phrase with its article that
+            # starts the sentence ("Placing the call" / "Le lancement de l'appel"); provider: the
+            # provider's name.
+            _(
+                "{action} may or may not have gone through: the answer from {provider} was "
+                "lost. It was not retried; check before trying again."
+            ).format(action=action, provider=exc.provider),
             cause=exc,
             provider=exc.provider,
         )

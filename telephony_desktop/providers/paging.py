@@ -14,19 +14,19 @@ import hashlib
 from collections.abc import Iterable
 
 from telephony_desktop.domain.errors import PagingStalled
+from telephony_desktop.i18n import _, formats, ngettext
 
 
 class PageGuard:
-    """Check each page of one paged read, in order; ``check`` raises ``PagingStalled``."""
+    """Check each page of one paged read, in order; ``check`` raises ``PagingStalled``.
 
-    def __init__(
-        self, *, provider: str, what_en: str, what_fr: str, max_pages: int
-    ) -> None:  # fmt: skip
+    ``what`` names the pages, translated, in the plural: ``_("call history pages")``."""
+
+    def __init__(self, *, provider: str, what: str, max_pages: int) -> None:
         if max_pages < 1:
             raise ValueError("max_pages must be >= 1")
         self._provider = provider
-        self._what_en = what_en
-        self._what_fr = what_fr
+        self._what = what
         self._max_pages = max_pages
         self._pages = 0
         self._last_offset: int | None = None
@@ -40,38 +40,57 @@ class PageGuard:
     def check(self, offset: int, keys: Iterable[str]) -> None:
         """The page asked at ``offset`` brought records with these ``keys`` (its ids)."""
         self._pages += 1
+        fields = {"what": self._what, "provider": self._provider}
         if self._last_offset is not None and offset <= self._last_offset:
+            # Translators: what: the pages read, in the plural ("call history pages" / "pages
+            # de l'historique d'appels"); provider: the provider's name; previous and offset:
+            # positions in the listing.
+            text = _(
+                "The {what} from {provider} never came to an end (the page after offset "
+                "{previous} was asked at offset {offset}), so the app stopped asking. What was "
+                "received before is kept. Try again later; if it keeps happening, tell "
+                "{provider}'s support."
+            )
             self._stalled(
-                f"the page after offset {self._last_offset} was asked at offset {offset}",
-                f"la page après le décalage {self._last_offset} a été demandée au décalage "
-                f"{offset}",
+                text.format(
+                    previous=formats.number(self._last_offset),
+                    offset=formats.number(offset),
+                    **fields,
+                )
             )
         self._last_offset = offset
         page = frozenset(keys)
         if page:
             digest = hashlib.blake2b("\x00".join(sorted(page)).encode(), digest_size=16).digest()
             if digest in self._digests or page <= self._previous:
-                self._stalled(
-                    f"page {self._pages} repeated records already received",
-                    f"la page {self._pages} répétait des éléments déjà reçus",
+                # Translators: what: the pages read, in the plural ("call history pages" /
+                # "pages de l'historique d'appels"); provider: the provider's name; page: the
+                # page's number.
+                text = _(
+                    "The {what} from {provider} never came to an end (page {page} repeated "
+                    "records already received), so the app stopped asking. What was received "
+                    "before is kept. Try again later; if it keeps happening, tell {provider}'s "
+                    "support."
                 )
+                self._stalled(text.format(page=formats.number(self._pages), **fields))
             self._digests.add(digest)
         self._previous = page
         if self._pages > self._max_pages:
+            # Translators: what: the pages read, in the plural ("call history pages" / "pages de
+            # l'historique d'appels"); provider: the provider's name; pages: how many pages were
+            # read at most.
+            text = ngettext(
+                "The {what} from {provider} never came to an end (it kept sending full pages "
+                "past {pages} page), so the app stopped asking. What was received before is "
+                "kept. Try again later; if it keeps happening, tell {provider}'s support.",
+                "The {what} from {provider} never came to an end (it kept sending full pages "
+                "past {pages} pages), so the app stopped asking. What was received before is "
+                "kept. Try again later; if it keeps happening, tell {provider}'s support.",
+                self._max_pages,
+            )
             self._stalled(
-                f"it kept sending full pages past {self._max_pages} pages",
-                f"il a continué d'envoyer des pages pleines au-delà de {self._max_pages} pages",
-                code="page_cap",
+                text.format(pages=formats.number(self._max_pages), **fields), code="page_cap"
             )
 
-    def _stalled(self, why_en: str, why_fr: str, *, code: str = "page_repeated") -> None:
-        raise PagingStalled(
-            f"The {self._what_en} from {self._provider} never came to an end ({why_en}), so the "
-            "app stopped asking. What was received before is kept. Try again later; if it keeps "
-            f"happening, tell {self._provider}'s support.",
-            f"Les {self._what_fr} de {self._provider} ne finissaient jamais ({why_fr}); "
-            "l'application a donc cessé de les demander. Ce qui a été reçu avant est conservé. "
-            f"Réessayez plus tard; si cela se reproduit, avisez le soutien de {self._provider}.",
-            provider=self._provider,
-            code=code,
-        )
+    def _stalled(self, sentence: str, *, code: str = "page_repeated") -> None:
+        raise PagingStalled(sentence, provider=self._provider, code=code)

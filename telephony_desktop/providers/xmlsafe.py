@@ -15,6 +15,7 @@ from typing import Final
 from lxml import etree
 
 from telephony_desktop.domain.errors import MalformedResponse
+from telephony_desktop.i18n import _
 
 MAX_DOCUMENT_BYTES: Final = 64 * 1024 * 1024
 # A parsed tree costs far more than its text: each element about 100 bytes, each attribute about
@@ -30,26 +31,26 @@ _WIDE_BOMS: Final = (b"\xff\xfe", b"\xfe\xff")
 
 def _unreadable(provider: str) -> MalformedResponse:
     return MalformedResponse(
-        f"The answer from {provider} could not be read (it was cut short or is not valid XML).",
-        f"La réponse de {provider} est illisible (elle est incomplète ou n'est pas du XML valide).",
+        _(
+            "The answer from {provider} could not be read (it was cut short or is not valid XML)."
+        ).format(provider=provider),
         provider=provider,
     )
 
 
 def _hostile(provider: str) -> MalformedResponse:
     return MalformedResponse(
-        f"The answer from {provider} contained a document type or entity declaration, which is "
-        "never accepted; it was refused.",
-        f"La réponse de {provider} contenait une déclaration de type de document ou d'entité, "
-        "jamais acceptée; elle a été refusée.",
+        _(
+            "The answer from {provider} contained a document type or entity declaration, which "
+            "is never accepted; it was refused."
+        ).format(provider=provider),
         provider=provider,
     )
 
 
 def _too_large(provider: str) -> MalformedResponse:
     return MalformedResponse(
-        f"The answer from {provider} was too large to read safely.",
-        f"La réponse de {provider} était trop volumineuse pour être lue sans risque.",
+        _("The answer from {provider} was too large to read safely.").format(provider=provider),
         provider=provider,
     )
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.cli import EXIT_UNREACHABLE
 from telephony_desktop.domain.errors import InputError, ProviderUnavailable
 from telephony_desktop.providers import http
@@ -169,8 +170,9 @@ async def test_waits_are_reported_each_second_then_done(sandbox: SandboxServer) 
     assert [w.done for w in seen] == [False, False, True]
     assert seen[0].first and not seen[1].first
     assert {(w.provider, w.what) for w in seen} == {("VoiceMeUp", "get_dids")}
-    assert seen[0].sentence("en").startswith("Waiting for VoiceMeUp (get_dids): 1 s")
-    assert seen[0].sentence("fr").startswith("En attente de VoiceMeUp (get_dids) : 1 s")
+    assert seen[0].sentence().startswith("Waiting for VoiceMeUp (get_dids): 1 s")
+    with i18n.using("fr"):
+        assert seen[0].sentence().startswith("En attente de VoiceMeUp (get_dids) : 1 s")
 
 
 def test_the_budget_is_a_preference(tmp_path: Path) -> None:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from telephony_desktop.domain.errors import PagingStalled
+from telephony_desktop.i18n import using
 from telephony_desktop.providers.base import PAGE_SIZE
 from telephony_desktop.providers.voicemeup.client import MAX_VOICEMAIL_PAGES, VoiceMeUpClient
 from telephony_desktop.sandbox import SandboxServer
@@ -51,11 +52,14 @@ def _sync(db: Database, client: VoiceMeUpClient) -> HistorySync:
     return HistorySync(db, client, window_days=3650, page_size=PAGE, max_pages=MAX_PAGES)
 
 
-def _bilingual(exc: PagingStalled) -> None:
-    assert exc.provider == "VoiceMeUp"
-    assert "VoiceMeUp" in exc.user_message("en") and "VoiceMeUp" in exc.user_message("fr")
-    assert exc.user_message("en") != exc.user_message("fr")
-    assert not exc.retryable
+def _bilingual(exc: PagingStalled, in_french: PagingStalled) -> None:
+    """The same stall, met with messages in English and then in French."""
+    for each in (exc, in_french):
+        assert each.provider == "VoiceMeUp" and each.code == exc.code
+        assert not each.retryable
+    assert "VoiceMeUp" in str(exc) and "VoiceMeUp" in str(in_french)
+    assert str(exc) != str(in_french)
+    assert str(in_french).startswith("Les pages de ")
 
 
 async def _window(db: Database, client: VoiceMeUpClient, sandbox: SandboxServer) -> None:
@@ -89,7 +93,6 @@ async def test_history_sync_stops_on_pages_that_do_not_advance(
     async with make_client(sandbox) as client:
         with pytest.raises(PagingStalled) as caught:
             await PHASES[phase](db, client, sandbox)
-    _bilingual(caught.value)
     asked = [e for e in sandbox.request_log if e.request_type == "get_calls"]
     limit = 2 if kind == "stuck_pages" else MAX_PAGES + 1  # the page that repeated, or the cap
     assert len(asked) <= limit + (1 if phase == "cursor" else 0) + 1  # +1: one fetched ahead
@@ -100,6 +103,11 @@ async def test_history_sync_stops_on_pages_that_do_not_advance(
     cached = await db.run(count_calls)
     assert cached >= PAGE
     assert int(state["offset"]) % PAGE == 0 and int(state["offset"]) >= PAGE
+    # Resumed with messages in French, the provider still does not advance: the same stall.
+    async with make_client(sandbox) as client:
+        with using("fr"), pytest.raises(PagingStalled) as in_french:
+            await _sync(db, client).run()
+    _bilingual(caught.value, in_french.value)
 
 
 async def test_a_stalled_sync_resumes_when_the_provider_behaves(
@@ -131,9 +139,12 @@ async def test_voicemail_listing_stops_with_bounded_memory(
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    _bilingual(caught.value)
     asked = [e for e in sandbox.request_log if e.request_type == "get_voicemails"]
     assert len(asked) == (2 if kind == "stuck_pages" else MAX_VOICEMAIL_PAGES + 1)
+    async with make_client(sandbox) as client:
+        with using("fr"), pytest.raises(PagingStalled) as in_french:
+            await client.list_voicemails()
+    _bilingual(caught.value, in_french.value)
     # 21 pages of 1,000 messages at most: far below what "forever" grew to (1 GB in 30 s).
     assert peak < 200 * 1024 * 1024
 

@@ -24,6 +24,7 @@ from telephony_desktop.domain.errors import (
     ProviderTimeout,
     UnsupportedRequest,
 )
+from telephony_desktop.i18n import using
 from telephony_desktop.providers.simotel import AccessDenied, SimotelClient
 from telephony_desktop.sandbox import SandboxServer
 from tests.helpers.sandbox import FAST_RETRY
@@ -165,7 +166,9 @@ async def test_bad_input_is_refused_before_sending(
     with pytest.raises(InputError) as info:
         await client.originate(**{**CALL, **change})
     assert info.value.field == field
-    assert info.value.user_message("fr") != str(info.value)
+    with using("fr"), pytest.raises(InputError) as in_french:
+        await client.originate(**{**CALL, **change})
+    assert str(in_french.value) != str(info.value)
     assert len(server.request_log) == 0
 
 
@@ -212,10 +215,13 @@ async def test_unknown_context_is_refused_with_the_pbx_message(
     with pytest.raises(InvalidRequest) as info:
         await client.originate(**{**CALL, "context": "nowhere"})
     assert "Context 'nowhere' not found" in str(info.value)
-    assert "nowhere" in info.value.user_message("fr")
     assert info.value.status == 200
     assert server.simotel.originated == []
     assert seen(server, ORIGINATE) == 1
+    with using("fr"), pytest.raises(InvalidRequest) as in_french:
+        await client.originate(**{**CALL, "context": "nowhere"})
+    assert "nowhere" in str(in_french.value)
+    assert str(in_french.value).startswith("Simotel n'a pas pu passer l'appel : ")
 
 
 async def test_unknown_trunk_is_refused(server: SandboxServer, client: SimotelClient) -> None:
@@ -239,7 +245,10 @@ async def test_other_refusal_keeps_the_message(
     with pytest.raises(ProviderRejected) as info:
         await client.originate(**CALL)
     assert type(info.value) is ProviderRejected
-    assert "Queue is full" in str(info.value) and "Queue is full" in info.value.user_message("fr")
+    server.faults.add(ORIGINATE, "error", code="Queue is full")
+    with using("fr"), pytest.raises(ProviderRejected) as in_french:
+        await client.originate(**CALL)
+    assert "Queue is full" in str(info.value) and "Queue is full" in str(in_french.value)
 
 
 async def test_auth_refusal_inside_a_200(server: SandboxServer, client: SimotelClient) -> None:
@@ -277,7 +286,9 @@ async def test_403_ip_not_permitted(server: SandboxServer, client: SimotelClient
         await client.originate(**CALL)
     assert info.value.status == 403 and info.value.code == "ip_not_permitted"
     assert "IP is not permitted" in str(info.value)
-    assert "administrator" in str(info.value) and "IP" in info.value.user_message("fr")
+    with using("fr"), pytest.raises(AccessDenied) as in_french:
+        await client.originate(**CALL)
+    assert "administrator" in str(info.value) and "IP" in str(in_french.value)
     with pytest.raises(AuthenticationError):  # AccessDenied is an AuthenticationError
         await client.test_connection()
     server.simotel.allowed_ips = {"127.0.0.1"}
@@ -465,7 +476,13 @@ async def test_secrets_never_leak(server: SandboxServer) -> None:
         for attempt in (c.originate(**CALL), c.ping()):
             with pytest.raises(ProviderError) as info:
                 await attempt
-            messages += [str(info.value), info.value.user_message("fr"), repr(info.value)]
+            messages += [str(info.value), repr(info.value)]
+        server.faults.add(ORIGINATE, "reset")
+        with using("fr"):
+            for attempt in (c.originate(**CALL), c.ping()):
+                with pytest.raises(ProviderError) as info:
+                    await attempt
+                messages += [str(info.value), repr(info.value)]
     async with make(server, password="wrong-" + sim.password) as c:
         with pytest.raises(ProviderError) as info:
             await c.ping()

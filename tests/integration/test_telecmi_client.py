@@ -22,6 +22,7 @@ from telephony_desktop.domain.errors import (
     ProviderTimeout,
     ProviderUnavailable,
 )
+from telephony_desktop.i18n import using
 from telephony_desktop.providers.telecmi.client import (
     CDR_ORIGIN,
     GLOBAL_ORIGIN,
@@ -334,8 +335,10 @@ async def test_bad_input_is_refused_before_sending(
     async with make(server) as client:
         with pytest.raises(InputError) as info:
             await client.make_call(**{**CALL, **kwargs})
+        with using("fr"), pytest.raises(InputError) as in_french:
+            await client.make_call(**{**CALL, **kwargs})
     assert info.value.field == field
-    assert info.value.message_en != info.value.message_fr
+    assert str(info.value) != str(in_french.value)
     assert len(server.request_log) == 0
 
 
@@ -385,13 +388,18 @@ async def test_secret_never_in_log_errors_or_repr(server: SandboxServer) -> None
         server.faults.add(MAKE_CALL, "reset")
         with pytest.raises(OutcomeUnknown) as lost:
             await client.make_call(**CALL)
+        server.faults.add(MAKE_CALL, "reset")
+        with using("fr"), pytest.raises(OutcomeUnknown) as lost_in_french:
+            await client.make_call(**CALL)
     async with make(server, secret=secret[::-1]) as wrong:
         with pytest.raises(AuthenticationError) as refused:
+            await wrong.make_call(**CALL)
+        with using("fr"), pytest.raises(AuthenticationError) as refused_in_french:
             await wrong.make_call(**CALL)
     dumped = json.dumps(server.request_log.to_json())
     assert secret not in dumped and secret[::-1] not in dumped
     assert all(e.params["secret"] == "***" for e in server.request_log)
-    for exc in (lost.value, refused.value):
-        assert secret not in str(exc) and secret not in exc.message_fr
-        assert secret[::-1] not in str(exc) and secret not in repr(exc)
+    for exc in (lost.value, refused.value, lost_in_french.value, refused_in_french.value):
+        assert secret not in str(exc) and secret not in repr(exc)
+        assert secret[::-1] not in str(exc)
     assert all("secret" not in record for record in server.telecmi.placed)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import socket
@@ -26,6 +27,7 @@ from telephony_desktop.domain.errors import (
     ProviderUnavailable,
     TelephonyError,
 )
+from telephony_desktop.i18n import using
 from telephony_desktop.providers import http
 from telephony_desktop.providers.truecnam import errors
 from telephony_desktop.providers.truecnam.client import TrueCnamClient
@@ -132,7 +134,11 @@ async def test_every_error_number_is_typed(server: SandboxServer, err: str, fmt:
     assert info.value.code == f"truecnam_{err}"
     assert sent(server) == 1  # a refusal is never retried
     assert server.truecnam.call_starts == []
-    assert_no_secret(server, str(info.value), info.value.message_fr)
+    async with make(server, resp_format=fmt) as c:
+        with using("fr"), pytest.raises(ProviderRejected) as in_french:
+            await c.call_start(calling_number=FROM, called_number=TO)
+    assert str(in_french.value) != str(info.value)
+    assert_no_secret(server, str(info.value), str(in_french.value))
 
 
 async def test_an_unknown_error_number_carries_trucnams_message(
@@ -306,8 +312,15 @@ async def test_timeout_after_sending_is_outcome_unknown(server: SandboxServer) -
             await c.call_start(calling_number=FROM, called_number=TO)
     assert isinstance(info.value.cause, ProviderTimeout)
     assert sent(server) == 1
-    assert info.value.message_en != info.value.message_fr
-    assert_no_secret(server, str(info.value), info.value.message_fr)
+    server.faults.add(REQUEST_TYPE, "latency", delay=2.0)
+    async with make(server, deadline_s=0.3) as c:
+        with using("fr"), pytest.raises(OutcomeUnknown) as in_french:
+            await c.call_start(calling_number=FROM, called_number=TO)
+    assert str(in_french.value).startswith(
+        "L'envoi de l'avis de nom d'appelant (TrueCLID) à TrueCNAM a peut-être été effectué"
+    )
+    assert str(info.value) != str(in_french.value)
+    assert_no_secret(server, str(info.value), str(in_french.value))
 
 
 @pytest.mark.parametrize(
@@ -427,14 +440,16 @@ async def test_credentials_appear_in_no_log_or_error(
     caplog.set_level(logging.DEBUG)
     texts: list[str] = []
     async with make(server) as c:
-        for kind in ("http_error", "reset", "truncated", "malformed", "xxe", "error", "latency"):
+        kinds = ("http_error", "reset", "truncated", "malformed", "xxe", "error", "latency")
+        for lang, kind in itertools.product(("en", "fr"), kinds):
             server.faults.clear()
             server.faults.add(REQUEST_TYPE, kind, count=None, delay=0.5)
             for op in (c.call_start(calling_number=FROM, called_number=TO), c.test_connection()):
                 try:
-                    await op
+                    with using(lang):
+                        await op
                 except TelephonyError as exc:
-                    texts.extend([str(exc), repr(exc), exc.user_message("fr")])
+                    texts.extend([str(exc), repr(exc), exc.user_message()])
                     texts.append(repr(exc.__cause__ or exc.__context__))
                     texts.append(repr(getattr(exc, "cause", None)))
         texts.append(repr(c))

@@ -24,6 +24,7 @@ from telephony_desktop.domain.errors import (
     ProviderUnavailable,
 )
 from telephony_desktop.domain.verba import VerbaMedia, VerbaRecording
+from telephony_desktop.i18n import using
 from telephony_desktop.providers import http
 from telephony_desktop.providers.verba.client import TOKEN_RENEW_AFTER_S, VerbaClient
 from telephony_desktop.sandbox import SandboxServer
@@ -262,7 +263,9 @@ async def test_not_found(server: SandboxServer, verba: VerbaClient) -> None:
     with pytest.raises(NotFound) as info:
         await verba.get_call_id(extension="7777")
     assert info.value.code == "2"
-    assert info.value.user_message("fr") != info.value.user_message("en")
+    with using("fr"), pytest.raises(NotFound) as in_french:
+        await verba.get_call_id(extension="7777")
+    assert str(in_french.value) != str(info.value)
 
 
 async def test_more_than_one_match_tells_the_agent_to_narrow(
@@ -271,7 +274,9 @@ async def test_more_than_one_match_tells_the_agent_to_narrow(
     with pytest.raises(Conflict) as info:
         await verba.get_call_id(extension="2999", status=["ongoing"])
     assert "Narrow" in str(info.value)
-    assert "Précisez" in info.value.user_message("fr")
+    with using("fr"), pytest.raises(Conflict) as in_french:
+        await verba.get_call_id(extension="2999", status=["ongoing"])
+    assert "Précisez" in str(in_french.value)
 
 
 async def test_media_not_available(server: SandboxServer, verba: VerbaClient) -> None:
@@ -327,7 +332,10 @@ async def test_every_error_code(
         await verba.get_call_id(extension="8856")
     assert type(info.value) is cls
     assert info.value.code == code
-    assert info.value.message_fr and info.value.message_en
+    server.faults.add("verba.GetCallID", "error", code=code, count=2)
+    with using("fr"), pytest.raises(cls) as in_french:
+        await verba.get_call_id(extension="8856")
+    assert str(info.value) and str(in_french.value) != str(info.value)
 
 
 async def test_http_401_on_token(server: SandboxServer, verba: VerbaClient) -> None:
@@ -476,10 +484,12 @@ async def test_secrets_never_in_log_errors_or_repr(
     server.faults.add("verba.GetMedia", "http_error", status=503, count=None)
     with pytest.raises(ProviderUnavailable) as info:
         await verba.get_media(str(sim(server).last_call_id("8856")))
+    with using("fr"), pytest.raises(ProviderUnavailable) as in_french:
+        await verba.get_media(str(sim(server).last_call_id("8856")))
     server.faults.clear()
     secrets_ = (token, server.verba.password, server.verba.api_key)
     dumped = json.dumps(server.request_log.to_json())
-    text = str(info.value) + info.value.user_message("fr") + repr(verba)
+    text = str(info.value) + str(in_french.value) + repr(verba)
     for secret in secrets_:
         assert secret not in dumped
         assert secret not in text

@@ -24,6 +24,7 @@ from telephony_desktop.domain.errors import (
     ProviderError,
     TelephonyError,
 )
+from telephony_desktop.i18n import using
 from telephony_desktop.providers import http, xmlsafe
 from telephony_desktop.providers.simotel import parse as simotel
 from telephony_desktop.providers.telecmi import parse as telecmi
@@ -127,7 +128,10 @@ HOSTILE_XML = {
 def test_entities_and_dtds_are_refused(case: str, reader: str) -> None:
     result = bounded(lambda: XML_READERS[reader](HOSTILE_XML[case]))
     assert isinstance(result, MalformedResponse), result
-    for text in (result.message_en, result.message_fr):
+    with using("fr"):
+        in_french = bounded(lambda: XML_READERS[reader](HOSTILE_XML[case]))
+    assert isinstance(in_french, MalformedResponse), in_french
+    for text in (str(result), str(in_french)):
         assert "root:" not in text and "passwd" not in text and "198.51" not in text
 
 
@@ -170,7 +174,7 @@ def test_deep_and_huge_xml_is_refused(reader: str, body: bytes) -> None:
 def test_documents_that_would_grow_a_huge_tree_are_refused(reader: str, body: bytes) -> None:
     result = bounded(lambda: XML_READERS[reader](body))
     assert isinstance(result, MalformedResponse), result
-    assert "too large" in result.message_en
+    assert "too large" in str(result)
 
 
 def test_the_largest_tree_allowed_stays_within_bounds() -> None:
@@ -199,7 +203,7 @@ def test_the_stream_stops_reading_at_its_limit() -> None:
             xmlsafe.iter_records(endless(), {"call_details"}, provider="P", max_bytes=4 * MB)
         )
     )
-    assert isinstance(result, MalformedResponse) and "too large" in result.message_en
+    assert isinstance(result, MalformedResponse) and "too large" in str(result)
     assert pulled * 29_000 < 5 * MB  # it stopped pulling once past the limit
 
 
@@ -234,8 +238,8 @@ JSON_READERS: dict[str, Callable[[bytes], object]] = {
     "telecmi 200": lambda b: telecmi.check(200, b, {}, placing=False),
     "telecmi 400": lambda b: telecmi.check(400, b, {}, placing=True),
     "telecmi 502": lambda b: telecmi.check(502, b, {}, placing=True),
-    "simotel 200": lambda b: simotel.check(200, b, action_en="call", action_fr="appeler"),
-    "simotel 400": lambda b: simotel.check(400, b, action_en="call", action_fr="appeler"),
+    "simotel 200": lambda b: simotel.check(200, b, action="call"),
+    "simotel 400": lambda b: simotel.check(400, b, action="call"),
     "truecnam": lambda b: truecnam.parse_call_start(b, "application/json"),
 }
 DEEP_JSON = {

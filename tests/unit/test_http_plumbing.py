@@ -6,6 +6,7 @@ import logging
 
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import (
     ConnectionDropped,
     ConnectionFailed,
@@ -112,8 +113,40 @@ def test_write_failures_become_outcome_unknown_when_delivery_is_uncertain(
     error: Exception, unknown: bool
 ) -> None:
     assert isinstance(error, http.ProviderError)
-    result = http.as_outcome_unknown(error, action_en="Placing the call", action_fr="L'appel")
+    result = http.as_outcome_unknown(error, action="Placing the call")
     assert isinstance(result, OutcomeUnknown) is unknown
     if unknown:
         assert "not retried" in str(result)
         assert "Placing the call" in str(result)
+
+
+def test_outcome_unknown_in_french(french: None) -> None:
+    result = http.as_outcome_unknown(
+        ProviderTimeout("x", provider="P"), action=i18n._("Placing the call")
+    )
+    assert str(result) == (
+        "Le lancement de l'appel a peut-être été effectué ou non : la réponse de P a été perdue. "
+        "Rien n'a été renvoyé; vérifiez avant de réessayer."
+    )
+
+
+def test_the_wait_sentence_in_the_language_shown() -> None:
+    first = http.Waiting("VoiceMeUp", "get_calls", elapsed_s=3.4, budget_s=30.0, attempt=1)
+    retry = http.Waiting("VoiceMeUp", "get_calls", elapsed_s=12.6, budget_s=30.0, attempt=2)
+    assert first.sentence() == "Waiting for VoiceMeUp (get_calls): 3 s; giving up in 27 s"
+    assert retry.sentence() == (
+        "Waiting for VoiceMeUp (get_calls, attempt 2): 13 s; giving up in 17 s"
+    )
+    with i18n.using("fr"):
+        assert first.sentence() == "En attente de VoiceMeUp (get_calls) : 3 s; abandon dans 27 s"
+        assert retry.sentence() == (
+            "En attente de VoiceMeUp (get_calls, essai 2) : 13 s; abandon dans 17 s"
+        )
+
+
+def test_the_timeout_sentence_says_second_or_seconds(french: None) -> None:
+    assert "n'a pas répondu en 1 seconde." in str(http._out_of_time("P", 1.0))
+    assert "n'a pas répondu en 2,5 secondes." in str(http._out_of_time("P", 2.5))
+    with i18n.using("en"):
+        assert "did not answer within 1 second." in str(http._out_of_time("P", 1.0))
+        assert "did not answer within 30 seconds." in str(http._out_of_time("P", 30.0))

@@ -17,6 +17,7 @@ from telephony_desktop.domain.errors import (
     UnsupportedRequest,
 )
 from telephony_desktop.domain.simotel import OriginateRequest
+from telephony_desktop.i18n import using
 from telephony_desktop.providers import http
 from telephony_desktop.providers.simotel import errors, params, parse
 from telephony_desktop.providers.simotel.errors import AccessDenied
@@ -31,9 +32,14 @@ SAMPLE = b"""{
 
 
 def check(status: int, body: bytes, location: str = "") -> object:
-    return parse.check(
-        status, body, action_en="place the call", action_fr="passer l'appel", location=location
-    )
+    return parse.check(status, body, action="place the call", location=location)
+
+
+def in_french(status: int, body: bytes, location: str = "") -> str:
+    """The sentence of the error ``check`` raises, with messages in French."""
+    with using("fr"), pytest.raises(ProviderRejected) as info:
+        parse.check(status, body, action="passer l'appel", location=location)
+    return str(info.value)
 
 
 # --- envelope -------------------------------------------------------------------------------------
@@ -90,9 +96,9 @@ def test_not_an_envelope(body: bytes) -> None:
 
 
 def test_check_success_and_missing_flag() -> None:
-    env = parse.check(200, SAMPLE, action_en="x", action_fr="x")
+    env = parse.check(200, SAMPLE, action="x")
     assert env.success is True
-    env = parse.check(200, b'{"data":{}}', action_en="x", action_fr="x")
+    env = parse.check(200, b'{"data":{}}', action="x")
     assert env.success is None  # the caller decides
 
 
@@ -128,9 +134,10 @@ def test_success_zero(message: str, cls: type[ProviderRejected], code: str) -> N
         assert info.value.provider == "Simotel" and info.value.status == 200
         if message:
             assert message in str(info.value)
+        french = in_french(200, raw.replace(b'"success":0', flag))
         if message and cls is not AuthenticationError:  # its sentence already says it, in French
-            assert message in info.value.user_message("fr")
-        assert info.value.user_message("fr") != str(info.value)
+            assert message in french
+        assert french != str(info.value)
 
 
 # --- HTTP statuses ----------------------------------------------------------------------------------
@@ -165,7 +172,7 @@ def test_status_mapping(status: int, body: bytes, cls: type[ProviderRejected], w
     assert type(info.value) is cls
     assert info.value.status == status
     assert words in str(info.value)
-    assert info.value.user_message("fr") != str(info.value)
+    assert in_french(status, body) != str(info.value)
     assert not info.value.retryable
 
 
@@ -178,7 +185,7 @@ def test_redirect_names_the_target_without_userinfo() -> None:
 def test_pbx_message_is_redacted_and_shortened() -> None:
     http.register_secret("s3cr3t-simotel-key")
     message = "bad key s3cr3t-simotel-key " + "x" * 400
-    exc = errors.for_failure(message, action_en="place the call", action_fr="passer l'appel")
+    exc = errors.for_failure(message, action="place the call")
     assert "s3cr3t-simotel-key" not in str(exc) and "***" in str(exc)
     assert len(str(exc)) < 400
 

@@ -17,6 +17,7 @@ from telephony_desktop.domain.errors import (
     ProviderRejected,
     ProviderUnavailable,
 )
+from telephony_desktop.i18n import using
 from telephony_desktop.providers import http
 from telephony_desktop.providers.telecmi import errors, parse
 
@@ -38,6 +39,13 @@ def check(
 ) -> dict[str, Any]:
     raw = doc if isinstance(doc, bytes) else body(doc)
     return parse.check(status, raw, headers, placing=placing)
+
+
+def in_french(status: int, doc: object, *, placing: bool = True) -> str:
+    """The sentence of the refusal ``check`` raises, with messages in French."""
+    with using("fr"), pytest.raises(ProviderRejected) as info:
+        check(status, doc, placing=placing)
+    return str(info.value)
 
 
 # --- status check --------------------------------------------------------------------------------
@@ -88,8 +96,8 @@ def test_420_is_authentication_error(status: int, doc: object) -> None:
         check(status, doc)
     exc = info.value
     assert exc.code == "420" and exc.status == status and exc.provider == "TeleCMI"
-    assert "app ID or secret" in exc.user_message("en")
-    assert "identifiant d'application" in exc.user_message("fr")
+    assert "app ID or secret" in exc.user_message()
+    assert "identifiant d'application" in in_french(status, doc)
 
 
 @pytest.mark.parametrize("status", [422, 200])
@@ -98,22 +106,24 @@ def test_422_names_the_missing_property(status: int) -> None:
         check(status, {"code": 422, "error": "Missing required property: to"})
     exc = info.value
     assert exc.code == "422"
-    assert "(to)" in exc.message_en and "(to)" in exc.message_fr
-    assert "No call was placed" in exc.message_en
-    assert "Missing required property: to" in exc.message_en
+    french = in_french(status, {"code": 422, "error": "Missing required property: to"})
+    assert "(to)" in str(exc) and "(to)" in french
+    assert "No call was placed" in str(exc)
+    assert "Aucun appel n'a été passé." in french
+    assert "Missing required property: to" in str(exc)
 
 
 def test_422_property_from_an_explicit_key() -> None:
     with pytest.raises(InvalidRequest) as info:
         check(422, {"code": 422, "message": "validation failed", "property": "pcmo"})
-    assert "(pcmo)" in info.value.message_en
+    assert "(pcmo)" in str(info.value)
 
 
 def test_422_without_a_name_still_explains() -> None:
     with pytest.raises(InvalidRequest) as info:
         check(422, b"")
-    assert "required property is missing" in info.value.message_en
-    assert "()" not in info.value.message_en
+    assert "required property is missing" in str(info.value)
+    assert "()" not in str(info.value)
 
 
 def test_telecmi_json_502_is_a_refusal_not_an_outage() -> None:
@@ -121,8 +131,9 @@ def test_telecmi_json_502_is_a_refusal_not_an_outage() -> None:
         check(502, {"code": 502, "error": "The property required is missing: connect"})
     exc = info.value
     assert exc.code == "502" and exc.status == 502
-    assert "property required is missing (connect)" in exc.message_en
-    assert "propriété requise est absente (connect)" in exc.message_fr
+    assert "property required is missing (connect)" in str(exc)
+    french = in_french(502, {"code": 502, "error": "The property required is missing: connect"})
+    assert "propriété requise est absente (connect)" in french
 
 
 def test_json_502_with_http_200() -> None:
@@ -154,8 +165,8 @@ def test_other_4xx_is_provider_rejected_with_the_message() -> None:
     assert type(exc) is ProviderRejected
     assert (
         exc.code == "404"
-        and "No such route" in exc.message_en
-        and "No such route" in exc.message_fr
+        and "No such route" in str(exc)
+        and "No such route" in in_french(404, {"code": 404, "message": "No such route"})
     )
 
 
@@ -163,13 +174,13 @@ def test_http_200_with_another_body_code_is_a_failure() -> None:
     with pytest.raises(ProviderRejected) as info:
         check(200, {"code": 409, "data": {"error": {"message": "Insufficient balance"}}})
     assert info.value.code == "409"
-    assert "Insufficient balance" in info.value.message_en
+    assert "Insufficient balance" in str(info.value)
 
 
 def test_placing_flag_only_changes_the_sentence() -> None:
     with pytest.raises(InvalidRequest) as info:
         check(422, {"code": 422}, placing=False)
-    assert "No call was placed" not in info.value.message_en
+    assert "No call was placed" not in str(info.value)
 
 
 @pytest.mark.parametrize(
@@ -201,16 +212,18 @@ def test_provider_text_is_redacted_bounded_and_on_one_line() -> None:
     text = f"bad secret {secret}\n\x00" + "x" * 500
     with pytest.raises(ProviderRejected) as info:
         check(400, {"code": 400, "error": text})
-    message = info.value.message_en
-    assert secret not in message and secret not in info.value.message_fr
+    message = str(info.value)
+    assert secret not in message and secret not in in_french(400, {"code": 400, "error": text})
     assert "\n" not in message and "\x00" not in message
     assert len(message) < 400
 
 
 def test_rejection_sentences_exist_in_both_languages() -> None:
     for code in (420, 422, 502, 499):
-        exc = errors.rejection(code, status=code, placing=True)
-        assert exc.message_en and exc.message_fr and exc.message_en != exc.message_fr
+        english = str(errors.rejection(code, status=code, placing=True))
+        with using("fr"):
+            french = str(errors.rejection(code, status=code, placing=True))
+        assert english and french and english != french
 
 
 # --- legs ----------------------------------------------------------------------------------------

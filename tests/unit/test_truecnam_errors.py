@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from telephony_desktop.domain.errors import (
@@ -12,8 +14,10 @@ from telephony_desktop.domain.errors import (
     PaymentError,
     ProviderInternalError,
     ProviderRejected,
+    TelephonyError,
     UnsupportedRequest,
 )
+from telephony_desktop.i18n import using
 from telephony_desktop.providers import http
 from telephony_desktop.providers.truecnam import errors
 from telephony_desktop.providers.truecnam.client import (
@@ -37,6 +41,14 @@ EXPECTED_CLASSES = {
 }
 
 
+def both(make: Callable[[], TelephonyError]) -> tuple[str, str]:
+    """The sentence of the error ``make`` builds, in English and in French."""
+    english = str(make())
+    with using("fr"):
+        french = str(make())
+    return english, french
+
+
 def test_the_sandbox_and_the_adapter_share_one_set_of_numbers() -> None:
     assert set(errors.ERROR_TABLE) == set(SANDBOX_ERRORS) == set(EXPECTED_CLASSES)
 
@@ -47,9 +59,9 @@ def test_every_number_has_a_class_and_two_sentences(err: str) -> None:
     assert type(exc) is EXPECTED_CLASSES[err]
     assert exc.code == f"truecnam_{err}" and exc.codes == (f"truecnam_{err}",)
     assert exc.provider == "TrueCNAM" and exc.status == 200
-    assert exc.message_en and exc.message_fr and exc.message_en != exc.message_fr
-    assert exc.user_message("fr") == exc.message_fr
-    assert str(exc) == exc.message_en
+    english, french = both(lambda: errors.error_for(err, SANDBOX_ERRORS[err], status=200))
+    assert english and french and english != french
+    assert exc.user_message() == str(exc) == english
 
 
 @pytest.mark.parametrize(
@@ -71,9 +83,10 @@ def test_unknown_numbers_are_classified_by_their_message(
     exc = errors.error_for("1234", msg)
     assert type(exc) is cls
     assert exc.code == "truecnam_1234"
-    assert "1234" in exc.message_en and "1234" in exc.message_fr
+    english, french = both(lambda: errors.error_for("1234", msg))
+    assert "1234" in english and "1234" in french
     if msg:
-        assert msg in exc.message_en and msg in exc.message_fr
+        assert msg in english and msg in french
 
 
 def test_an_error_without_a_number_still_carries_the_message() -> None:
@@ -84,11 +97,13 @@ def test_an_error_without_a_number_still_carries_the_message() -> None:
 
 def test_provider_text_is_one_bounded_line_without_secrets() -> None:
     http.register_secret("s3cr3t-value-xyz")
-    exc = errors.error_for("555", "bad\r\npassword=hunter22 s3cr3t-value-xyz " + "x" * 500)
-    text = exc.message_en + exc.message_fr
+    english, french = both(
+        lambda: errors.error_for("555", "bad\r\npassword=hunter22 s3cr3t-value-xyz " + "x" * 500)
+    )
+    text = english + french
     assert "s3cr3t-value-xyz" not in text and "hunter22" not in text
     assert "\n" not in text and "\r" not in text
-    assert len(exc.message_en) < 400
+    assert len(english) < 400
 
 
 @pytest.mark.parametrize(
@@ -107,7 +122,8 @@ def test_provider_text_is_one_bounded_line_without_secrets() -> None:
 def test_http_statuses(status: int, cls: type[ProviderRejected]) -> None:
     exc = errors.error_for_status(status)
     assert type(exc) is cls and exc.status == status and exc.code == f"http_{status}"
-    assert exc.message_en != exc.message_fr
+    english, french = both(lambda: errors.error_for_status(status))
+    assert english != french
 
 
 # --- numbers -------------------------------------------------------------------------------
@@ -145,7 +161,9 @@ def test_bad_numbers_are_refused_before_sending(value: str, field: str) -> None:
     with pytest.raises(InputError) as info:
         to_truecnam_number(value, field=field)
     assert info.value.field == field
-    assert info.value.message_en != info.value.message_fr
+    with using("fr"), pytest.raises(InputError) as in_french:
+        to_truecnam_number(value, field=field)
+    assert str(info.value) != str(in_french.value)
 
 
 # --- construction --------------------------------------------------------------------------

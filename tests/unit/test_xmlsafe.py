@@ -9,6 +9,7 @@ import pytest
 from lxml import etree
 
 from telephony_desktop.domain.errors import MalformedResponse
+from telephony_desktop.i18n import using
 from telephony_desktop.providers.xmlsafe import (
     MAX_DOCUMENT_BYTES,
     iter_records,
@@ -101,7 +102,10 @@ def test_messages_never_quote_the_body_or_an_address() -> None:
     for body in (XXE, b"<response><secret>https://example.invalid/?auth_token=abc</secret"):
         with pytest.raises(MalformedResponse) as info:
             secure_fromstring(body, provider="VoiceMeUp")
-        for text in (str(info.value), info.value.user_message("fr")):
+        with using("fr"), pytest.raises(MalformedResponse) as in_french:
+            secure_fromstring(body, provider="VoiceMeUp")
+        assert str(in_french.value) != str(info.value)
+        for text in (str(info.value), str(in_french.value)):
             assert "http" not in text and "passwd" not in text and "<" not in text
 
 

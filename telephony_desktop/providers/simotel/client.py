@@ -15,6 +15,7 @@ import httpx
 
 from telephony_desktop.domain.errors import InputError, ProviderError, ProviderUnavailable
 from telephony_desktop.domain.models import PlacedCall, ProviderWarning
+from telephony_desktop.i18n import _
 from telephony_desktop.providers import http
 from telephony_desktop.providers.simotel import errors, params, parse
 
@@ -56,21 +57,16 @@ class SimotelClient:
                 http.register_secret(secret)
         has_basic = username is not None and password is not None
         if not has_basic and api_key is None:
-            if username is not None or password is not None:
-                missing_en, missing_fr, field = (
-                    ("password", "le mot de passe", "password")
-                    if password is None
-                    else ("user name", "le nom d'utilisateur", "username")
-                )
+            if password is None and username is not None:
                 raise InputError(
-                    f"Enter the Simotel API {missing_en} (or an API key).",
-                    f"Saisissez {missing_fr} de l'API Simotel (ou une clé d'API).",
-                    field=field,
+                    _("Enter the Simotel API password (or an API key)."), field="password"
+                )
+            if username is None and password is not None:
+                raise InputError(
+                    _("Enter the Simotel API user name (or an API key)."), field="username"
                 )
             raise InputError(
-                "Enter the Simotel API user name and password, or an API key (or both).",
-                "Saisissez le nom d'utilisateur et le mot de passe de l'API Simotel, ou une clé "
-                "d'API (ou les deux).",
+                _("Enter the Simotel API user name and password, or an API key (or both)."),
                 field="api_key",
             )
         self.base_url = base_url
@@ -95,8 +91,10 @@ class SimotelClient:
         pinned = (method or "").strip().upper()
         if pinned and pinned not in METHODS:
             raise InputError(
-                f"The Simotel request method must be PUT or POST, not {method!r}.",
-                f"La méthode des requêtes Simotel doit être PUT ou POST, pas {method!r}.",
+                # Translators: method: what was given instead, quoted ('GET').
+                _("The Simotel request method must be PUT or POST, not {method}.").format(
+                    method=repr(method)
+                ),
                 field="method",
             )
         self.method = pinned or METHODS[0]
@@ -183,27 +181,21 @@ class SimotelClient:
             env = parse.check(
                 reply.status,
                 reply.body,
-                action_en="place the call",
-                action_fr="passer l'appel",
+                # Translators: completes "Simotel did not …".
+                action=_("place the call"),
                 location=reply.headers.get("location", ""),
             )
             reference = parse.text_field(env, "originated_call_id")
             if env.success is None and not reference:
                 raise errors.malformed()
         except ProviderError as exc:
-            raise http.as_outcome_unknown(
-                exc, action_en="Placing the call", action_fr="Le lancement de l'appel"
-            ) from None
+            # Translators: starts "… may or may not have gone through".
+            raise http.as_outcome_unknown(exc, action=_("Placing the call")) from None
         warnings: tuple[ProviderWarning, ...] = ()
         if not reference:
             log.info("simotel: originate succeeded without an originated_call_id")
-            warnings = (
-                ProviderWarning(
-                    "no_call_id",
-                    "Simotel accepted the call but gave no call reference.",
-                    "Simotel a accepté l'appel sans donner de référence d'appel.",
-                ),
-            )
+            sentence = _("Simotel accepted the call but gave no call reference.")
+            warnings = (ProviderWarning("no_call_id", sentence),)
         return PlacedCall(
             provider=PROVIDER_KEY, reference=reference, status="originated", warnings=warnings
         )
@@ -219,8 +211,8 @@ class SimotelClient:
             env = parse.check(
                 reply.status,
                 reply.body,
-                action_en="answer the connection test",
-                action_fr="répondre au test de connexion",
+                # Translators: completes "Simotel did not …".
+                action=_("answer the connection test"),
                 location=reply.headers.get("location", ""),
             )
             if env.success is None:

@@ -1,7 +1,7 @@
 """Checks run before anything is sent to Simotel: the PBX address and the originate fields.
 
 Every failure is an ``InputError`` naming its ``field`` (the constructor's or ``originate``'s
-keyword), with an English and a French sentence.
+keyword), with a sentence from the message catalogue.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.simotel import OriginateRequest
+from telephony_desktop.i18n import N_, _, formats
 from telephony_desktop.providers import http
 
 API_PREFIX: Final = "/api/v4"
@@ -32,15 +33,42 @@ _NAME = re.compile(r"^[A-Za-z0-9_.\-]{1,80}$")
 # scenario sends ``"caller_id": "masking"``.
 _CALLER_ID_WORD = re.compile(r"^[A-Za-z][A-Za-z0-9_.\-]{0,31}$")
 
-_LABELS: Final = {
-    "caller": (
-        "caller (the phone that rings first)",
-        "l'appelant (le téléphone qui sonne d'abord)",
+# One whole sentence per field: what is missing, and what is not a valid number or name.
+_MISSING: Final = {
+    "caller": N_("Enter the caller (the phone that rings first)."),
+    "callee": N_("Enter the number to call."),
+    "caller_id": N_("Enter the caller ID."),
+    "context": N_("Enter the Simotel context (route)."),
+    "trunk_name": N_("Enter the trunk name."),
+}
+_NOT_A_NUMBER: Final = {
+    # Translators: text: what was typed.
+    "caller": N_(
+        "The caller (the phone that rings first) “{text}” is not a valid extension or phone "
+        "number (digits, *, # and a leading + only)."
     ),
-    "callee": ("number to call", "le numéro à appeler"),
-    "caller_id": ("caller ID", "le numéro affiché (caller ID)"),
-    "context": ("Simotel context (route)", "le contexte (route) Simotel"),
-    "trunk_name": ("trunk name", "le nom du trunk"),
+    # Translators: text: what was typed.
+    "callee": N_(
+        "The number to call “{text}” is not a valid extension or phone number (digits, *, # "
+        "and a leading + only)."
+    ),
+    # Translators: text: what was typed.
+    "caller_id": N_(
+        "The caller ID “{text}” is not a valid extension or phone number (digits, *, # and a "
+        "leading + only)."
+    ),
+}
+_NOT_A_NAME: Final = {
+    # Translators: text: what was typed. "Context" and "trunk" are Simotel's own terms.
+    "context": N_(
+        "The Simotel context (route) “{text}” is not valid: use letters, digits, _, - and . "
+        "only (at most 80 characters)."
+    ),
+    # Translators: text: what was typed. "Trunk" is Simotel's own term.
+    "trunk_name": N_(
+        "The trunk name “{text}” is not valid: use letters, digits, _, - and . only (at most "
+        "80 characters)."
+    ),
 }
 
 
@@ -66,51 +94,53 @@ def api_root(base_url: str, *, allow_insecure_http: bool) -> str:
     raw = (base_url or "").strip()
     if not raw:
         raise InputError(
-            "Enter the address of the Simotel PBX, for example https://pbx.example.com.",
-            "Saisissez l'adresse du PBX Simotel, par exemple https://pbx.example.com.",
+            _("Enter the address of the Simotel PBX, for example https://pbx.example.com."),
             field="base_url",
         )
     parts = urlsplit(raw)
     scheme = parts.scheme.lower()
     if "@" in parts.netloc:
         raise InputError(
-            "The Simotel address must not contain a user name or password: enter them in their "
-            "own fields.",
-            "L'adresse de Simotel ne doit pas contenir de nom d'utilisateur ni de mot de passe : "
-            "saisissez-les dans leurs propres champs.",
+            _(
+                "The Simotel address must not contain a user name or password: enter them in "
+                "their own fields."
+            ),
             field="base_url",
         )
     shown = http.redact_url(raw)
     if scheme not in ("http", "https") or not parts.hostname:
         raise InputError(
-            f"“{shown}” is not a web address: enter the PBX address with http:// or https://, "
-            "for example https://pbx.example.com.",
-            f"« {shown} » n'est pas une adresse web : saisissez l'adresse du PBX avec http:// ou "
-            "https://, par exemple https://pbx.example.com.",
+            # Translators: address: what was typed (any password in it hidden).
+            _(
+                "“{address}” is not a web address: enter the PBX address with http:// or "
+                "https://, for example https://pbx.example.com."
+            ).format(address=shown),
             field="base_url",
         )
     try:
-        _ = parts.port
+        _port = parts.port  # raises ValueError for a bad port
     except ValueError:
         raise InputError(
-            f"The port in the Simotel address “{shown}” is not valid.",
-            f"Le port de l'adresse Simotel « {shown} » n'est pas valide.",
+            # Translators: address: what was typed (any password in it hidden).
+            _("The port in the Simotel address “{address}” is not valid.").format(address=shown),
             field="base_url",
         ) from None
     if parts.query:
         raise InputError(
-            f"The Simotel address “{shown}” must not have a query (the part after ?).",
-            f"L'adresse Simotel « {shown} » ne doit pas contenir de paramètres (après le ?).",
+            # Translators: address: what was typed (any password in it hidden).
+            _("The Simotel address “{address}” must not have a query (the part after ?).").format(
+                address=shown
+            ),
             field="base_url",
         )
     if scheme == "http" and not allow_insecure_http and not is_loopback_host(parts.hostname):
         raise InputError(
-            f"The Simotel address {shown} uses plain http: the API user, password and key would "
-            "cross the network unencrypted. Use https://, or, if the PBX is on a trusted local "
-            "network, allow plain http for this account.",
-            f"L'adresse Simotel {shown} utilise http sans chiffrement : l'utilisateur, le mot de "
-            "passe et la clé d'API circuleraient en clair sur le réseau. Utilisez https://, ou, "
-            "si le PBX est sur un réseau local de confiance, autorisez http pour ce compte.",
+            # Translators: address: what was typed (any password in it hidden).
+            _(
+                "The Simotel address {address} uses plain http: the API user, password and key "
+                "would cross the network unencrypted. Use https://, or, if the PBX is on a "
+                "trusted local network, allow plain http for this account."
+            ).format(address=shown),
             field="base_url",
         )
     path = parts.path.rstrip("/")
@@ -123,25 +153,15 @@ def api_root(base_url: str, *, allow_insecure_http: bool) -> str:
     return f"{scheme}://{parts.netloc}{path}{API_PREFIX}"
 
 
-def _label(field: str) -> tuple[str, str]:
-    return _LABELS.get(field, (field, field))
-
-
 def number(value: object, field: str) -> str:
     """An extension or phone number: digits, ``*``, ``#``, an optional leading ``+``; spaces,
-    dashes, dots and parentheses are removed."""
-    en, fr = _label(field)
+    dashes, dots and parentheses are removed. ``field``: ``caller``, ``callee`` or ``caller_id``."""
     text = value.strip() if isinstance(value, str) else ""
     if not text:
-        raise InputError(f"Enter the {en}.", f"Saisissez {fr}.", field=field)
+        raise InputError(_(_MISSING[field]), field=field)
     cleaned = text.translate(_SEPARATORS)
     if not _NUMBER.match(cleaned):
-        raise InputError(
-            f"The {en} “{text}” is not a valid extension or phone number (digits, *, # and a "
-            "leading + only).",
-            f"« {text} » n'est pas valide pour {fr} : chiffres, *, # et un + initial seulement.",
-            field=field,
-        )
+        raise InputError(_(_NOT_A_NUMBER[field]).format(text=text), field=field)
     return cleaned
 
 
@@ -154,21 +174,15 @@ def caller_id_text(value: object) -> str:
 
 
 def name(value: object, field: str, *, required: bool) -> str:
-    """A context or trunk name: letters, digits, ``_``, ``-``, ``.``; up to 80 characters."""
-    en, fr = _label(field)
+    """A context or trunk name: letters, digits, ``_``, ``-``, ``.``; up to 80 characters.
+    ``field``: ``context`` or ``trunk_name``."""
     text = value.strip() if isinstance(value, str) else ""
     if not text:
         if required:
-            raise InputError(f"Enter the {en}.", f"Saisissez {fr}.", field=field)
+            raise InputError(_(_MISSING[field]), field=field)
         return ""
     if not _NAME.match(text):
-        raise InputError(
-            f"The {en} “{text}” is not valid: use letters, digits, _, - and . only "
-            "(at most 80 characters).",
-            f"« {text} » n'est pas valide pour {fr} : lettres, chiffres, _, - et . seulement "
-            "(80 caractères au plus).",
-            field=field,
-        )
+        raise InputError(_(_NOT_A_NAME[field]).format(text=text), field=field)
     return text
 
 
@@ -177,14 +191,12 @@ def seconds(value: object, field: str, lo: int, hi: int) -> int | None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not lo <= value <= hi:
         if field == "timeout_s":
-            en, fr = "The ring time (timeout)", "Le délai de sonnerie (timeout)"
+            # Translators: lo and hi: whole numbers of seconds.
+            text = _("The ring time (timeout) must be a whole number of seconds from {lo} to {hi}.")
         else:
-            en, fr = "The call duration limit", "La durée maximale de l'appel"
-        raise InputError(
-            f"{en} must be a whole number of seconds from {lo} to {hi}.",
-            f"{fr} doit être un nombre entier de secondes de {lo} à {hi}.",
-            field=field,
-        )
+            # Translators: lo and hi: whole numbers of seconds.
+            text = _("The call duration limit must be a whole number of seconds from {lo} to {hi}.")
+        raise InputError(text.format(lo=formats.number(lo), hi=formats.number(hi)), field=field)
     return value
 
 
@@ -215,10 +227,11 @@ def originate_request(
     )
     if not req.trunk_name and is_telecom_number(req.caller):
         raise InputError(
-            f"The caller {req.caller} is an outside number: Simotel needs the trunk to reach it. "
-            "Enter the trunk name in the Simotel settings.",
-            f"L'appelant {req.caller} est un numéro externe : Simotel a besoin du trunk pour le "
-            "joindre. Saisissez le nom du trunk dans les paramètres Simotel.",
+            # Translators: caller: the phone number that rings first. "Trunk" is Simotel's own term.
+            _(
+                "The caller {caller} is an outside number: Simotel needs the trunk to reach it. "
+                "Enter the trunk name in the Simotel settings."
+            ).format(caller=req.caller),
             field="trunk_name",
         )
     return req

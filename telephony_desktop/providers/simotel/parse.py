@@ -117,8 +117,7 @@ def check(
     status: int,
     body: bytes,
     *,
-    action_en: str,
-    action_fr: str,
+    action: str,
     location: str = "",
 ) -> SimotelEnvelope:
     """The envelope of a successful answer; raises the typed error for every documented failure.
@@ -126,7 +125,8 @@ def check(
     A 2xx body that is not a JSON object is ``MalformedResponse``; ``success`` false is
     ``ProviderRejected`` (or a subclass); a non-2xx status is mapped by :func:`errors.for_status`
     with the PBX's message when the body had one. ``success`` absent is returned as None: the
-    caller decides whether the rest of the body is enough.
+    caller decides whether the rest of the body is enough. ``action``, translated, completes
+    "Simotel did not …" in a refusal: ``_("place the call")``.
     """
     env = read_envelope(body)
     if not 200 <= status < 300:
@@ -134,7 +134,5 @@ def check(
     if env is None:
         raise errors.malformed()
     if env.success is False:
-        raise errors.for_failure(
-            env.message, action_en=action_en, action_fr=action_fr, status=status
-        )
+        raise errors.for_failure(env.message, action=action, status=status)
     return env

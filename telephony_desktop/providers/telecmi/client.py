@@ -24,6 +24,7 @@ from telephony_desktop.domain.errors import (
 )
 from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.telecmi import TeleCMILeg
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.providers import http
 from telephony_desktop.providers.telecmi import parse
 from telephony_desktop.providers.telecmi.errors import PROVIDER
@@ -51,16 +52,18 @@ _E164: Final = re.compile(r"^\+[1-9]\d{6,14}$")
 _REQUEST_ID: Final = re.compile(r"^[\x21-\x7e]{1,200}$")
 _DEFAULT_RETRY: Final = http.RetryPolicy()
 
-# (English label, French label with its article) for each validated argument.
-_LABELS: Final = {
-    "agent_number": ("your phone number (rung first)", "votre numéro (appelé en premier)"),
-    "destination": ("number to call", "le numéro à appeler"),
-    "caller_id": ("caller ID", "le numéro de l'afficheur"),
+# For each number checked, the whole sentence when it is not a full international number.
+_NOT_INTERNATIONAL: Final = {
+    "agent_number": N_(
+        "Your phone number (rung first) must be a full international number, e.g. +15145551234."
+    ),
+    "destination": N_("The number to call must be a full international number, e.g. +15145551234."),
+    "caller_id": N_("The caller ID must be a full international number, e.g. +15145551234."),
 }
 
 
-def _input(field: str, en: str, fr: str) -> InputError:
-    return InputError(en, fr, field=field)
+def _input(field: str, message: str) -> InputError:
+    return InputError(message, field=field)
 
 
 class TeleCMIClient:
@@ -82,16 +85,17 @@ class TeleCMIClient:
         if region not in REGIONS:
             raise _input(
                 "region",
-                f"Unknown TeleCMI region {region!r}: use auto, global or india.",
-                f"Région TeleCMI inconnue {region!r} : utilisez auto, global ou india.",
+                # Translators: region: what was given, quoted ('europe'); auto, global and india are
+                # the setting's own values, not translated.
+                _("Unknown TeleCMI region {region}: use auto, global or india.").format(
+                    region=repr(region)
+                ),
             )
         if base_url is not None:
             parts = urlsplit(base_url)
             if parts.scheme not in ("http", "https") or not parts.netloc:
                 raise _input(
-                    "base_url",
-                    "The TeleCMI address must start with https:// and name a host.",
-                    "L'adresse TeleCMI doit commencer par https:// et nommer un hôte.",
+                    "base_url", _("The TeleCMI address must start with https:// and name a host.")
                 )
         self.appid = appid.strip()
         self._secret = secret
@@ -136,40 +140,24 @@ class TeleCMIClient:
     def _credentials(self) -> dict[str, Any]:
         if not _APPID.match(self.appid):
             raise _input(
-                "appid",
-                "A TeleCMI app ID is a number (up to 15 digits). Check it in Settings.",
-                "Un identifiant d'application TeleCMI est un nombre (15 chiffres au plus). "
-                "Vérifiez-le dans les Paramètres.",
+                "appid", _("A TeleCMI app ID is a number (up to 15 digits). Check it in Settings.")
             )
         if not self._secret.strip():
-            raise _input(
-                "secret",
-                "The TeleCMI app secret is missing. Enter it in Settings.",
-                "Le secret de l'application TeleCMI est absent. Saisissez-le dans les Paramètres.",
-            )
+            raise _input("secret", _("The TeleCMI app secret is missing. Enter it in Settings."))
         return {"appid": int(self.appid), "secret": self._secret}
 
     @staticmethod
     def _number(field: str, value: str) -> int:
         """An E.164 number as TeleCMI wants it: its digits, as a JSON number."""
         if not isinstance(value, str) or not _E164.match(value.strip()):
-            en, fr = _LABELS[field]
-            raise _input(
-                field,
-                f"The {en} must be a full international number, e.g. +15145551234.",
-                f"{fr[0].upper()}{fr[1:]} doit être un numéro international complet, "
-                "p. ex. +15145551234.",
-            )
+            raise _input(field, _(_NOT_INTERNATIONAL[field]))
         return int(value.strip()[1:])
 
     @staticmethod
-    def _seconds(field: str, value: int, en: str, fr: str) -> int:
+    def _seconds(field: str, value: int, message: str) -> int:
+        """``message``: the sentence for a value that is not a whole number of seconds above 0."""
         if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-            raise _input(
-                field,
-                f"The {en} must be a whole number of seconds above zero.",
-                f"{fr} doit être un nombre entier de secondes supérieur à zéro.",
-            )
+            raise _input(field, message)
         return value
 
     def region_for(self, agent_number: str, caller_id: str) -> str:
@@ -188,10 +176,7 @@ class TeleCMIClient:
             isinstance(k, str) and k and isinstance(v, str) for k, v in extra_params.items()
         ):
             raise _input(
-                "extra_params",
-                "Custom parameters for TeleCMI must be names and values in text.",
-                "Les paramètres personnalisés pour TeleCMI doivent être des noms et des valeurs "
-                "texte.",
+                "extra_params", _("Custom parameters for TeleCMI must be names and values in text.")
             )
         return dict(extra_params)
 
@@ -210,9 +195,15 @@ class TeleCMIClient:
         to = self._number("agent_number", agent_number)
         number = self._number("destination", destination)
         caller = self._number("caller_id", caller_id)
-        duration = self._seconds("duration_s", duration_s, "call length limit", "La durée limite")
+        duration = self._seconds(
+            "duration_s",
+            duration_s,
+            _("The call length limit must be a whole number of seconds above zero."),
+        )
         timeout = self._seconds(
-            "ring_timeout_s", ring_timeout_s, "ring time", "Le délai de sonnerie"
+            "ring_timeout_s",
+            ring_timeout_s,
+            _("The ring time must be a whole number of seconds above zero."),
         )
         extra = self._extra(extra_params)
         body: dict[str, Any] = {**credentials, "from": caller, "to": to, "extra_params": extra}
@@ -260,7 +251,8 @@ class TeleCMIClient:
             doc = parse.check(reply.status, reply.body, reply.headers, placing=True)
             placed = parse.parse_placed(doc)
         except ProviderError as exc:
-            raise http.as_outcome_unknown(exc, action_en="The call", action_fr="L'appel") from None
+            # Translators: starts "… may or may not have gone through".
+            raise http.as_outcome_unknown(exc, action=_("The call")) from None
         log.info("TeleCMI call placed (%s)", placed.status)
         return placed
 
@@ -268,11 +260,7 @@ class TeleCMIClient:
         """The legs TeleCMI logged for ``request_id`` (empty while it has none). A read: retried
         on transport failures, 5xx and garbled answers."""
         if not isinstance(request_id, str) or not _REQUEST_ID.match(request_id.strip()):
-            raise _input(
-                "request_id",
-                "That TeleCMI request ID is not valid.",
-                "Cet identifiant de requête TeleCMI n'est pas valide.",
-            )
+            raise _input("request_id", _("That TeleCMI request ID is not valid."))
         body = {**self._credentials(), "request_id": request_id.strip()}
         url = self.cdr_origin + CDR_PATH
 

@@ -1,5 +1,5 @@
-"""TeleCMI's documented error statuses, mapped to the domain error tree with English and French
-sentences.
+"""TeleCMI's documented error statuses, mapped to the domain error tree with sentences from the
+message catalogue.
 
 The vendor page lists 420 (bad app ID or secret), 422 (missing required property) and 502 ("the
 property required is missing"); the status may come as the HTTP status, as ``code`` in the body,
@@ -17,6 +17,7 @@ from telephony_desktop.domain.errors import (
     InvalidRequest,
     ProviderRejected,
 )
+from telephony_desktop.i18n import _
 from telephony_desktop.providers import http
 
 PROVIDER: Final = "TeleCMI"
@@ -81,42 +82,40 @@ def rejection(
     ``placing``: the request was a call placement, so the sentence says no call was placed.
     """
     text = clean_message(message)
-    none_en = " No call was placed." if placing else ""
-    none_fr = " Aucun appel n'a été passé." if placing else ""
-    said_en = f' TeleCMI said: "{text}".' if text else ""
-    said_fr = f" TeleCMI a répondu : « {text} »." if text else ""
     kwargs = {"provider": PROVIDER, "code": str(code), "status": status}
     if is_auth_failure(code, text):
         return AuthenticationError(
-            "TeleCMI refused the app ID or secret. Check both in Settings against your TeleCMI "
-            "app and try again.",
-            "TeleCMI a refusé l'identifiant d'application ou le secret. Vérifiez-les dans les "
-            "Paramètres par rapport à votre application TeleCMI et réessayez.",
+            _(
+                "TeleCMI refused the app ID or secret. Check both in Settings against your "
+                "TeleCMI app and try again."
+            ),
             **kwargs,  # type: ignore[arg-type]
         )
+    # Whole sentences, said one after the other: what was refused, whether a call was placed,
+    # what to do, and TeleCMI's own words.
+    sentences: list[str] = []
     if code in (MISSING_PROPERTY, PROPERTY_REQUIRED):
         name = missing_property(text, hints)
-        what_en = f" ({name})" if name else ""
-        what_fr = f" ({name})" if name else ""
-        core_en = (
-            "a required property is missing"
-            if code == MISSING_PROPERTY
-            else "the property required is missing"
-        )
-        core_fr = (
-            "une propriété obligatoire est absente"
-            if code == MISSING_PROPERTY
-            else "la propriété requise est absente"
-        )
-        return InvalidRequest(
-            f"TeleCMI refused the request: {core_en}{what_en}.{none_en} Check the "
-            f"numbers and try again; if it keeps happening, report it.{said_en}",
-            f"TeleCMI a refusé la requête : {core_fr}{what_fr}.{none_fr} "
-            f"Vérifiez les numéros et réessayez; si le problème persiste, signalez-le.{said_fr}",
-            **kwargs,  # type: ignore[arg-type]
-        )
-    return ProviderRejected(
-        f"TeleCMI refused the request (error {code}).{none_en}{said_en}",
-        f"TeleCMI a refusé la requête (erreur {code}).{none_fr}{said_fr}",
-        **kwargs,  # type: ignore[arg-type]
-    )
+        if code == MISSING_PROPERTY and name:
+            # Translators: name: the property TeleCMI named, as it spells it (to, appid).
+            first = _("TeleCMI refused the request: a required property is missing ({name}).")
+        elif code == MISSING_PROPERTY:
+            first = _("TeleCMI refused the request: a required property is missing.")
+        elif name:
+            # Translators: name: the property TeleCMI named, as it spells it (to, appid).
+            first = _("TeleCMI refused the request: the property required is missing ({name}).")
+        else:
+            first = _("TeleCMI refused the request: the property required is missing.")
+        sentences.append(first.format(name=name))
+    else:
+        # Translators: code: TeleCMI's error number.
+        sentences.append(_("TeleCMI refused the request (error {code}).").format(code=code))
+    if placing:
+        sentences.append(_("No call was placed."))
+    if code in (MISSING_PROPERTY, PROPERTY_REQUIRED):
+        sentences.append(_("Check the numbers and try again; if it keeps happening, report it."))
+    if text:
+        # Translators: text: TeleCMI's own message, quoted as it sent it.
+        sentences.append(_('TeleCMI said: "{text}".').format(text=text))
+    cls = InvalidRequest if code in (MISSING_PROPERTY, PROPERTY_REQUIRED) else ProviderRejected
+    return cls(" ".join(sentences), **kwargs)  # type: ignore[arg-type]

@@ -16,6 +16,7 @@ from typing import Any, Final
 from telephony_desktop.domain.errors import MalformedResponse, ProviderUnavailable
 from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.telecmi import TeleCMILeg
+from telephony_desktop.i18n import _
 from telephony_desktop.providers.telecmi.errors import (
     DOCUMENTED,
     PROPERTY_KEYS,
@@ -29,11 +30,10 @@ OK: Final = 200
 _EPOCH_MS_FROM: Final = 100_000_000_000  # larger epochs are milliseconds (after 1973 in ms)
 
 
-def malformed(detail_en: str = "", detail_fr: str = "") -> MalformedResponse:
+def malformed(sentence: str = "") -> MalformedResponse:
+    """``sentence``: what could not be understood, when more can be said than the default."""
     return MalformedResponse(
-        f"TeleCMI sent an answer that could not be understood{detail_en}.",
-        f"TeleCMI a envoyé une réponse incompréhensible{detail_fr}.",
-        provider=PROVIDER,
+        sentence or _("TeleCMI sent an answer that could not be understood."), provider=PROVIDER
     )
 
 
@@ -138,9 +138,11 @@ def check(status: int, body: bytes, headers: Mapping[str, str], *, placing: bool
                 placing=placing,
             )
         raise ProviderUnavailable(
-            f"TeleCMI is having trouble right now (error {status}). Try again in a few minutes.",
-            f"TeleCMI éprouve des difficultés en ce moment (erreur {status}). "
-            "Réessayez dans quelques minutes.",
+            # Translators: status: an HTTP status number such as 503.
+            _(
+                "{provider} is having trouble right now (error {status}). "
+                "Try again in a few minutes."
+            ).format(provider=PROVIDER, status=status),
             provider=PROVIDER,
             status=status,
             retry_after=_retry_after(headers),
@@ -160,7 +162,12 @@ def check(status: int, body: bytes, headers: Mapping[str, str], *, placing: bool
             placing=placing,
         )
     if not 200 <= status < 300:
-        raise malformed(f" (HTTP {status})", f" (HTTP {status})")
+        raise malformed(
+            # Translators: status: an HTTP status number.
+            _("TeleCMI sent an answer that could not be understood (HTTP {status}).").format(
+                status=status
+            )
+        )
     if doc is None:
         raise malformed()
     if (body_code is not None and body_code != OK) or flags_error(doc):
@@ -194,7 +201,7 @@ def parse_placed(doc: Mapping[str, Any]) -> PlacedCall:
         status = status or _text(part.get("status")).strip()
     if not request_id:
         raise malformed(
-            " (no request ID for the call)", " (aucun identifiant de requête pour l'appel)"
+            _("TeleCMI sent an answer that could not be understood (no request ID for the call).")
         )
     return PlacedCall(provider=PROVIDER_KEY, reference=request_id, status=status or "progress")
 
@@ -292,5 +299,5 @@ def parse_legs(doc: Mapping[str, Any]) -> tuple[TeleCMILeg, ...]:
     if isinstance(records, Mapping):
         records = [records]
     if not isinstance(records, list):
-        raise malformed(" (call details)", " (détails de l'appel)")
+        raise malformed(_("TeleCMI sent an answer that could not be understood (call details)."))
     return tuple(parse_leg(r) for r in records if isinstance(r, Mapping))

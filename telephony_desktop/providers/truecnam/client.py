@@ -19,6 +19,7 @@ from phonenumbers import NumberParseException
 
 from telephony_desktop.domain.errors import InputError, InvalidRequest, ProviderError
 from telephony_desktop.domain.truecnam import CallStartResult
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.providers import http
 from telephony_desktop.providers.truecnam import errors, parse
 
@@ -28,37 +29,50 @@ CALL_PARTY_START: Final = "orig_call_start"
 RESP_FORMATS: Final = ("json", "xml", "csv")
 RESP_TYPES: Final = ("simple", "basic", "extended")
 _E164: Final = re.compile(r"^\+[1-9]\d{1,14}$")
-_LABELS: Final = {
-    "calling_number": ("number you are calling from", "numéro d'où vous appelez"),
-    "called_number": ("number being called", "numéro appelé"),
+# For each number checked: (missing, not in international format, not a valid number).
+_SENTENCES: Final = {
+    "calling_number": (
+        N_("The number you are calling from is missing."),
+        N_(
+            "The number you are calling from must be in international format: + and the country "
+            "code, then digits only (for example +15145551234)."
+        ),
+        N_("The number you are calling from is not a valid phone number."),
+    ),
+    "called_number": (
+        N_("The number being called is missing."),
+        N_(
+            "The number being called must be in international format: + and the country code, "
+            "then digits only (for example +15145551234)."
+        ),
+        N_("The number being called is not a valid phone number."),
+    ),
+    "": (
+        N_("The phone number is missing."),
+        N_(
+            "The phone number must be in international format: + and the country code, then "
+            "digits only (for example +15145551234)."
+        ),
+        N_("The phone number is not a valid phone number."),
+    ),
 }
 
 
 def to_truecnam_number(value: str, *, field: str) -> str:
     """An E.164 number (``+12125551212``) as TrueCNAM's example shows it: digits with the country
     code and no ``+`` (``12125551212``). ``InputError(field=...)`` if it is not a valid number."""
-    label_en, label_fr = _LABELS.get(field, ("phone number", "numéro de téléphone"))
+    missing, not_international, not_valid = _SENTENCES.get(field, _SENTENCES[""])
     text = (value or "").strip()
     if not text:
-        raise InputError(f"The {label_en} is missing.", f"Le {label_fr} est manquant.", field=field)
+        raise InputError(_(missing), field=field)
     if not _E164.match(text):
-        raise InputError(
-            f"The {label_en} must be in international format: + and the country code, then "
-            "digits only (for example +15145551234).",
-            f"Le {label_fr} doit être au format international : + et l'indicatif du pays, puis "
-            "des chiffres seulement (par exemple +15145551234).",
-            field=field,
-        )
+        raise InputError(_(not_international), field=field)
     try:
         parsed = phonenumbers.parse(text, None)
     except NumberParseException:
         parsed = None
     if parsed is None or not phonenumbers.is_valid_number(parsed):
-        raise InputError(
-            f"The {label_en} is not a valid phone number.",
-            f"Le {label_fr} n'est pas un numéro de téléphone valide.",
-            field=field,
-        )
+        raise InputError(_(not_valid), field=field)
     return text[1:]
 
 
@@ -78,10 +92,10 @@ def _check_endpoint(endpoint: str) -> str:
     secure = parts.scheme == "https" or (parts.scheme == "http" and _is_loopback(parts.hostname))
     if not parts.hostname or not secure or parts.query or parts.username or parts.password:
         raise InputError(
-            "The TrueCNAM address must be an https:// address without a query (http:// only for "
-            "this computer), since the credentials travel in it.",
-            "L'adresse TrueCNAM doit être une adresse https:// sans paramètres (http:// seulement "
-            "pour cet ordinateur), car les identifiants y voyagent.",
+            _(
+                "The TrueCNAM address must be an https:// address without a query (http:// only "
+                "for this computer), since the credentials travel in it."
+            ),
             field="endpoint",
         )
     return endpoint
@@ -108,27 +122,24 @@ class TrueCnamClient:
         http.register_secret(username)
         http.register_secret(password)
         if not username.strip():
-            raise InputError(
-                "Enter the TrueCNAM API key username.",
-                "Entrez le nom d'utilisateur de la clé d'API TrueCNAM.",
-                field="username",
-            )
+            raise InputError(_("Enter the TrueCNAM API key username."), field="username")
         if not password:
-            raise InputError(
-                "Enter the TrueCNAM API key password.",
-                "Entrez le mot de passe de la clé d'API TrueCNAM.",
-                field="password",
-            )
+            raise InputError(_("Enter the TrueCNAM API key password."), field="password")
         if resp_format not in RESP_FORMATS:
             raise InputError(
-                f"The TrueCNAM response format must be one of {', '.join(RESP_FORMATS)}.",
-                f"Le format de réponse TrueCNAM doit être l'un de {', '.join(RESP_FORMATS)}.",
+                # Translators: choices: the setting's own values (json, xml, csv), not translated.
+                _("The TrueCNAM response format must be one of {choices}.").format(
+                    choices=", ".join(RESP_FORMATS)
+                ),
                 field="resp_format",
             )
         if resp_type not in RESP_TYPES:
             raise InputError(
-                f"The TrueCNAM response type must be one of {', '.join(RESP_TYPES)}.",
-                f"Le type de réponse TrueCNAM doit être l'un de {', '.join(RESP_TYPES)}.",
+                # Translators: choices: the setting's own values (simple, basic, extended), not
+                # translated.
+                _("The TrueCNAM response type must be one of {choices}.").format(
+                    choices=", ".join(RESP_TYPES)
+                ),
                 field="resp_type",
             )
         self._username = username.strip()
@@ -217,8 +228,8 @@ class TrueCnamClient:
         except ProviderError as exc:
             raise http.as_outcome_unknown(
                 exc,
-                action_en="Sending the caller name notice (TrueCLID) to TrueCNAM",
-                action_fr="L'envoi de l'avis de nom d'appelant (TrueCLID) à TrueCNAM",
+                # Translators: starts "… may or may not have gone through".
+                action=_("Sending the caller name notice (TrueCLID) to TrueCNAM"),
             ) from None
 
     async def test_connection(self) -> None:

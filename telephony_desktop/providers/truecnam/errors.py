@@ -1,5 +1,5 @@
-"""TrueCNAM error numbers and HTTP statuses, mapped to typed exceptions with English and French
-sentences a person can act on.
+"""TrueCNAM error numbers and HTTP statuses, mapped to typed exceptions with sentences a person can
+act on, from the message catalogue.
 
 TrueCNAM publishes the *fields* of an error (``status="error"``, ``err`` = error number,
 ``error_msg`` = description) but not the list of numbers. The numbers in ``ERROR_TABLE`` are
@@ -24,6 +24,7 @@ from telephony_desktop.domain.errors import (
     ProviderRejected,
     UnsupportedRequest,
 )
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.providers import http
 
 PROVIDER: Final = "TrueCNAM"
@@ -32,77 +33,67 @@ PROVIDER: Final = "TrueCNAM"
 @dataclass(frozen=True, slots=True)
 class ErrorSpec:
     cls: type[ProviderRejected]
-    en: str
-    fr: str
+    message: str  # marked with N_(), translated when raised
 
-
-_CHECK_KEY_EN: Final = "Check the TrueCNAM API key username and password in the account settings"
-_CHECK_KEY_FR: Final = (
-    "Vérifiez le nom d'utilisateur et le mot de passe de la clé d'API TrueCNAM dans les "
-    "paramètres du compte"
-)
 
 # err -> what it means. ASSUMED numbers (not published by TrueCNAM); "0" means no error.
 ERROR_TABLE: Final[dict[str, ErrorSpec]] = {
     "1": ErrorSpec(
         AuthenticationError,
-        f"TrueCNAM refused the API key username or password. {_CHECK_KEY_EN} (not the web login).",
-        f"TrueCNAM a refusé le nom d'utilisateur ou le mot de passe de la clé d'API. "
-        f"{_CHECK_KEY_FR} (pas ceux de la connexion Web).",
+        N_(
+            "TrueCNAM refused the API key username or password. Check the TrueCNAM API key "
+            "username and password in the account settings (not the web login)."
+        ),
     ),
     "2": ErrorSpec(
-        InvalidRequest,
-        "TrueCNAM says a required field is missing from the call notice.",
-        "TrueCNAM indique qu'il manque un champ obligatoire dans l'avis d'appel.",
+        InvalidRequest, N_("TrueCNAM says a required field is missing from the call notice.")
     ),
     "3": ErrorSpec(
         InvalidRequest,
-        "TrueCNAM refused the number you are calling from. It must be your real number, in "
-        "international format with the country code.",
-        "TrueCNAM a refusé le numéro d'où vous appelez. Ce doit être votre vrai numéro, au "
-        "format international avec l'indicatif du pays.",
+        N_(
+            "TrueCNAM refused the number you are calling from. It must be your real number, in "
+            "international format with the country code."
+        ),
     ),
     "4": ErrorSpec(
         InvalidRequest,
-        "TrueCNAM refused the number being called. It must be in international format with the "
-        "country code.",
-        "TrueCNAM a refusé le numéro appelé. Il doit être au format international avec "
-        "l'indicatif du pays.",
+        N_(
+            "TrueCNAM refused the number being called. It must be in international format with "
+            "the country code."
+        ),
     ),
     "5": ErrorSpec(
         InvalidRequest,
-        "TrueCNAM did not accept the kind of call notice (call_party).",
-        "TrueCNAM n'a pas accepté le type d'avis d'appel (call_party).",
+        # Translators: call_party is TrueCNAM's own parameter name.
+        N_("TrueCNAM did not accept the kind of call notice (call_party)."),
     ),
     "6": ErrorSpec(
         UnsupportedRequest,
-        "This TrueCNAM account cannot send TrueCLID call notices. Ask TrueCNAM to enable "
-        "TrueCLID for your API key.",
-        "Ce compte TrueCNAM ne peut pas envoyer d'avis d'appel TrueCLID. Demandez à TrueCNAM "
-        "d'activer TrueCLID pour votre clé d'API.",
+        N_(
+            "This TrueCNAM account cannot send TrueCLID call notices. Ask TrueCNAM to enable "
+            "TrueCLID for your API key."
+        ),
     ),
     "7": ErrorSpec(
         PaymentError,
-        "The TrueCNAM account is suspended or inactive. Check its billing on the TrueCNAM website.",
-        "Le compte TrueCNAM est suspendu ou inactif. Vérifiez sa facturation sur le site de "
-        "TrueCNAM.",
+        N_(
+            "The TrueCNAM account is suspended or inactive. Check its billing on the TrueCNAM "
+            "website."
+        ),
     ),
     "8": ErrorSpec(
         PaymentError,
-        "The TrueCNAM account has no balance or query allowance left. Add funds on the TrueCNAM "
-        "website.",
-        "Le compte TrueCNAM n'a plus de solde ni de requêtes disponibles. Ajoutez des fonds sur "
-        "le site de TrueCNAM.",
+        N_(
+            "The TrueCNAM account has no balance or query allowance left. Add funds on the "
+            "TrueCNAM website."
+        ),
     ),
     "9": ErrorSpec(
-        InvalidRequest,
-        "TrueCNAM did not accept the requested response format or type.",
-        "TrueCNAM n'a pas accepté le format ou le type de réponse demandé.",
+        InvalidRequest, N_("TrueCNAM did not accept the requested response format or type.")
     ),
     "99": ErrorSpec(
         ProviderInternalError,
-        "TrueCNAM reported an internal error. Try again in a few minutes.",
-        "TrueCNAM a signalé une erreur interne. Réessayez dans quelques minutes.",
+        N_("TrueCNAM reported an internal error. Try again in a few minutes."),
     ),
 }
 
@@ -122,55 +113,70 @@ MESSAGE_HINTS: Final[tuple[tuple[re.Pattern[str], type[ProviderRejected]], ...]]
     ),
 )
 
+# The sentence for a number not in the table, by class: (without the number, with it as {err}).
 _HINT_SENTENCES: Final[dict[type[ProviderRejected], tuple[str, str]]] = {
+    ProviderRejected: (
+        N_("TrueCNAM refused the request."),
+        # Translators: err: TrueCNAM's error number.
+        N_("TrueCNAM refused the request (error {err})."),
+    ),
     AuthenticationError: (
-        f"TrueCNAM refused the credentials. {_CHECK_KEY_EN}.",
-        f"TrueCNAM a refusé les identifiants. {_CHECK_KEY_FR}.",
+        N_(
+            "TrueCNAM refused the credentials. Check the TrueCNAM API key username and password "
+            "in the account settings."
+        ),
+        # Translators: err: TrueCNAM's error number.
+        N_(
+            "TrueCNAM refused the credentials. Check the TrueCNAM API key username and password "
+            "in the account settings (error {err})."
+        ),
     ),
     PaymentError: (
-        "TrueCNAM reports a billing or allowance problem with the account.",
-        "TrueCNAM signale un problème de facturation ou de quota avec le compte.",
+        N_("TrueCNAM reports a billing or allowance problem with the account."),
+        # Translators: err: TrueCNAM's error number.
+        N_("TrueCNAM reports a billing or allowance problem with the account (error {err})."),
     ),
     InvalidRequest: (
-        "TrueCNAM found a field of the call notice invalid or missing.",
-        "TrueCNAM a trouvé un champ de l'avis d'appel invalide ou manquant.",
+        N_("TrueCNAM found a field of the call notice invalid or missing."),
+        # Translators: err: TrueCNAM's error number.
+        N_("TrueCNAM found a field of the call notice invalid or missing (error {err})."),
     ),
 }
 
 # HTTP statuses that are clear refusals (5xx are transport errors, raised by http.send).
 HTTP_TABLE: Final[dict[int, ErrorSpec]] = {
-    400: ErrorSpec(
-        InvalidRequest,
-        "TrueCNAM refused the request as malformed (HTTP 400).",
-        "TrueCNAM a refusé la requête comme mal formée (HTTP 400).",
-    ),
+    400: ErrorSpec(InvalidRequest, N_("TrueCNAM refused the request as malformed (HTTP 400).")),
     401: ErrorSpec(
         AuthenticationError,
-        f"TrueCNAM refused the credentials (HTTP 401). {_CHECK_KEY_EN}.",
-        f"TrueCNAM a refusé les identifiants (HTTP 401). {_CHECK_KEY_FR}.",
+        N_(
+            "TrueCNAM refused the credentials (HTTP 401). Check the TrueCNAM API key username "
+            "and password in the account settings."
+        ),
     ),
     403: ErrorSpec(
         AuthenticationError,
-        f"TrueCNAM refused access (HTTP 403). {_CHECK_KEY_EN}.",
-        f"TrueCNAM a refusé l'accès (HTTP 403). {_CHECK_KEY_FR}.",
+        N_(
+            "TrueCNAM refused access (HTTP 403). Check the TrueCNAM API key username and "
+            "password in the account settings."
+        ),
     ),
     404: ErrorSpec(
         NotFound,
-        "TrueCNAM did not recognise the address (HTTP 404). Check the TrueCNAM endpoint in the "
-        "account settings.",
-        "TrueCNAM n'a pas reconnu l'adresse (HTTP 404). Vérifiez l'adresse TrueCNAM dans les "
-        "paramètres du compte.",
+        N_(
+            "TrueCNAM did not recognise the address (HTTP 404). Check the TrueCNAM endpoint in "
+            "the account settings."
+        ),
     ),
     405: ErrorSpec(
         UnsupportedRequest,
-        "TrueCNAM does not accept this kind of request at that address (HTTP 405).",
-        "TrueCNAM n'accepte pas ce type de requête à cette adresse (HTTP 405).",
+        N_("TrueCNAM does not accept this kind of request at that address (HTTP 405)."),
     ),
     429: ErrorSpec(
         ProviderRejected,
-        "TrueCNAM is receiving too many requests from this account (HTTP 429). Try again in a "
-        "moment.",
-        "TrueCNAM reçoit trop de requêtes de ce compte (HTTP 429). Réessayez dans un instant.",
+        N_(
+            "TrueCNAM is receiving too many requests from this account (HTTP 429). Try again in "
+            "a moment."
+        ),
     ),
 }
 
@@ -207,42 +213,37 @@ def error_for(err: str, error_msg: str, *, status: int | None = None) -> Provide
     said = clean_provider_text(error_msg)
     spec = ERROR_TABLE.get(err)
     if spec is not None:
-        return spec.cls(spec.en, spec.fr, provider=PROVIDER, code=code, status=status)
+        return spec.cls(_(spec.message), provider=PROVIDER, code=code, status=status)
     cls = classify(err, said)
-    number_en = f" (error {err})" if err else ""
-    number_fr = f" (erreur {err})" if err else ""
-    quoted_en = f' It said: "{said}".' if said else ""
-    quoted_fr = f" Message : « {said} »." if said else ""
-    if cls is ProviderRejected:
-        en = f"TrueCNAM refused the request{number_en}.{quoted_en}"
-        fr = f"TrueCNAM a refusé la requête{number_fr}.{quoted_fr}"
-    else:
-        base_en, base_fr = _HINT_SENTENCES[cls]
-        en = f"{base_en.rstrip('.')}{number_en}.{quoted_en}"
-        fr = f"{base_fr.rstrip('.')}{number_fr}.{quoted_fr}"
-    return cls(en, fr, provider=PROVIDER, code=code, status=status)
+    bare, numbered = _HINT_SENTENCES[cls]
+    sentence = _(numbered).format(err=err) if err else _(bare)
+    if said:
+        # Translators: said: TrueCNAM's own message, quoted as it sent it. Follows a sentence
+        # saying what TrueCNAM refused.
+        sentence += " " + _('It said: "{said}".').format(said=said)
+    return cls(sentence, provider=PROVIDER, code=code, status=status)
 
 
 def error_for_status(status: int) -> ProviderRejected:
     """The refusal for an HTTP status (3xx/4xx) whose body holds no TrueCNAM answer."""
     spec = HTTP_TABLE.get(status)
     if spec is not None:
-        return spec.cls(spec.en, spec.fr, provider=PROVIDER, code=f"http_{status}", status=status)
+        return spec.cls(_(spec.message), provider=PROVIDER, code=f"http_{status}", status=status)
     if 300 <= status < 400:
         return ProviderRejected(
-            f"TrueCNAM redirected the request (HTTP {status}); it was not followed, since the "
-            "credentials travel in the address. Check the TrueCNAM endpoint in the account "
-            "settings.",
-            f"TrueCNAM a redirigé la requête (HTTP {status}); la redirection n'a pas été suivie, "
-            "car les identifiants voyagent dans l'adresse. Vérifiez l'adresse TrueCNAM dans les "
-            "paramètres du compte.",
+            # Translators: status: an HTTP status number.
+            _(
+                "TrueCNAM redirected the request (HTTP {status}); it was not followed, since the "
+                "credentials travel in the address. Check the TrueCNAM endpoint in the account "
+                "settings."
+            ).format(status=status),
             provider=PROVIDER,
             code=f"http_{status}",
             status=status,
         )
     return ProviderRejected(
-        f"TrueCNAM refused the request (HTTP {status}).",
-        f"TrueCNAM a refusé la requête (HTTP {status}).",
+        # Translators: status: an HTTP status number.
+        _("TrueCNAM refused the request (HTTP {status}).").format(status=status),
         provider=PROVIDER,
         code=f"http_{status}",
         status=status,

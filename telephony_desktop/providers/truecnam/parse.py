@@ -29,6 +29,7 @@ from lxml import etree
 
 from telephony_desktop.domain.errors import MalformedResponse
 from telephony_desktop.domain.truecnam import CallStartResult
+from telephony_desktop.i18n import _
 from telephony_desktop.providers import xmlsafe
 
 log = logging.getLogger(__name__)
@@ -44,10 +45,10 @@ _BOMS: Final = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 def _unreadable(why: str) -> MalformedResponse:
     log.debug("TrueCNAM answer refused: %s", why)  # the reason only, never the body
     return MalformedResponse(
-        "The answer from TrueCNAM could not be read (it was cut short or is not in a format "
-        "TrueCNAM uses).",
-        "La réponse de TrueCNAM est illisible (elle est incomplète ou n'est pas dans un format "
-        "utilisé par TrueCNAM).",
+        _(
+            "The answer from TrueCNAM could not be read (it was cut short or is not in a format "
+            "TrueCNAM uses)."
+        ),
         provider=PROVIDER,
     )
 

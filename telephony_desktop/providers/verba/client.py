@@ -32,6 +32,7 @@ from telephony_desktop.domain.errors import (
     NotFound,
 )
 from telephony_desktop.domain.verba import VerbaMedia, VerbaRecording
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.providers import http
 from telephony_desktop.providers.verba import errors, params, parse
 from telephony_desktop.providers.verba.errors import PROVIDER
@@ -48,6 +49,7 @@ PROBE_EXTENSION: Final = "0"
 TOKEN_RENEW_AFTER_S: Final = 55 * 60.0
 MEDIA_MAX_BYTES: Final = 512 * 1024 * 1024
 MEDIA_DEADLINE_S: Final = 600.0
+_BAD_CALL_ID: Final = N_("The call ID is not valid (no spaces, 128 characters at most).")
 
 
 class VerbaClient:
@@ -76,24 +78,25 @@ class VerbaClient:
         self.base_url = params.base_url(base_url)
         if auth not in AUTH_MODES:
             raise InputError(
-                f"The Verba sign-in must be basic, query or api_key, not {auth!r}.",
-                f"La connexion Verba doit être basic, query ou api_key, pas {auth!r}.",
+                # Translators: basic, query and api_key are the setting's own values, not
+                # translated; auth: what was given instead, quoted ('oauth').
+                _("The Verba sign-in must be basic, query or api_key, not {auth}.").format(
+                    auth=repr(auth)
+                ),
                 field="auth",
             )
         self.auth = auth
         self.login = login.strip()
         if auth != "api_key":
             self.login = params.required_text(
-                login, field="login", en="login", fr="L'identifiant de connexion"
+                login, field="login", message=_("The Verba login is required.")
             )
             if not password:
-                raise InputError(
-                    "The Verba password is required.",
-                    "Le mot de passe Verba est requis.",
-                    field="password",
-                )
+                raise InputError(_("The Verba password is required."), field="password")
         self._password = password
-        self._api_key = params.required_text(api_key, field="api_key", en="API key", fr="La clé")
+        self._api_key = params.required_text(
+            api_key, field="api_key", message=_("The Verba API key is required.")
+        )
         self.language = language
         self._client = client or http.make_client()
         self._owns_client = client is None
@@ -274,11 +277,12 @@ class VerbaClient:
         platform = params.identifier(
             platform_call_id,
             field="platform_call_id",
-            en="platform call ID",
-            fr="L'identifiant d'appel de la plateforme",
+            message=_("The platform call ID is not valid (no spaces, 128 characters at most)."),
         )
         native = params.identifier(
-            native_id, field="native_id", en="technical call ID", fr="L'identifiant technique"
+            native_id,
+            field="native_id",
+            message=_("The technical call ID is not valid (no spaces, 128 characters at most)."),
         )
         statuses = params.statuses(status, required=ext is not None)
         if ext is None and platform is None and native is None:
@@ -308,7 +312,7 @@ class VerbaClient:
         With ``call_id`` the extension and status are not sent; with an extension and no status,
         ``last`` is asked (the API requires a status with an extension).
         """
-        cid = params.identifier(call_id, field="call_id", en="call ID", fr="L'identifiant d'appel")
+        cid = params.identifier(call_id, field="call_id", message=_(_BAD_CALL_ID))
         query: dict[str, str] = {"responseType": "XML"}
         if cid is not None:
             query["callID"] = cid
@@ -322,7 +326,7 @@ class VerbaClient:
 
     async def get_media(self, call_id: str) -> VerbaMedia:
         """The recording of the call, in its original format (``GetMedia``)."""
-        cid = params.identifier(call_id, field="call_id", en="call ID", fr="L'identifiant d'appel")
+        cid = params.identifier(call_id, field="call_id", message=_(_BAD_CALL_ID))
         if cid is None:
             raise params.no_target("call_id")
 
@@ -343,9 +347,7 @@ class VerbaClient:
             if env is not None:
                 parse.check(env, status=reply.status)
             raise MalformedResponse(
-                "Verba sent something other than a recording for this call.",
-                "Verba a envoyé autre chose qu'un enregistrement pour cet appel.",
-                provider=PROVIDER,
+                _("Verba sent something other than a recording for this call."), provider=PROVIDER
             )
 
         return await self._call(

@@ -1,4 +1,4 @@
-"""Verba HTTP API error codes, mapped to typed exceptions with English and French sentences.
+"""Verba HTTP API error codes, mapped to typed exceptions with sentences from the catalogue.
 
 Every answer carries ``<Response code="N" type="Action">``; ``0`` is success. The vendor page
 documents one error code (``2``: the call cannot be found). The other codes below are the project's
@@ -20,6 +20,7 @@ from telephony_desktop.domain.errors import (
     NotFound,
     ProviderRejected,
 )
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.providers import http
 
 PROVIDER: Final = "Verba"
@@ -29,69 +30,60 @@ SUCCESS: Final = "0"
 @dataclass(frozen=True, slots=True)
 class ErrorSpec:
     cls: type[ProviderRejected]
-    en: str
-    fr: str
+    message: str  # marked with N_(), translated when raised
     documented: bool = False
 
 
-_SETTINGS_EN = " Check the Verba account in Settings."
-_SETTINGS_FR = " Vérifiez le compte Verba dans les réglages."
-
 NOT_FOUND: Final = ErrorSpec(
     NotFound,
-    "Verba found no call matching this search. Check the extension and the call status "
-    "(ongoing, next, last), then try again.",
-    "Verba n'a trouvé aucun appel correspondant à cette recherche. Vérifiez le poste et l'état "
-    "de l'appel (en cours, prochain, dernier), puis réessayez.",
+    # Translators: ongoing, next and last are the call statuses Verba searches by.
+    N_(
+        "Verba found no call matching this search. Check the extension and the call status "
+        "(ongoing, next, last), then try again."
+    ),
     documented=True,
 )
 AMBIGUOUS: Final = ErrorSpec(
     Conflict,
-    "More than one call on Verba matches this search. Narrow it: search a single status (for "
-    "example only the last call), or use the platform call ID or the technical call ID instead "
-    "of the extension.",
-    "Plus d'un appel sur Verba correspond à cette recherche. Précisez-la : cherchez un seul état "
-    "(par exemple seulement le dernier appel), ou utilisez l'identifiant d'appel de la plateforme "
-    "ou l'identifiant technique au lieu du poste.",
+    N_(
+        "More than one call on Verba matches this search. Narrow it: search a single status "
+        "(for example only the last call), or use the platform call ID or the technical call ID "
+        "instead of the extension."
+    ),
 )
 BAD_PARAMETER: Final = ErrorSpec(
     InvalidRequest,
-    "Verba refused a parameter of the search (missing or invalid). Check the extension, the "
-    "call status and the call identifiers.",
-    "Verba a refusé un paramètre de la recherche (manquant ou invalide). Vérifiez le poste, "
-    "l'état de l'appel et les identifiants d'appel.",
+    N_(
+        "Verba refused a parameter of the search (missing or invalid). Check the extension, the "
+        "call status and the call identifiers."
+    ),
 )
 BAD_API_KEY: Final = ErrorSpec(
     AuthenticationError,
-    "Verba refused the API key (unknown, disabled, or not allowed from this computer's network "
-    "address)." + _SETTINGS_EN,
-    "Verba a refusé la clé d'API (inconnue, désactivée ou non autorisée depuis l'adresse réseau "
-    "de cet ordinateur)." + _SETTINGS_FR,
+    N_(
+        "Verba refused the API key (unknown, disabled, or not allowed from this computer's "
+        "network address). Check the Verba account in Settings."
+    ),
 )
 BAD_TOKEN: Final = ErrorSpec(
     AuthenticationError,
-    "Verba refused the session token (expired or never authenticated), and signing in again "
-    "did not help." + _SETTINGS_EN,
-    "Verba a refusé le jeton de session (expiré ou jamais authentifié), et une nouvelle "
-    "connexion n'a pas réglé le problème." + _SETTINGS_FR,
+    N_(
+        "Verba refused the session token (expired or never authenticated), and signing in again "
+        "did not help. Check the Verba account in Settings."
+    ),
 )
 BAD_LOGIN: Final = ErrorSpec(
     AuthenticationError,
-    "Verba refused the login or password." + _SETTINGS_EN,
-    "Verba a refusé l'identifiant ou le mot de passe." + _SETTINGS_FR,
+    N_("Verba refused the login or password. Check the Verba account in Settings."),
 )
 NO_PERMISSION: Final = ErrorSpec(
     AuthenticationError,
-    "The Verba user is not allowed to use the API (the API user needs the roles Verba requires "
-    "for it). Ask your Verba administrator.",
-    "L'utilisateur Verba n'a pas le droit d'utiliser l'API (l'utilisateur d'API doit avoir les "
-    "rôles exigés par Verba). Adressez-vous à votre administrateur Verba.",
+    N_(
+        "The Verba user is not allowed to use the API (the API user needs the roles Verba "
+        "requires for it). Ask your Verba administrator."
+    ),
 )
-NO_MEDIA: Final = ErrorSpec(
-    NotFound,
-    "Verba has no recording (media) for this call.",
-    "Verba n'a aucun enregistrement (média) pour cet appel.",
-)
+NO_MEDIA: Final = ErrorSpec(NotFound, N_("Verba has no recording (media) for this call."))
 
 # The one table: code -> meaning. Only "2" is documented by the vendor; the rest are assumed.
 CODES: Final[dict[str, ErrorSpec]] = {
@@ -147,41 +139,52 @@ def error_for(
     """The typed exception for a non-zero ``Response`` code (never holds a secret)."""
     spec = spec_for(code, message)
     if spec is not None:
-        return spec.cls(spec.en, spec.fr, provider=PROVIDER, code=code, status=status)
+        return spec.cls(_(spec.message), provider=PROVIDER, code=code, status=status)
     quoted = _quote(message)
-    what_en = f" ({action})" if action else ""
-    if quoted:
-        en = f"Verba refused the request{what_en} (error {code}): {quoted}"
-        fr = f"Verba a refusé la requête{what_en} (erreur {code}) : {quoted}"
+    fields = {"action": action, "code": code, "message": quoted}
+    if quoted and action:
+        # Translators: action: the request's name in Verba's API (GetMedia); code: Verba's error
+        # number; message: Verba's own message, as it sent it.
+        text = _("Verba refused the request ({action}) (error {code}): {message}")
+    elif quoted:
+        # Translators: code: Verba's error number; message: Verba's own message, as it sent it.
+        text = _("Verba refused the request (error {code}): {message}")
+    elif action:
+        # Translators: action: the request's name in Verba's API (GetMedia); code: Verba's error
+        # number.
+        text = _("Verba refused the request ({action}) (error {code}).")
     else:
-        en = f"Verba refused the request{what_en} (error {code})."
-        fr = f"Verba a refusé la requête{what_en} (erreur {code})."
-    return ProviderRejected(en, fr, provider=PROVIDER, code=code, status=status)
+        # Translators: code: Verba's error number.
+        text = _("Verba refused the request (error {code}).")
+    return ProviderRejected(text.format(**fields), provider=PROVIDER, code=code, status=status)
 
 
 def http_status_error(status: int) -> ProviderRejected:
     """A 4xx answer that carries no Verba envelope."""
     if status in (401, 403):
         return AuthenticationError(
-            f"Verba refused the credentials (HTTP {status})." + _SETTINGS_EN,
-            f"Verba a refusé les identifiants (HTTP {status})." + _SETTINGS_FR,
+            # Translators: status: an HTTP status number.
+            _(
+                "Verba refused the credentials (HTTP {status}). Check the Verba account in "
+                "Settings."
+            ).format(status=status),
             provider=PROVIDER,
             code=f"http_{status}",
             status=status,
         )
     if status == 404:
         return ProviderRejected(
-            "No Verba API answers at this address (HTTP 404). Check the server address in "
-            "Settings (it usually ends with /verba/api).",
-            "Aucune API Verba ne répond à cette adresse (HTTP 404). Vérifiez l'adresse du "
-            "serveur dans les réglages (elle se termine habituellement par /verba/api).",
+            _(
+                "No Verba API answers at this address (HTTP 404). Check the server address in "
+                "Settings (it usually ends with /verba/api)."
+            ),
             provider=PROVIDER,
             code="http_404",
             status=status,
         )
     return ProviderRejected(
-        f"Verba refused the request (HTTP {status}).",
-        f"Verba a refusé la requête (HTTP {status}).",
+        # Translators: status: an HTTP status number.
+        _("Verba refused the request (HTTP {status}).").format(status=status),
         provider=PROVIDER,
         code=f"http_{status}",
         status=status,

@@ -8,6 +8,7 @@ from typing import Final
 from urllib.parse import urlsplit, urlunsplit
 
 from telephony_desktop.domain.errors import InputError
+from telephony_desktop.i18n import _
 
 STATUSES: Final = ("ongoing", "next", "last")
 API_PATH: Final = "/verba/api"
@@ -21,26 +22,26 @@ def base_url(value: str) -> str:
     parts = urlsplit(text)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
         raise InputError(
-            "The Verba server address must start with https:// (or http://) and name a host, "
-            "for example https://verba.example.com/verba/api.",
-            "L'adresse du serveur Verba doit commencer par https:// (ou http://) et nommer un "
-            "hôte, par exemple https://verba.example.com/verba/api.",
+            _(
+                "The Verba server address must start with https:// (or http://) and name a host, "
+                "for example https://verba.example.com/verba/api."
+            ),
             field="base_url",
         )
     if parts.username or parts.password or parts.query or parts.fragment:
         raise InputError(
-            "The Verba server address must not contain a login, a query or a fragment.",
-            "L'adresse du serveur Verba ne doit contenir ni identifiant, ni requête, ni fragment.",
+            _("The Verba server address must not contain a login, a query or a fragment."),
             field="base_url",
         )
     path = parts.path.rstrip("/") or API_PATH
     return urlunsplit((parts.scheme.lower(), parts.netloc, path, "", ""))
 
 
-def required_text(value: str, *, field: str, en: str, fr: str) -> str:
+def required_text(value: str, *, field: str, message: str) -> str:
+    """``value`` stripped; ``message`` (translated) says it is required when it is empty."""
     text = (value or "").strip()
     if not text:
-        raise InputError(f"The Verba {en} is required.", f"{fr} Verba est requis.", field=field)
+        raise InputError(message, field=field)
     return text
 
 
@@ -52,26 +53,21 @@ def extension(value: str | None) -> str | None:
         return None
     if not _EXTENSION.match(text):
         raise InputError(
-            "The extension may only hold digits, letters and + * # @ . _ : - (64 at most).",
-            "Le poste ne peut contenir que des chiffres, des lettres et + * # @ . _ : - "
-            "(64 au plus).",
+            _("The extension may only hold digits, letters and + * # @ . _ : - (64 at most)."),
             field="extension",
         )
     return text
 
 
-def identifier(value: str | None, *, field: str, en: str, fr: str) -> str | None:
+def identifier(value: str | None, *, field: str, message: str) -> str | None:
+    """``value`` stripped (None when empty); ``message`` (translated) says it is not valid."""
     if value is None:
         return None
     text = value.strip()
     if not text:
         return None
     if not _IDENTIFIER.match(text):
-        raise InputError(
-            f"The {en} is not valid (no spaces, 128 characters at most).",
-            f"{fr} n'est pas valide (sans espaces, 128 caractères au plus).",
-            field=field,
-        )
+        raise InputError(message, field=field)
     return text
 
 
@@ -86,18 +82,20 @@ def statuses(values: Sequence[str] | str, *, required: bool) -> str:
                 continue
             if name not in STATUSES:
                 raise InputError(
-                    "The call status must be ongoing, next or last (or a combination such as "
-                    "'ongoing,next' or 'last,ongoing').",
-                    "L'état de l'appel doit être ongoing, next ou last (ou une combinaison comme "
-                    "« ongoing,next » ou « last,ongoing »).",
+                    # Translators: ongoing, next and last are the values Verba takes, not
+                    # translated.
+                    _(
+                        "The call status must be ongoing, next or last (or a combination such as "
+                        "'ongoing,next' or 'last,ongoing')."
+                    ),
                     field="status",
                 )
             if name not in out:
                 out.append(name)
     if required and not out:
         raise InputError(
-            "Choose at least one call status: ongoing, next or last.",
-            "Choisissez au moins un état d'appel : ongoing, next ou last.",
+            # Translators: ongoing, next and last are the values Verba takes, not translated.
+            _("Choose at least one call status: ongoing, next or last."),
             field="status",
         )
     return ",".join(out)
@@ -105,14 +103,8 @@ def statuses(values: Sequence[str] | str, *, required: bool) -> str:
 
 def no_target(field: str) -> InputError:
     if field == "call_id":
-        return InputError(
-            "Give a Verba call ID or an extension to look for.",
-            "Indiquez un identifiant d'appel Verba ou un poste à chercher.",
-            field="call_id",
-        )
+        return InputError(_("Give a Verba call ID or an extension to look for."), field="call_id")
     return InputError(
-        "Give an extension, a platform call ID or a technical call ID to look for.",
-        "Indiquez un poste, un identifiant d'appel de plateforme ou un identifiant technique à "
-        "chercher.",
+        _("Give an extension, a platform call ID or a technical call ID to look for."),
         field="extension",
     )

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from telephony_desktop.domain.errors import MalformedResponse, ProviderRejected
+from telephony_desktop.i18n import N_, _
 from telephony_desktop.providers import xmlsafe
 from telephony_desktop.providers.verba import errors
 from telephony_desktop.providers.verba.errors import PROVIDER
@@ -65,18 +66,20 @@ def _attr(element: etree._Element, names: tuple[str, ...]) -> str:
 
 def _unreadable() -> MalformedResponse:
     return MalformedResponse(
-        "The answer from Verba could not be understood (it is not a Verba API answer).",
-        "La réponse de Verba est incompréhensible (ce n'est pas une réponse de l'API Verba).",
+        _("The answer from Verba could not be understood (it is not a Verba API answer)."),
         provider=PROVIDER,
     )
 
 
-def _missing(what_en: str, what_fr: str) -> MalformedResponse:
-    return MalformedResponse(
-        f"Verba reported success but sent no {what_en}.",
-        f"Verba a indiqué un succès mais n'a envoyé aucun {what_fr}.",
-        provider=PROVIDER,
-    )
+# What a successful answer lacked, one whole sentence each.
+_NO_TOKEN: Final = N_("Verba reported success but sent no session token.")
+_NO_CALL_ID: Final = N_("Verba reported success but sent no call ID.")
+_NO_CALL_URL: Final = N_("Verba reported success but sent no usable call address.")
+
+
+def _missing(message: str) -> MalformedResponse:
+    """``message``: one of the sentences above."""
+    return MalformedResponse(_(message), provider=PROVIDER)
 
 
 def read_envelope(body: bytes) -> Envelope:
@@ -135,7 +138,7 @@ def parse_token(body: bytes, *, status: int | None = None) -> str:
     env = _checked(body, status=status)
     token = find_value(env.root, TOKEN_NAMES)
     if not token or not _SAFE_VALUE.match(token):
-        raise _missing("session token", "jeton de session")
+        raise _missing(_NO_TOKEN)
     return token
 
 
@@ -143,7 +146,7 @@ def parse_call_id(body: bytes, *, status: int | None = None) -> str:
     env = _checked(body, status=status)
     call_id = find_value(env.root, CALL_ID_NAMES)
     if not call_id or not _SAFE_VALUE.match(call_id):
-        raise _missing("call ID", "identifiant d'appel")
+        raise _missing(_NO_CALL_ID)
     return call_id
 
 
@@ -153,11 +156,11 @@ def parse_call_url(body: bytes, *, status: int | None = None) -> str:
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. "http://[bad": urlsplit refuses a broken IPv6 host
-        raise _missing("usable call address", "adresse d'appel utilisable") from None
+        raise _missing(_NO_CALL_URL) from None
     if not url or parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        raise _missing("usable call address", "adresse d'appel utilisable")
+        raise _missing(_NO_CALL_URL)
     if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        raise _missing("usable call address", "adresse d'appel utilisable")
+        raise _missing(_NO_CALL_URL)
     return url
 
 
