@@ -23,6 +23,7 @@ from telephony_desktop.domain.errors import (
     TelephonyError,
     TransportError,
 )
+from telephony_desktop.i18n import _
 from telephony_desktop.redaction import redact_text
 from telephony_desktop.runtime import load_core_before_qt, tune_interpreter
 from telephony_desktop.store import paths
@@ -105,21 +106,21 @@ async def _dispatch(ctx: commands.Context) -> int:
     }
     with contextlib.suppress(TelephonyError):  # a broken config file is the command's to report
         http.set_budget(ctx.config().request_budget_s)
-    with http.watch_waits(_wait_printer(ctx.lang)):
+    with http.watch_waits(_wait_printer()):
         return await _run_command(ctx, handlers)
 
 
-def _wait_printer(lang: str) -> Callable[[Waiting], None]:
+def _wait_printer() -> Callable[[Waiting], None]:
     """A request the provider is slow to answer: on a terminal, one line that counts the
     seconds and goes away when the answer comes; otherwise one line when the wait begins."""
     tty = sys.stderr.isatty()
 
     def show(waiting: Waiting) -> None:
         if tty:
-            text = "" if waiting.done else waiting.sentence(lang) + "…"
+            text = "" if waiting.done else waiting.sentence() + "…"
             print(f"\r\x1b[K{text}", end="", file=sys.stderr, flush=True)
         elif waiting.first:
-            print(f"telephony-desktop: {waiting.sentence(lang)}…", file=sys.stderr, flush=True)
+            print(f"telephony-desktop: {waiting.sentence()}…", file=sys.stderr, flush=True)
 
     return show
 
@@ -158,7 +159,10 @@ def _self_test(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:
         if exc.name != "telephony_desktop.selftest":
             raise
-        print("telephony-desktop: --self-test is not available in this build", file=sys.stderr)
+        print(
+            "telephony-desktop: " + _("--self-test is not available in this build"),
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     run_self_test: Callable[[argparse.Namespace], int] = module.run_self_test
     return run_self_test(args)
@@ -178,7 +182,7 @@ def _remember_start_at_login(args: argparse.Namespace, on: bool) -> None:
         settings.save_config(path, dataclasses.replace(config, start_at_login=on))
 
 
-def _desktop_cmd(args: argparse.Namespace, lang: str) -> int:
+def _desktop_cmd(args: argparse.Namespace) -> int:
     from telephony_desktop import desktop
 
     try:
@@ -192,7 +196,7 @@ def _desktop_cmd(args: argparse.Namespace, lang: str) -> int:
         else:
             lines = desktop.status()
     except TelephonyError as exc:
-        print(f"telephony-desktop: {exc.user_message(lang)}", file=sys.stderr)
+        print(f"telephony-desktop: {exc.user_message()}", file=sys.stderr)
         return exit_code(exc)
     for line in lines:
         print(line)
@@ -209,7 +213,7 @@ def _open_window(args: argparse.Namespace, lang: str) -> int:
         try:
             dial = dial_text(args.link or args.dial)
         except InputError as exc:
-            print(f"telephony-desktop: {exc.user_message(lang)}", file=sys.stderr)
+            print(f"telephony-desktop: {exc.user_message()}", file=sys.stderr)
             return EXIT_INPUT
     setup_logging(paths.log_dir(), debug=args.debug)
     config = paths.config_path(Path(args.config) if args.config else None)
@@ -247,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _open_window(args, lang)
     if args.command == "desktop":
         setup_logging(paths.log_dir(), debug=args.debug)
-        return _desktop_cmd(args, lang)
+        return _desktop_cmd(args)
     if args.demo:  # the demo brings its own throw-away config and account
         args.config, args.account = None, DEMO_ACCOUNT
     # The services (and asyncio) load only for a command: a second launch that hands a link over
@@ -265,11 +269,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 return commands.sandbox_cmd(ctx)
             return asyncio.run(_dispatch(ctx))
     except KeyboardInterrupt:
-        print("telephony-desktop: interrupted", file=sys.stderr)
+        # Translators: the command was stopped with Ctrl+C.
+        print("telephony-desktop: " + _("interrupted"), file=sys.stderr)
         return EXIT_INTERRUPTED
     except TelephonyError as exc:
-        log.info("failed: %s (%s)", type(exc).__name__, exc.message_en)
-        print(f"telephony-desktop: {redact_text(exc.user_message(lang))}", file=sys.stderr)
+        log.info("failed: %s (%s)", type(exc).__name__, exc.message)
+        print(f"telephony-desktop: {redact_text(exc.user_message())}", file=sys.stderr)
         return exit_code(exc)
     except OSError as exc:
         from telephony_desktop.store.storage import storage_error
@@ -278,8 +283,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _unexpected(exc, args)
         # Disk trouble met outside the store's own guards: still the sentence that names the fix.
         failure = storage_error(exc.filename, exc)
-        log.info("failed: %s (%s)", type(failure).__name__, failure.message_en)
-        print(f"telephony-desktop: {redact_text(failure.user_message(lang))}", file=sys.stderr)
+        log.info("failed: %s (%s)", type(failure).__name__, failure.message)
+        print(f"telephony-desktop: {redact_text(failure.user_message())}", file=sys.stderr)
         return EXIT_CONFIG
     except Exception as exc:
         return _unexpected(exc, args)
@@ -289,9 +294,14 @@ def _unexpected(exc: Exception, args: argparse.Namespace) -> int:
     """A bug: the one path that exits 1, with a crash report to send."""
     log.error("unexpected error", exc_info=exc)
     report = write_crash_report(exc, context=f"command: {args.command}")
-    where = f"the crash report {report}" if report is not None else str(paths.log_dir())
-    print(
-        f"telephony-desktop: unexpected error ({type(exc).__name__}); details are in {where}",
-        file=sys.stderr,
-    )
+    kind = type(exc).__name__
+    if report is not None:
+        # Translators: {kind}: the Python name of the error (ValueError); {path}: a file.
+        text = _("unexpected error ({kind}); details are in the crash report {path}")
+        where = report
+    else:
+        # Translators: {kind}: the Python name of the error (ValueError); {path}: the log folder.
+        text = _("unexpected error ({kind}); details are in {path}")
+        where = paths.log_dir()
+    print("telephony-desktop: " + text.format(kind=kind, path=where), file=sys.stderr)
     return EXIT_FAILED

@@ -15,11 +15,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+from telephony_desktop.cli import text
 from telephony_desktop.cli.jsonout import to_json
 from telephony_desktop.cli.text import duration, table, when
 from telephony_desktop.domain.errors import InputError, SecretStoreError
-from telephony_desktop.domain.models import E911Address
+from telephony_desktop.domain.models import Call, E911Address
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import _, formats, ngettext, pgettext
 from telephony_desktop.services.dids import DidService
 from telephony_desktop.services.e911 import E911Service
 from telephony_desktop.services.freshness import Fresh
@@ -36,7 +38,8 @@ log = logging.getLogger(__name__)
 
 
 class Context:
-    """What every command needs: parsed arguments, language, config location, secrets."""
+    """What every command needs: parsed arguments, config location, secrets. ``lang`` is the
+    language messages are shown in (already set process-wide: information only)."""
 
     def __init__(self, args: argparse.Namespace, lang: str) -> None:
         self.args = args
@@ -63,14 +66,13 @@ class Context:
     def note_stale(self, fresh: Fresh[Any]) -> None:
         if fresh.error is not None:
             self.warn(
-                "showing the cached copy: " + fresh.error.user_message(self.lang)
-                if self.lang != "fr"
-                else "copie en cache affichée : " + fresh.error.user_message("fr")
+                # Translators: a listing could not be refreshed; {reason} is the error's sentence.
+                _("showing the cached copy: {reason}").format(reason=fresh.error.user_message())
             )
 
     @asynccontextmanager
     async def session(self) -> AsyncIterator[AccountSession]:
-        s = await open_session(self.account(), self.secrets, language=self.lang)
+        s = await open_session(self.account(), self.secrets)
         try:
             yield s
         finally:
@@ -84,8 +86,8 @@ def _date(text: str | None, field: str) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise InputError(
-            f"--{field} must be a date like 2026-11-22.",
-            f"--{field} doit être une date comme 2026-11-22.",
+            # Translators: {option} is --since or --until.
+            _("{option} must be a date like 2026-11-22.").format(option=f"--{field}"),
             field=field,
         ) from None
 
@@ -101,8 +103,7 @@ async def account_cmd(ctx: Context) -> int:
             key, sep, value = item.partition("=")
             if not sep or not key.strip():
                 raise InputError(
-                    f"--setting takes KEY=VALUE, not {item!r}.",
-                    f"--setting prend CLE=VALEUR, pas {item!r}.",
+                    _("--setting takes KEY=VALUE, not {text}.").format(text=repr(item)),
                     field="settings",
                 )
             extra[key.strip()] = value.strip()
@@ -120,16 +121,23 @@ async def account_cmd(ctx: Context) -> int:
         settings.save_config(ctx.config_file, config)
         if account.allow_insecure_http and _insecure_remote(account.base_url):
             ctx.warn(
-                f"{account.name} uses plain http:// to another computer: its credentials will "
-                "cross the network unencrypted. Use https:// unless you trust every network "
-                "in between (a PBX on your own LAN)."
+                _(
+                    "{name} uses plain http:// to another computer: its credentials will "
+                    "cross the network unencrypted. Use https:// unless you trust every network "
+                    "in between (a PBX on your own LAN)."
+                ).format(name=account.name)
             )
         fields = " / ".join(account.secret_fields)
-        either = " (either or both)" if account.spec.optional_secrets else ""
-        ctx.say(
-            f"Added account {account.name}. Now store its {fields}{either}: "
-            f"telephony-desktop account set-secret {account.name} {account.secret_fields[0]}"
-        )
+        command = f"telephony-desktop account set-secret {account.name} {account.secret_fields[0]}"
+        if account.spec.optional_secrets:
+            # Translators: {fields}: the names of the account's secrets as typed in commands
+            # (auth_token / password); {command}: the command that stores the first one.
+            added = _("Added account {name}. Now store its {fields} (either or both): {command}")
+        else:
+            # Translators: {fields}: the name of the account's secret as typed in commands
+            # (auth_token); {command}: the command that stores it.
+            added = _("Added account {name}. Now store its {fields}: {command}")
+        ctx.say(added.format(name=account.name, fields=fields, command=command))
         return 0
     if a.action == "list":
         config = ctx.config()
@@ -157,7 +165,8 @@ async def account_cmd(ctx: Context) -> int:
         if a.json:
             ctx.json(entries)
         elif not entries:
-            ctx.say(f"No accounts yet. {settings.ADD_ACCOUNT_HINT}")
+            # Translators: {command}: the command that adds an account, printed after this.
+            ctx.say(_("No accounts yet. {command}").format(command=settings.ADD_ACCOUNT_HINT))
         else:
             rows = [
                 [
@@ -166,11 +175,24 @@ async def account_cmd(ctx: Context) -> int:
                     str(e["account_id"]),
                     str(e["region"]),
                     display(str(e["caller_id"]), str(e["region"])),
-                    ", ".join(f"{k}: {v}" for k, v in dict(e["secrets"]).items()),
+                    ", ".join(
+                        # Translators: one secret of an account in `account list`: its name
+                        # (auth_token) and where it is (keyring, environment, missing).
+                        _("{secret}: {where}").format(secret=k, where=text.secret_source(v))
+                        for k, v in dict(e["secrets"]).items()
+                    ),
                 ]
                 for e in entries
             ]
-            ctx.say(table(["account", "provider", "id", "region", "caller ID", "secrets"], rows))
+            headings = [
+                pgettext("column", "account"),
+                pgettext("column", "provider"),
+                pgettext("column", "id"),
+                pgettext("column", "region"),
+                pgettext("column", "caller ID"),
+                pgettext("column", "secrets"),
+            ]
+            ctx.say(table(headings, rows, max_width=72))  # the secrets, last, whole
         return 0
     if a.action == "remove":
         config = ctx.config()
@@ -179,8 +201,13 @@ async def account_cmd(ctx: Context) -> int:
         try:
             await asyncio.to_thread(ctx.secrets.delete_all, account.name, account.secret_fields)
         except SecretStoreError as exc:
-            ctx.warn("the account was removed, but its secrets could not be deleted: " + str(exc))
-        ctx.say(f"Removed account {account.name}.")
+            ctx.warn(
+                # Translators: {reason} is the keyring error's sentence.
+                _("the account was removed, but its secrets could not be deleted: {reason}").format(
+                    reason=exc.user_message()
+                )
+            )
+        ctx.say(_("Removed account {name}.").format(name=account.name))
         return 0
     if a.action == "set-secret":
         account = settings.get_account(ctx.config(), a.name)
@@ -188,9 +215,16 @@ async def account_cmd(ctx: Context) -> int:
         if a.stdin or not sys.stdin.isatty():
             value = sys.stdin.readline().rstrip("\r\n")
         else:
-            value = await asyncio.to_thread(getpass.getpass, f"{field} for {account.name}: ")
+            # Translators: the prompt for a secret; {secret} is its name (auth_token, password).
+            prompt = _("{secret} for {name}: ").format(secret=field, name=account.name)
+            value = await asyncio.to_thread(getpass.getpass, prompt)
         await ctx.secrets.aset(account.name, field, value)
-        ctx.say(f"Stored {field} for {account.name} in the system keyring.")
+        ctx.say(
+            # Translators: {secret} is the secret's name (auth_token, password).
+            _("Stored {secret} for {name} in the system keyring.").format(
+                secret=field, name=account.name
+            )
+        )
         return 0
     raise AssertionError(a.action)
 
@@ -223,9 +257,11 @@ async def diagnostics_cmd(ctx: Context) -> int:
         store=ctx.secrets,
     )
     ctx.say(
-        f"Wrote the diagnostic report to {written}. It holds versions, your settings, where "
-        "each secret is stored (never the secrets themselves) and the recent log; attach it "
-        "to your problem report."
+        _(
+            "Wrote the diagnostic report to {path}. It holds versions, your settings, where "
+            "each secret is stored (never the secrets themselves) and the recent log; attach it "
+            "to your problem report."
+        ).format(path=written)
     )
     return 0
 
@@ -238,12 +274,13 @@ def _progress_printer(ctx: Context) -> Callable[[SyncProgress], None] | None:
         return None
 
     def show(p: SyncProgress) -> None:
-        print(
-            f"\r\x1b[Ksyncing: {p.pages_done} pages, {p.calls_fetched} calls, {p.calls_new} new",
-            end="",
-            file=sys.stderr,
-            flush=True,
+        # Translators: a sync's progress, on one line that is rewritten as it goes.
+        line = _("syncing: {pages} pages, {calls} calls, {new} new").format(
+            pages=formats.number(p.pages_done),
+            calls=formats.number(p.calls_fetched),
+            new=formats.number(p.calls_new),
         )
+        print(f"\r\x1b[K{line}", end="", file=sys.stderr, flush=True)
 
     return show
 
@@ -259,18 +296,28 @@ async def history_cmd(ctx: Context) -> int:
         if sys.stderr.isatty():
             print(file=sys.stderr)
         ctx.say(
-            f"Synced: {report.calls_new} new calls ({report.calls_fetched} fetched in "
-            f"{report.pages} pages). The cache holds {total} calls."
+            # Translators: {fetched}, {pages} and {total} are counts too; the sentence's plural
+            # follows {count}, the new calls.
+            ngettext(
+                "Synced: {count} new call ({fetched} fetched in {pages} pages). "
+                "The cache holds {total} calls.",
+                "Synced: {count} new calls ({fetched} fetched in {pages} pages). "
+                "The cache holds {total} calls.",
+                report.calls_new,
+            ).format(
+                count=formats.number(report.calls_new),
+                fetched=formats.number(report.calls_fetched),
+                pages=formats.number(report.pages),
+                total=formats.number(total),
+            )
         )
         return 0
     if a.action == "list":
         since, until = _date(a.since, "since"), _date(a.until, "until")
         if since and until and since > until:
-            raise InputError(
-                "--since is after --until.", "--since est après --until.", field="since"
-            )
+            raise InputError(_("--since is after --until."), field="since")
         account = ctx.account()
-        db, _ = await open_cache(account)
+        db, _audio = await open_cache(account)
         try:
             rows = await db.run(
                 calls_store.query_calls,
@@ -290,26 +337,44 @@ async def history_cmd(ctx: Context) -> int:
         region = account.region
         ctx.say(
             table(
-                ["date", "dir", "from", "to", "name", "duration", "status", "cost"],
-                [
-                    [
-                        when(c.started_at),
-                        "in" if c.direction == "inbound" else "out",
-                        display(c.source, region),
-                        display(c.destination, region),
-                        c.callerid_name,
-                        duration(c.duration_s),
-                        c.status,
-                        f"{c.billed_amount:.4f}" if c.billed_amount is not None else "",
-                    ]
-                    for c in rows
-                ],
+                [*_call_headings(), pgettext("column", "cost")],
+                [[*_call_cells(c, region), text.cost(c.billed_amount)] for c in rows],
             )
         )
         if last_sync is None:
-            ctx.warn("the cache has never been synced: run `telephony-desktop history sync`.")
+            ctx.warn(
+                _("the cache has never been synced: run `{command}`.").format(
+                    command="telephony-desktop history sync"
+                )
+            )
         return 0
     raise AssertionError(a.action)
+
+
+def _call_headings() -> list[str]:
+    """The history table's columns (``history list``, ``overview``)."""
+    return [
+        pgettext("column", "date"),
+        # Translators: a short column heading: the call's direction (in or out).
+        pgettext("column", "dir"),
+        pgettext("column", "from"),
+        pgettext("column", "to"),
+        pgettext("column", "name"),
+        pgettext("column", "duration"),
+        pgettext("column", "status"),
+    ]
+
+
+def _call_cells(c: Call, region: str) -> list[str]:
+    return [
+        when(c.started_at),
+        text.direction("inbound" if c.direction == "inbound" else "outbound"),
+        display(c.source, region),
+        display(c.destination, region),
+        c.callerid_name,
+        duration(c.duration_s),
+        text.call_status(c.status),
+    ]
 
 
 def _save_copy(source: Path, output: str) -> tuple[Path, int]:
@@ -344,7 +409,14 @@ async def voicemail_cmd(ctx: Context) -> int:
                 return 0
             ctx.say(
                 table(
-                    ["id", "received", "from", "name", "duration", ""],
+                    [
+                        pgettext("column", "id"),
+                        pgettext("column", "received"),
+                        pgettext("column", "from"),
+                        pgettext("column", "name"),
+                        pgettext("column", "duration"),
+                        "",
+                    ],
                     [
                         [
                             v.voicemail.voicemail_id,
@@ -352,7 +424,7 @@ async def voicemail_cmd(ctx: Context) -> int:
                             display(v.voicemail.callerid_number, s.region),
                             v.voicemail.callerid_name,
                             duration(v.voicemail.duration_s),
-                            "new" if v.is_new else "",
+                            pgettext("voicemail", "new") if v.is_new else "",
                         ]
                         for v in fresh.value
                     ],
@@ -362,13 +434,18 @@ async def voicemail_cmd(ctx: Context) -> int:
         if a.action == "download":
             source = await service.audio_file(a.id)
             target, size = await asyncio.to_thread(_save_copy, source, a.output)
-            ctx.say(f"Saved voicemail {a.id} to {target} ({size // 1024} KB).")
+            ctx.say(
+                # Translators: {size} is in kilobytes (KB: Ko in French).
+                _("Saved voicemail {id} to {path} ({size} KB).").format(
+                    id=a.id, path=target, size=formats.number(size // 1024)
+                )
+            )
             return 0
         if a.action == "delete":
             result = await service.delete(a.id)
             for warning in result.warnings:
-                ctx.warn(warning.message(ctx.lang))
-            ctx.say(f"Deleted voicemail {a.id}.")
+                ctx.warn(warning.message())
+            ctx.say(_("Deleted voicemail {id}.").format(id=a.id))
             return 0
     raise AssertionError(a.action)
 
@@ -385,22 +462,39 @@ async def dids_cmd(ctx: Context) -> int:
         return 0
 
     def routing(d: Any) -> str:
+        # Each part of a number's routing, listed with "; " between them.
         parts = []
         if "enable_forwarding" in d.options and d.forward_number:
-            parts.append(f"forward to {display(d.forward_number, s.region)}")
+            number = display(d.forward_number, s.region)
+            parts.append(_("forward to {number}").format(number=number))
         if "enable_peer" in d.options and d.peer_ids:
-            parts.append("peers " + ",".join(d.peer_ids))
+            # Translators: {devices}: the ids of the devices (peers) that ring, comma-separated.
+            parts.append(_("peers {devices}").format(devices=",".join(d.peer_ids)))
         if "enable_voicemail" in d.options and d.mailbox_id:
-            parts.append(f"voicemail {d.mailbox_id}")
+            # Translators: {mailbox}: the id of the voicemail box the calls go to.
+            parts.append(_("voicemail {mailbox}").format(mailbox=d.mailbox_id))
         if "enable_recording" in d.options:
-            parts.append("recorded")
-        return "; ".join(parts) or "—"
+            # Translators: the number's calls are recorded.
+            parts.append(pgettext("number routing", "recorded"))
+        return "; ".join(parts) or formats.NO_VALUE
 
     ctx.say(
         table(
-            ["id", "number", "name", "routing", "status"],
             [
-                [d.did_id, display(d.phone_number, s.region), d.friendly_name, routing(d), d.status]
+                pgettext("column", "id"),
+                pgettext("column", "number"),
+                pgettext("column", "name"),
+                pgettext("column", "routing"),
+                pgettext("column", "status"),
+            ],
+            [
+                [
+                    d.did_id,
+                    display(d.phone_number, s.region),
+                    d.friendly_name,
+                    routing(d),
+                    text.number_status(d.status),
+                ]
                 for d in fresh.value
             ],
             max_width=48,
@@ -424,14 +518,22 @@ async def e911_cmd(ctx: Context) -> int:
                 ctx.json(endpoint)
                 return 0 if endpoint else 5
             if endpoint is None:
-                ctx.warn(f"no emergency address is on file for {a.number}.")
+                ctx.warn(_("no emergency address is on file for {number}.").format(number=a.number))
                 return 5
             addr = endpoint.address
             ctx.say(
-                f"{display(endpoint.phone_number, s.region)}  (endpoint {endpoint.endpoint_id})\n"
-                f"  {addr.first_name} {addr.last_name}\n  {addr.one_line()}"
-                + (f"\n  devices: {', '.join(endpoint.peer_ids)}" if endpoint.peer_ids else "")
+                # Translators: the first line of `e911 show`: the number, then the provider's id
+                # of its emergency address record (endpoint).
+                _("{number}  (endpoint {id})").format(
+                    number=display(endpoint.phone_number, s.region), id=endpoint.endpoint_id
+                )
             )
+            ctx.say(f"  {addr.first_name} {addr.last_name}")
+            ctx.say(f"  {addr.one_line()}")
+            if endpoint.peer_ids:
+                # Translators: the devices (peers) whose 911 calls give this address.
+                devices = _("devices: {devices}").format(devices=", ".join(endpoint.peer_ids))
+                ctx.say(f"  {devices}")
             return 0
         if a.action == "validate":
             address = E911Address(
@@ -453,19 +555,18 @@ async def e911_cmd(ctx: Context) -> int:
                         "valid": result.valid,
                         "alternates": result.alternates,
                         "problems": [
-                            {"code": p.code, "message": p.message(ctx.lang)}
-                            for p in result.problems
+                            {"code": p.code, "message": p.message()} for p in result.problems
                         ],
                     }
                 )
             elif result.valid:
-                ctx.say(f"Valid: {address.one_line()}")
+                ctx.say(_("Valid: {address}").format(address=address.one_line()))
             else:
-                ctx.say("Not an exact match for the emergency service.")
+                ctx.say(_("Not an exact match for the emergency service."))
                 for p in result.problems:
-                    ctx.say(f"  - {p.message(ctx.lang)}")
+                    ctx.say(f"  - {p.message()}")
                 if result.alternates:
-                    ctx.say("Did you mean:")
+                    ctx.say(_("Did you mean:"))
                     for i, alt in enumerate(result.alternates, 1):
                         ctx.say(f"  {i}. {alt.one_line()}")
             return 0 if result.valid else 5
@@ -486,41 +587,65 @@ async def quiet_sync(ctx: Context) -> None:
 async def demo_tour(ctx: Context) -> int:
     """``overview``: a sync and a look at each feature, in the terminal."""
     async with ctx.session() as s:
-        where = "the built-in sandbox" if ctx.args.demo else "the provider"
-        ctx.say(f"Account {s.account.name} on {where} ({s.account.base_url or 'default URL'}).")
+        url = s.account.base_url or _("default URL")
+        if ctx.args.demo:
+            ctx.say(
+                _("Account {name} on the built-in sandbox ({url}).").format(
+                    name=s.account.name, url=url
+                )
+            )
+        else:
+            ctx.say(
+                _("Account {name} on the provider ({url}).").format(name=s.account.name, url=url)
+            )
         report = await HistorySync(s.db, s.client).run(_progress_printer(ctx))
         if sys.stderr.isatty():
             print(file=sys.stderr)
-        ctx.say(f"History: {report.calls_new} calls synced in {report.pages} pages. Latest:")
-        latest = await s.db.run(calls_store.query_calls, limit=8)
         ctx.say(
-            table(
-                ["date", "dir", "from", "to", "name", "duration", "status"],
-                [
-                    [
-                        when(c.started_at),
-                        "in" if c.direction == "inbound" else "out",
-                        display(c.source, s.region),
-                        display(c.destination, s.region),
-                        c.callerid_name,
-                        duration(c.duration_s),
-                        c.status,
-                    ]
-                    for c in latest
-                ],
-            )
+            # Translators: {pages} is a count too; the plural follows {count}, the calls.
+            ngettext(
+                "History: {count} call synced in {pages} pages. Latest:",
+                "History: {count} calls synced in {pages} pages. Latest:",
+                report.calls_new,
+            ).format(count=formats.number(report.calls_new), pages=formats.number(report.pages))
         )
+        latest = await s.db.run(calls_store.query_calls, limit=8)
+        ctx.say(table(_call_headings(), [_call_cells(c, s.region) for c in latest]))
         vms = (await VoicemailService(s).listing()).value
         new = sum(1 for v in vms if v.is_new)
-        ctx.say(f"\nVoicemail: {len(vms)} messages, {new} new.")
+        ctx.say(
+            "\n"
+            # Translators: {new} is a count too; the plural follows {count}, the messages.
+            + ngettext(
+                "Voicemail: {count} message, {new} new.",
+                "Voicemail: {count} messages, {new} new.",
+                len(vms),
+            ).format(count=formats.number(len(vms)), new=formats.number(new))
+        )
         dids = (await DidService(s).listing()).value
-        ctx.say(f"Numbers: {len(dids)} DIDs: " + ", ".join(display(d.phone_number) for d in dids))
+        ctx.say(
+            # Translators: {numbers}: the account's phone numbers, comma-separated.
+            ngettext(
+                "Numbers: {count} DID: {numbers}", "Numbers: {count} DIDs: {numbers}", len(dids)
+            ).format(
+                count=formats.number(len(dids)),
+                numbers=", ".join(display(d.phone_number) for d in dids),
+            )
+        )
         endpoints = (await E911Service(s).listing()).value
-        ctx.say(f"E911: {len(endpoints)} emergency addresses on file.")
-    ctx.say(
-        "\nTry: telephony-desktop --demo history list --search Côté | voicemail list | "
+        ctx.say(
+            ngettext(
+                "E911: {count} emergency address on file.",
+                "E911: {count} emergency addresses on file.",
+                len(endpoints),
+            ).format(count=formats.number(len(endpoints)))
+        )
+    commands = (
+        "telephony-desktop --demo history list --search Côté | voicemail list | "
         "dids list | call 514-555-0199"
     )
+    # Translators: {commands}: commands to try next, as typed.
+    ctx.say("\n" + _("Try: {commands}").format(commands=commands))
     return 0
 
 
@@ -534,8 +659,7 @@ def sandbox_cmd(ctx: Context) -> int:
     a = ctx.args
     if not is_loopback_host(a.host):
         raise InputError(
-            "The sandbox only listens on this machine (127.0.0.1, ::1 or localhost).",
-            "Le bac à sable n'écoute que sur cette machine (127.0.0.1, ::1 ou localhost).",
+            _("The sandbox only listens on this machine (127.0.0.1, ::1 or localhost)."),
             field="host",
         )
     server = SandboxServer(host=a.host, port=a.port, seed=a.seed, call_count=a.calls)
@@ -544,13 +668,21 @@ def sandbox_cmd(ctx: Context) -> int:
             server.variants.set_from_spec(spec)
         except ValueError as exc:
             raise InputError(
-                f"--variant {spec}: {exc}.", f"--variant {spec} : {exc}.", field="variant"
+                # Translators: {variant}: what was typed after --variant; {reason}: what is wrong
+                # with it (in English: the sandbox is a developer's tool).
+                _("--variant {variant}: {reason}.").format(variant=spec, reason=exc),
+                field="variant",
             ) from None
     server.start()
     try:
-        ctx.say(f"Sandbox listening: {server.base_url}")
-        ctx.say(f"  account id {server.account_id}; auth token {server.auth_token} (sandbox only)")
-        ctx.say("To use it from another terminal:")
+        ctx.say(_("Sandbox listening: {url}").format(url=server.base_url))
+        ctx.say(
+            "  "
+            + _("account id {id}; auth token {token} (sandbox only)").format(
+                id=server.account_id, token=server.auth_token
+            )
+        )
+        ctx.say(_("To use it from another terminal:"))
         ctx.say(
             f"  telephony-desktop account add sandbox --provider voicemeup --account-id "
             f"{server.account_id} --base-url {server.base_url}"
@@ -558,7 +690,7 @@ def sandbox_cmd(ctx: Context) -> int:
         ctx.say(f"  export {secret_env_var('sandbox', 'auth_token')}={server.auth_token}")
         if a.live > 0:
             server.start_live(interval_s=a.live)
-        ctx.say("Press Ctrl+C to stop.")
+        ctx.say(_("Press Ctrl+C to stop."))
         forever = threading.Event()
         while not forever.wait(3600):
             pass

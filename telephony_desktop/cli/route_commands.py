@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from telephony_desktop.cli import text
 from telephony_desktop.cli.commands import Context
 from telephony_desktop.domain.errors import InputError, OutcomeUnknown
 from telephony_desktop.domain.models import PlacedCall
 from telephony_desktop.domain.numbers import display
+from telephony_desktop.i18n import _
 from telephony_desktop.services.accounts import ClientPool, check_account, open_client
 from telephony_desktop.services.call_routes import (
     Route,
@@ -40,9 +42,7 @@ def _route(ctx: Context, config: settings.Config) -> Route:
     routes = call_routes(config)
     if not routes:
         raise InputError(
-            "No account can place calls: add a VoiceMeUp, TeleCMI or Simotel account.",
-            "Aucun compte ne peut passer d'appels : ajoutez un compte VoiceMeUp, TeleCMI ou "
-            "Simotel.",
+            _("No account can place calls: add a VoiceMeUp, TeleCMI or Simotel account."),
             field="route",
         )
     return routes[0]
@@ -59,7 +59,7 @@ async def _announce(
 
 def _report(ctx: Context, outcome: Announcement | None, *, force: bool) -> None:
     if outcome is not None and outcome.state != "sent" and force:
-        ctx.warn(outcome.message_en)
+        ctx.warn(outcome.message)
 
 
 async def call_cmd(ctx: Context) -> int:
@@ -72,7 +72,7 @@ async def call_cmd(ctx: Context) -> int:
         route, a.number, region=route.account.region, caller_id=a.caller_id or "", fields=fields
     )
     dest = prepared.destination.e164
-    clients = ClientPool(ctx.secrets, language=ctx.lang)
+    clients = ClientPool(ctx.secrets)
     try:
         try:
             result = await place_routed_call(await clients.get(route.account), prepared)
@@ -97,24 +97,34 @@ async def call_cmd(ctx: Context) -> int:
                 "status": result.status,
                 "destination": prepared.destination.e164,
                 "caller_id": prepared.caller_id,
-                "warnings": [w.message(ctx.lang) for w in result.warnings],
+                "warnings": [w.message() for w in result.warnings],
                 "caller_name": None
                 if outcome is None
-                else {"state": outcome.state, "message": outcome.message_en},
+                else {"state": outcome.state, "message": outcome.message},
             }
         )
         return 0
     ctx.say(
-        f"Calling {display(prepared.destination.e164, region)} through {route.name} "
-        f"({route.provider}): your phone rings first (reference {result.reference or '-'}, "
-        f"{result.status or 'accepted'})."
+        # Translators: {route}: the account that places the call; {provider}: its provider's
+        # key (telecmi); {reference}: the provider's reference of the call; {status}: what the
+        # provider said of it (in progress, dispatched...).
+        _(
+            "Calling {number} through {route} ({provider}): your phone rings first "
+            "(reference {reference}, {status})."
+        ).format(
+            number=display(prepared.destination.e164, region),
+            route=route.name,
+            provider=route.provider,
+            reference=result.reference or "-",
+            status=text.placed_status(result.status),
+        )
     )
     for note in prepared.notes:
         ctx.say(note)
     for warning in result.warnings:
-        ctx.warn(warning.message(ctx.lang))
+        ctx.warn(warning.message())
     if outcome is not None and outcome.state == "sent":
-        ctx.say(outcome.message_en)
+        ctx.say(outcome.message)
     return 0
 
 
@@ -123,7 +133,7 @@ async def call_status_cmd(ctx: Context) -> int:
     config = ctx.config()
     route = find_route(config, ctx.args.route or "telecmi")
     placed = PlacedCall(route.provider, ctx.args.reference.strip())
-    client = await open_client(route.account, ctx.secrets, language=ctx.lang)
+    client = await open_client(route.account, ctx.secrets)
     try:
         legs = await read_call_status(client, placed)
     finally:
@@ -157,12 +167,15 @@ def _verba_account(ctx: Context, config: settings.Config) -> settings.Account:
     found = next((acc for acc in config.accounts if acc.provider == "verba"), None)
     if found is None:
         raise InputError(
-            "No Verba account is configured: add one with "
-            "'telephony-desktop account add NAME --provider verba --base-url URL "
-            "--setting username=LOGIN'.",
-            "Aucun compte Verba n'est configuré : ajoutez-en un avec "
-            "'telephony-desktop account add NOM --provider verba --base-url URL "
-            "--setting username=IDENTIFIANT'.",
+            # Translators: {command} is the command that adds a Verba account.
+            _("No Verba account is configured: add one with '{command}'.").format(
+                # Translators: NAME, URL and LOGIN are placeholders: translate them (NOM, URL,
+                # IDENTIFIANT); the rest is typed as it is.
+                command=_(
+                    "telephony-desktop account add NAME --provider verba --base-url URL "
+                    "--setting username=LOGIN"
+                )
+            ),
             field="account",
         )
     return found
@@ -175,7 +188,7 @@ async def recording_cmd(ctx: Context) -> int:
     status = parse_status(a.status)
     from telephony_desktop.providers.verba.client import VerbaClient
 
-    client = await open_client(account, ctx.secrets, language=ctx.lang)
+    client = await open_client(account, ctx.secrets)
     assert isinstance(client, VerbaClient)
     lookup = VerbaLookup(client, media_dir(account.name))
     try:
@@ -197,14 +210,22 @@ async def recording_cmd(ctx: Context) -> int:
             }
         )
         return 0
-    ctx.say(f"Call {found.call_id} ({', '.join(found.status)} call on {found.extension})")
-    ctx.say(f"Open in Verba: {found.url}")
+    ctx.say(
+        # Translators: {status}: which of the extension's calls it is (last, ongoing, next; two
+        # of them comma-separated); {extension}: the extension or number on the call.
+        _("Call {call_id} ({status} call on {extension})").format(
+            call_id=found.call_id,
+            status=", ".join(text.recording_status(s) for s in found.status),
+            extension=found.extension,
+        )
+    )
+    ctx.say(_("Open in Verba: {url}").format(url=found.url))
     if saved is not None:
-        ctx.say(f"Recording saved to {saved}")
+        ctx.say(_("Recording saved to {path}").format(path=saved))
     return 0
 
 
 async def account_test_cmd(ctx: Context) -> int:
     account = settings.get_account(ctx.config(), ctx.args.name)
-    ctx.say(await check_account(account, ctx.secrets, language=ctx.lang))
+    ctx.say(await check_account(account, ctx.secrets))
     return 0

@@ -52,10 +52,10 @@ def test_account_list_shows_where_secrets_live(cli: Cli) -> None:
 
 def test_history_sync_is_incremental_and_listable(cli: Cli, sandbox: SandboxServer) -> None:
     assert cli("history", "sync") == 0, cli.err
-    assert f"{sandbox.state.call_count} new calls" in cli.out
+    assert f"{sandbox.state.call_count:,} new calls" in cli.out  # numbers as en_CA writes them
     sandbox.state.add_call(callerid_name="François Bélanger", direction="inbound")
     assert cli("history", "sync") == 0
-    assert "1 new calls" in cli.out
+    assert "Synced: 1 new call (" in cli.out
     assert cli("history", "list", "--search", "Bélanger", "--json", "--limit", "0") == 0
     rows = cli.json()
     assert isinstance(rows, list) and rows
