@@ -1,5 +1,5 @@
 """Every documented error code, sent by the sandbox as a real failure envelope over HTTP, arrives
-at the caller as its typed exception with the English and French sentences."""
+at the caller as its typed exception with its sentence, in English and in French."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import ProviderRejected
 from telephony_desktop.domain.models import ProviderWarning
 from telephony_desktop.providers.voicemeup.errors import is_warning, spec_for
@@ -46,8 +47,24 @@ async def test_documented_code_maps_to_its_typed_error(
     error = info.value
     assert type(error) is spec.cls
     assert error.code == code
-    assert error.user_message("en") == spec.en
-    assert error.user_message("fr") == spec.fr
+    assert error.user_message() == spec.text()
+
+
+@pytest.mark.usefixtures("french")
+@pytest.mark.parametrize("code", [c for c in DOCUMENTED if not is_warning(c)])
+async def test_documented_code_arrives_in_french(shared_sandbox: SandboxServer, code: str) -> None:
+    spec = spec_for(code)
+    assert spec is not None
+    with i18n.using("en"):
+        english = spec.text()
+    shared_sandbox.faults.clear()
+    shared_sandbox.faults.add("get_dids", "error", count=None, code=code, status=200)
+    async with make_client(shared_sandbox) as client:
+        with pytest.raises(ProviderRejected) as info:
+            await client.get_dids()
+    shared_sandbox.faults.clear()
+    assert type(info.value) is spec.cls
+    assert info.value.user_message() == spec.text() != english
 
 
 async def test_warning_codes_reach_the_caller_of_a_write(shared_sandbox: SandboxServer) -> None:

@@ -1,4 +1,5 @@
-"""Every error code the vendor documents maps to a typed exception with English and French."""
+"""Every error code the vendor documents maps to a typed exception with a sentence in English and
+in French (from the catalogue)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import (
     AuthenticationError,
     Conflict,
@@ -19,6 +21,7 @@ from telephony_desktop.domain.errors import (
 )
 from telephony_desktop.providers.voicemeup.errors import (
     ALL_DOCUMENTED_CODES,
+    ErrorSpec,
     error_for,
     is_warning,
     spec_for,
@@ -27,6 +30,11 @@ from telephony_desktop.providers.voicemeup.errors import (
 
 CODES = Path(__file__).parents[1] / "data" / "voicemeup_error_codes.txt"
 DOCUMENTED = sorted(line.strip() for line in CODES.read_text().splitlines() if line.strip())
+
+
+def _french(spec: ErrorSpec) -> str:
+    with i18n.using("fr"):
+        return spec.text()
 
 
 def test_the_table_covers_the_vendor_list_exactly() -> None:
@@ -39,12 +47,15 @@ def test_each_code_has_a_class_and_two_sentences(code: str) -> None:
     spec = spec_for(code)
     assert spec is not None, code
     assert issubclass(spec.cls, ProviderRejected)
-    assert spec.en and spec.fr and spec.en != spec.fr
-    assert spec.en.endswith(".") and spec.fr.endswith(".")
+    english, french = spec.text(), _french(spec)
+    assert english and french and english != french
+    assert english.endswith(".") and french.endswith(".")
     error = error_for([(code, "vendor text")], status=200)
     assert isinstance(error, spec.cls)
     assert error.code == code and error.codes == (code,)
-    assert error.user_message("fr") == spec.fr
+    assert error.user_message() == english
+    with i18n.using("fr"):
+        assert error_for([(code, "vendor text")], status=200).user_message() == french
 
 
 @pytest.mark.parametrize(
@@ -103,7 +114,9 @@ def test_several_codes_are_all_kept() -> None:
 def test_warnings() -> None:
     assert is_warning("last_endpoint_was_deleted") and not is_warning("street_not_found")
     fee = warning_for("last_endpoint_was_deleted", "")
-    assert "fee" in fee.message("en") and "frais" in fee.message("fr")
+    assert "fee" in fee.message()
+    with i18n.using("fr"):
+        assert "frais" in warning_for("last_endpoint_was_deleted", "").message()
 
 
 _PAYMENT = ("amount_", "bank_", "billing_", "credit_card_", "currency_", "minimum_", "payment_")
@@ -153,9 +166,11 @@ def test_every_warning_code_is_documented_and_has_sentences() -> None:
         "peer_excluded_from_sync",
     ):
         assert code in ALL_DOCUMENTED_CODES and is_warning(code)
-        warning = warning_for(code, "vendor text")
-        assert warning.message("en") and warning.message("fr")
-        assert warning.message("en") != warning.message("fr")
+        english = warning_for(code, "vendor text").message()
+        with i18n.using("fr"):
+            french = warning_for(code, "vendor text").message()
+        assert english and french
+        assert english != french
 
 
 def test_vendor_typos_are_not_copied() -> None:
@@ -163,20 +178,52 @@ def test_vendor_typos_are_not_copied() -> None:
         spec = spec_for(code)
         assert spec is not None
         for typo in ("Foudn", "occured", "provisionned", "retreive", "simultanious"):
-            assert typo not in spec.en, code
+            assert typo not in spec.text(), code
 
 
 def test_french_sentences_look_french() -> None:
     for code in DOCUMENTED:
         spec = spec_for(code)
         assert spec is not None
-        assert " is not valid" not in spec.fr and " needs the " not in spec.fr, code
-        assert "  " not in spec.en and "  " not in spec.fr, code
+        english, french = spec.text(), _french(spec)
+        assert " is not valid" not in french and " needs the " not in french, code
+        assert "  " not in english and "  " not in french, code
 
 
+@pytest.mark.usefixtures("french")
 def test_unknown_warning_code_keeps_the_provider_text() -> None:
     warning = warning_for("new_notice", "Avis\x07 important")
-    assert warning.message("fr") == "VoiceMeUp : Avis important"
+    assert warning.message() == "VoiceMeUp : Avis important"
+
+
+def test_pattern_sentences_name_the_field_in_each_language() -> None:
+    """A pattern sentence takes the field's label with its French article; the labels that share
+    an English word with other messages (name, options, unit number) keep their own French."""
+    cases = {
+        "friendly_name_invalid": (
+            "VoiceMeUp says the name is not valid. Correct it and try again.",
+            "VoiceMeUp indique que le nom n'est pas valide. Corrigez cette valeur et réessayez.",
+        ),
+        "options_invalid": (
+            "VoiceMeUp says the options are not valid. Correct it and try again.",
+            "VoiceMeUp indique que les options ne sont pas valides. Corrigez cette valeur et "
+            "réessayez.",
+        ),
+        "client_account_id_required": (
+            "VoiceMeUp needs the account ID. Check the account in Settings.",
+            "VoiceMeUp exige le numéro de compte. Vérifiez le compte dans les paramètres.",
+        ),
+        "street_not_found": (
+            "The emergency service could not find the street. Check the spelling (it must match "
+            "exactly) or pick a suggested address.",
+            "Le service d'urgence n'a pas trouvé la rue. Vérifiez l'orthographe (la "
+            "correspondance doit être exacte) ou choisissez une adresse suggérée.",
+        ),
+    }
+    for code, (english, french) in cases.items():
+        spec = spec_for(code)
+        assert spec is not None
+        assert (spec.text(), _french(spec)) == (english, french), code
 
 
 def test_e911_errors_carry_alternates() -> None:

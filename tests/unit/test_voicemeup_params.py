@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from telephony_desktop import i18n
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.models import DidUpdate, E911Address
 from telephony_desktop.providers.voicemeup import params
@@ -176,28 +177,58 @@ def test_each_rule_names_its_field(call: Callable[[], object], field: str) -> No
     with pytest.raises(InputError) as info:
         call()
     assert info.value.field == field
-    assert info.value.message_fr and info.value.message_fr != info.value.message_en
+    with i18n.using("fr"), pytest.raises(InputError) as french:
+        call()
+    assert french.value.field == field
+    assert french.value.user_message() and french.value.user_message() != str(info.value)
 
 
 def test_messages_name_the_rule_and_the_value() -> None:
     with pytest.raises(InputError) as info:
         params.get_calls(unique_id="a" * 32, result_limit=5000)
     assert str(info.value) == "Result limit must be between 1 and 1000 (got 5000)."
-    assert info.value.user_message("fr") == (
+    with pytest.raises(InputError) as info:
+        params.set_did("31001", DidUpdate(peer_ids=tuple(str(5500 + i) for i in range(6))))
+    assert "at most 5 devices" in str(info.value) and "(got 6)" in str(info.value)
+
+
+@pytest.mark.usefixtures("french")
+def test_messages_name_the_rule_and_the_value_in_french() -> None:
+    with pytest.raises(InputError) as info:
+        params.get_calls(unique_id="a" * 32, result_limit=5000)
+    assert info.value.user_message() == (
         "La limite de résultats doit se situer entre 1 et 1000 (valeur reçue : 5000)."
     )
     with pytest.raises(InputError) as info:
         params.set_did("31001", DidUpdate(peer_ids=tuple(str(5500 + i) for i in range(6))))
-    assert "at most 5 devices" in str(info.value) and "(got 6)" in str(info.value)
-    assert "au plus 5 appareils" in info.value.user_message("fr")
+    assert "au plus 5 appareils" in info.value.user_message()
+
+
+@pytest.mark.usefixtures("french")
+def test_address_fields_are_named_with_their_article() -> None:
+    with pytest.raises(InputError) as info:
+        params._required("address_type_number", " ")
+    assert info.value.user_message() == "Entrez le numéro d'unité."
+    with pytest.raises(InputError) as info:
+        params._required("street", "Main\x00 St")
+    assert (
+        info.value.user_message() == "La rue contient des caractères non imprimables; retapez-le."
+    )
+    with pytest.raises(InputError) as info:
+        params._required("city", "x" * 101)
+    assert (
+        info.value.user_message() == "Ce champ (la ville) est trop long (100 caractères au plus)."
+    )
 
 
 def test_the_token_is_never_quoted() -> None:
     token = "ZZ" + TOKEN[2:]
     with pytest.raises(InputError) as info:
         params.credentials("80012345", token)
+    with i18n.using("fr"), pytest.raises(InputError) as french:
+        params.credentials("80012345", token)
     assert info.value.field == "auth_token"
-    for text in (str(info.value), info.value.user_message("fr"), repr(info.value)):
+    for text in (str(info.value), french.value.user_message(), repr(info.value)):
         assert token not in text and TOKEN[2:] not in text
 
 
@@ -409,7 +440,7 @@ def test_addresses_refuse_unicode_digits_and_control_characters() -> None:
         params.postal_code("US", "١٢٣٤٥")
     assert info.value.field == "postal_code"
     with pytest.raises(InputError):
-        params._required("street", "Main\x00 St", "street", "la rue")
+        params._required("street", "Main\x00 St")
     with pytest.raises(InputError):
-        params._required("street", "Main \u202e St", "street", "la rue")
-    assert params._required("street", "  Rue   Côté ", "street", "la rue") == "Rue Côté"
+        params._required("street", "Main \u202e St")
+    assert params._required("street", "  Rue   Côté ") == "Rue Côté"

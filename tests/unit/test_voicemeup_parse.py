@@ -365,8 +365,28 @@ def test_warning_as_a_child_code_and_message() -> None:
         )
     )
     first, second = parse.check(env)
-    assert first.code == "peer_excluded_from_sync" and "synchronisation" in first.message("fr")
-    assert second.code == "notice" and "free text notice" in second.message("en")
+    assert first.code == "peer_excluded_from_sync" and "synchronization" in first.message()
+    assert second.code == "notice" and "free text notice" in second.message()
+
+
+@pytest.mark.usefixtures("french")
+def test_warnings_are_read_in_french() -> None:
+    env = parse.read_envelope(
+        envelope(
+            "<warnings><warning><code>peer_excluded_from_sync</code>"
+            "<message>excluded</message></warning><warning>free text notice</warning></warnings>"
+        )
+    )
+    first, second = parse.check(env)
+    assert first.code == "peer_excluded_from_sync" and "synchronisation" in first.message()
+    assert second.message() == "VoiceMeUp : free text notice"
+
+
+def test_a_warning_that_must_not_pass_keeps_the_provider_text() -> None:
+    env = parse.read_envelope(envelope("<warnings><warning>Service notice</warning></warnings>"))
+    with pytest.raises(ProviderRejected) as info:
+        parse.check(env, warning_ok=False)
+    assert str(info.value) == "VoiceMeUp refused the request: Service notice"
 
 
 def test_warning_ok_false_makes_a_warning_fail() -> None:

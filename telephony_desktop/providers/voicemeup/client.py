@@ -33,6 +33,7 @@ from telephony_desktop.domain.models import (
     Voicemail,
     WriteResult,
 )
+from telephony_desktop.i18n import _
 from telephony_desktop.providers import http
 from telephony_desktop.providers.base import PAGE_SIZE
 from telephony_desktop.providers.paging import PageGuard
@@ -124,13 +125,14 @@ class VoiceMeUpClient:
         )
 
     async def _write(
-        self, request_type: str, query: dict[str, str], *, action_en: str, action_fr: str
+        self, request_type: str, query: dict[str, str], *, action: str
     ) -> tuple[Envelope, WriteResult]:
-        """A write: sent exactly once; a lost answer becomes ``OutcomeUnknown``."""
+        """A write: sent exactly once; a lost answer becomes ``OutcomeUnknown``. ``action`` names
+        the write, translated, as the subject of that sentence (``_("Placing the call")``)."""
         try:
             env, status = await self._exchange(request_type, query)
         except ProviderError as exc:
-            raise http.as_outcome_unknown(exc, action_en=action_en, action_fr=action_fr) from None
+            raise http.as_outcome_unknown(exc, action=action) from None
         warnings = parse.check(env, status=status)
         return env, WriteResult(warnings=warnings)
 
@@ -171,8 +173,9 @@ class VoiceMeUpClient:
         out: list[Voicemail] = []
         guard = PageGuard(
             provider=PROVIDER,
-            what_en="voicemail pages",
-            what_fr="pages de messages vocaux",
+            # Translators: the pages of a listing, in "The {what} from VoiceMeUp never came to
+            # an end".
+            what=_("voicemail pages"),
             max_pages=MAX_VOICEMAIL_PAGES,
         )
         offset = 0
@@ -186,11 +189,11 @@ class VoiceMeUpClient:
 
     async def delete_voicemail(self, voicemail_id: str) -> WriteResult:
         query = params.delete_voicemail(voicemail_id=voicemail_id)
-        _, result = await self._write(
+        _env, result = await self._write(
             "delete_voicemails",
             query,
-            action_en="Deleting the voicemail",
-            action_fr="La suppression du message vocal",
+            # Translators: a write, the subject of "{action} may or may not have gone through".
+            action=_("Deleting the voicemail"),
         )
         return result
 
@@ -208,11 +211,11 @@ class VoiceMeUpClient:
 
     async def delete_recording(self, recording_id: str) -> WriteResult:
         query = params.delete_recording(recording_id=recording_id)
-        _, result = await self._write(
+        _env, result = await self._write(
             "delete_recordings",
             query,
-            action_en="Deleting the recording",
-            action_fr="La suppression de l'enregistrement",
+            # Translators: a write, the subject of "{action} may or may not have gone through".
+            action=_("Deleting the recording"),
         )
         return result
 
@@ -229,15 +232,11 @@ class VoiceMeUpClient:
         same_origin = (target.scheme, target_netloc) == (engine.scheme, engine.netloc)
         if not file_url or target.scheme not in ("http", "https") or not target_netloc:
             raise MalformedResponse(
-                "VoiceMeUp gave no usable address for this audio file.",
-                "VoiceMeUp n'a fourni aucune adresse utilisable pour ce fichier audio.",
-                provider=PROVIDER,
+                _("VoiceMeUp gave no usable address for this audio file."), provider=PROVIDER
             )
         if not same_origin and target.scheme != "https":
             raise MalformedResponse(
-                "VoiceMeUp pointed this audio file at an insecure address; it was not fetched.",
-                "VoiceMeUp a indiqué une adresse non sécurisée pour ce fichier audio; il n'a pas "
-                "été téléchargé.",
+                _("VoiceMeUp pointed this audio file at an insecure address; it was not fetched."),
                 provider=PROVIDER,
             )
         query = dict(self._credentials) if same_origin else {}
@@ -260,14 +259,13 @@ class VoiceMeUpClient:
             env = parse.read_envelope(reply.body)
             parse.check(env, status=reply.status)
             raise MalformedResponse(
-                "VoiceMeUp sent something other than audio for this message.",
-                "VoiceMeUp a envoyé autre chose que de l'audio pour ce message.",
+                _("VoiceMeUp sent something other than audio for this message."),
                 provider=PROVIDER,
             )
 
-        return await http.with_retry(
-            attempt, policy=self._retry, what="audio download", budget_s=media_budget
-        )
+        # Translators: what is being waited for, in "Waiting for VoiceMeUp ({what}): 3 s".
+        what = _("audio download")
+        return await http.with_retry(attempt, policy=self._retry, what=what, budget_s=media_budget)
 
     # --- DIDs ----------------------------------------------------------------------------------
 
@@ -279,9 +277,8 @@ class VoiceMeUpClient:
 
     async def set_did(self, did_id: str, update: DidUpdate) -> tuple[Did | None, WriteResult]:
         query = params.set_did(did_id, update)
-        env, result = await self._write(
-            "set_did", query, action_en="Updating the number", action_fr="La mise à jour du numéro"
-        )
+        # Translators: a write, the subject of "{action} may or may not have gone through".
+        env, result = await self._write("set_did", query, action=_("Updating the number"))
         dids = parse.parse_dids(env.root)
         return (dids[0] if dids else None), result
 
@@ -300,9 +297,8 @@ class VoiceMeUpClient:
         self, *, did_id: str | None = None, phone_number: str | None = None
     ) -> tuple[Did | None, WriteResult]:
         query = params.order_did(did_id=did_id, phone_number=phone_number)
-        env, result = await self._write(
-            "order_did", query, action_en="Ordering the number", action_fr="La commande du numéro"
-        )
+        # Translators: a write, the subject of "{action} may or may not have gone through".
+        env, result = await self._write("order_did", query, action=_("Ordering the number"))
         dids = parse.parse_dids(env.root)
         return (dids[0] if dids else None), result
 
@@ -342,8 +338,8 @@ class VoiceMeUpClient:
         env, result = await self._write(
             "set_e911_address",
             query,
-            action_en="Updating the emergency address",
-            action_fr="La mise à jour de l'adresse d'urgence",
+            # Translators: a write, the subject of "{action} may or may not have gone through".
+            action=_("Updating the emergency address"),
         )
         endpoints = parse.parse_e911_endpoints(env.root)
         return (endpoints[0] if endpoints else None), result
@@ -352,11 +348,11 @@ class VoiceMeUpClient:
         self, *, phone_number: str | None = None, endpoint_id: str | None = None
     ) -> WriteResult:
         query = params.delete_e911_address(phone_number=phone_number, endpoint_id=endpoint_id)
-        _, result = await self._write(
+        _env, result = await self._write(
             "delete_e911_address",
             query,
-            action_en="Deleting the emergency address",
-            action_fr="La suppression de l'adresse d'urgence",
+            # Translators: a write, the subject of "{action} may or may not have gone through".
+            action=_("Deleting the emergency address"),
         )
         return result
 
@@ -366,21 +362,21 @@ class VoiceMeUpClient:
         query = params.e911_peer(
             peer_id=peer_id, phone_number=phone_number, endpoint_id=endpoint_id, associate=True
         )
-        _, result = await self._write(
+        _env, result = await self._write(
             "associate_e911_peer",
             query,
-            action_en="Associating the device with the emergency address",
-            action_fr="L'association de l'appareil à l'adresse d'urgence",
+            # Translators: a write, the subject of "{action} may or may not have gone through".
+            action=_("Associating the device with the emergency address"),
         )
         return result
 
     async def disassociate_e911_peer(self, *, peer_id: str) -> WriteResult:
         query = params.e911_peer(peer_id=peer_id, associate=False)
-        _, result = await self._write(
+        _env, result = await self._write(
             "disassociate_e911_peer",
             query,
-            action_en="Detaching the device from the emergency address",
-            action_fr="Le retrait de l'appareil de l'adresse d'urgence",
+            # Translators: a write, the subject of "{action} may or may not have gone through".
+            action=_("Detaching the device from the emergency address"),
         )
         return result
 
@@ -411,19 +407,17 @@ class VoiceMeUpClient:
             wait_time=wait_time,
             meta_data=meta_data,
         )
-        env, result = await self._write(
-            "call_dispatch", query, action_en="Placing the call", action_fr="L'appel"
-        )
+        # Translators: a write, the subject of "{action} may or may not have gone through".
+        action = _("Placing the call")
+        env, result = await self._write("call_dispatch", query, action=action)
         dispatched = parse.parse_dispatch(env.root)
         if dispatched is None:
             raise http.as_outcome_unknown(
                 MalformedResponse(
-                    "VoiceMeUp accepted the call but did not say which call it placed.",
-                    "VoiceMeUp a accepté l'appel sans indiquer lequel a été placé.",
+                    _("VoiceMeUp accepted the call but did not say which call it placed."),
                     provider=PROVIDER,
                 ),
-                action_en="Placing the call",
-                action_fr="L'appel",
+                action=action,
             )
         return DispatchResult(dispatched.call_hash, dispatched.status, result.warnings)
 
@@ -433,9 +427,7 @@ class VoiceMeUpClient:
         account = parse.parse_account((await self._read("get_account", {})).root)
         if account is None:
             raise MalformedResponse(
-                "VoiceMeUp answered without the account details.",
-                "VoiceMeUp a répondu sans les détails du compte.",
-                provider=PROVIDER,
+                _("VoiceMeUp answered without the account details."), provider=PROVIDER
             )
         return account
 
@@ -443,9 +435,7 @@ class VoiceMeUpClient:
         funding = parse.parse_funding((await self._read("get_funding_details", {})).root)
         if funding is None:
             raise MalformedResponse(
-                "VoiceMeUp answered without the funding details.",
-                "VoiceMeUp a répondu sans les détails de financement.",
-                provider=PROVIDER,
+                _("VoiceMeUp answered without the funding details."), provider=PROVIDER
             )
         return funding
 

@@ -1,9 +1,11 @@
 """Every documented XML Engine error code, mapped to a typed exception and a sentence a person can
-act on, in English and French.
+act on, from the message catalogue.
 
 Most codes follow a pattern (``<field>_invalid``, ``<field>_required``, ``<thing>_not_found``), so
-their sentences are built from one label per field; the rest are written out. The code list is the
-vendor page's tables (tests/data/voicemeup_error_codes.txt checks that none is missing).
+their sentences are one pattern per kind with the field's label in it; the rest are written out.
+Each ``ErrorSpec`` keeps its English sentence (the catalogue's id) and is translated when the
+exception is raised. The code list is the vendor page's tables
+(tests/data/voicemeup_error_codes.txt checks that none is missing).
 """
 
 from __future__ import annotations
@@ -25,109 +27,108 @@ from telephony_desktop.domain.errors import (
     UnsupportedRequest,
 )
 from telephony_desktop.domain.models import AlternateAddress, ProviderWarning
+from telephony_desktop.i18n import N_, _, pgettext
 from telephony_desktop.providers.voicemeup.names import WARNING_CODES
 
 PROVIDER: Final = "VoiceMeUp"
 
 
-@dataclass(frozen=True, slots=True)
-class ErrorSpec:
-    cls: type[ProviderRejected]
-    en: str
-    fr: str
+def _labels() -> dict[str, str]:
+    """Each field a pattern sentence can name, in the language messages are shown in."""
+    return {
+        # Translators: the "field, with its article" messages name a VoiceMeUp field. Each is
+        # inserted as {field} into sentences such as "VoiceMeUp says the {field} is not valid.",
+        # "VoiceMeUp needs the {field}." or "Enter the {field}.", so the French needs its
+        # article: "le nom de l'afficheur", "la date de début", "l'adresse courriel".
+        "auth_username": pgettext("field, with its article", "device authentication username"),
+        "callerid_name": pgettext("field, with its article", "caller ID name"),
+        "callerid_number": pgettext("field, with its article", "caller ID number"),
+        "callerid_mode": pgettext("field, with its article", "caller ID mode"),
+        "client_account_id": pgettext("field, with its article", "account ID"),
+        "client_did_id": pgettext("field, with its article", "number (DID) ID"),
+        "client_extension_id": pgettext("field, with its article", "extension ID"),
+        "client_mailbox_id": pgettext("field, with its article", "mailbox ID"),
+        "client_peer_id": pgettext("field, with its article", "device (peer) ID"),
+        "client_endpoint_id": pgettext("field, with its article", "emergency endpoint ID"),
+        "country_id": pgettext("field, with its article", "country"),
+        "date_from": pgettext("field, with its article", "start date"),
+        "date_to": pgettext("field, with its article", "end date"),
+        "email": pgettext("field, with its article", "email address"),
+        "forward_number": pgettext("field, with its article", "forwarding number"),
+        "forward_timeout": pgettext("field, with its article", "forwarding ring time"),
+        "friendly_name": pgettext("field, with its article", "name"),
+        "language": pgettext("field, with its article", "language"),
+        "mailbox": pgettext("field, with its article", "mailbox"),
+        "mode": pgettext("field, with its article", "mode"),
+        "npa": pgettext("field, with its article", "area code (NPA)"),
+        "nxx": pgettext("field, with its article", "exchange (NXX)"),
+        "password": pgettext("field, with its article", "device password"),
+        "peer": pgettext("field, with its article", "device (peer)"),
+        "peer_timeout": pgettext("field, with its article", "device ring time"),
+        "phone_number": pgettext("field, with its article", "phone number"),
+        "request_type": pgettext("field, with its article", "request type"),
+        "result_limit": pgettext("field, with its article", "result limit"),
+        "result_offset": pgettext("field, with its article", "result offset"),
+        "state_id": pgettext("field, with its article", "province or state"),
+        "status": pgettext("field, with its article", "status"),
+        "username": pgettext("field, with its article", "device username"),
+        "destination": pgettext("field, with its article", "number to call"),
+        "destination_type": pgettext("field, with its article", "destination type"),
+        "source": pgettext("field, with its article", "phone to ring first"),
+        "source_type": pgettext("field, with its article", "source type"),
+        "enable_recording": pgettext("field, with its article", "recording choice"),
+        "max_retries": pgettext("field, with its article", "maximum number of retries"),
+        "retry_delay": pgettext("field, with its article", "retry delay"),
+        "wait_time": pgettext("field, with its article", "wait time"),
+        "direction": pgettext("field, with its article", "call direction"),
+        "unique_id": pgettext("field, with its article", "call history position (unique ID)"),
+        "code": pgettext("field, with its article", "dialing code"),
+        "call_issue_id": pgettext("field, with its article", "call issue"),
+        "call_hash": pgettext("field, with its article", "call reference (hash)"),
+        "call_recording_id": pgettext("field, with its article", "recording ID"),
+        "recording_hash": pgettext("field, with its article", "recording reference (hash)"),
+        "amount": pgettext("field, with its article", "amount"),
+        "bank_account_number": pgettext("field, with its article", "bank account number"),
+        "bank_account_type": pgettext("field, with its article", "bank account type"),
+        "bank_name": pgettext("field, with its article", "bank name"),
+        "bank_routing_number": pgettext("field, with its article", "bank routing number"),
+        "credit_card_cvd": pgettext("field, with its article", "card security code (CVD)"),
+        "credit_card_expiration_month": pgettext("field, with its article", "card expiry month"),
+        "credit_card_expiration_year": pgettext("field, with its article", "card expiry year"),
+        "credit_card_type": pgettext("field, with its article", "card type"),
+        "credit_card_number": pgettext("field, with its article", "card number"),
+        "currency": pgettext("field, with its article", "currency"),
+        "payment_method": pgettext("field, with its article", "payment method"),
+        "extension": pgettext("field, with its article", "extension"),
+        "passcode": pgettext("field, with its article", "mailbox passcode"),
+        "codecs": pgettext("field, with its article", "codecs"),
+        "default_ip": pgettext("field, with its article", "default IP address"),
+        "dtmf": pgettext("field, with its article", "DTMF mode"),
+        "host_type": pgettext("field, with its article", "host type"),
+        "qualify": pgettext("field, with its article", "qualify interval"),
+        "type": pgettext("field, with its article", "type"),
+        "prefix": pgettext("field, with its article", "prefix (NPA-NXX)"),
+        "ratecenter_id": pgettext("field, with its article", "rate centre"),
+        "quantity": pgettext("field, with its article", "quantity"),
+        "prefix_preference": pgettext("field, with its article", "prefix preference"),
+        "sequential": pgettext("field, with its article", "sequential/random choice"),
+        "t38_support": pgettext("field, with its article", "T.38 fax support choice"),
+        "capacity": pgettext("field, with its article", "capacity"),
+        "options": pgettext("field, with its article", "options"),
+        "civic_number": pgettext("field, with its article", "civic number"),
+        "street": pgettext("field, with its article", "street"),
+        "city": pgettext("field, with its article", "city"),
+        "state": pgettext("field, with its article", "province or state"),
+        "country": pgettext("field, with its article", "country"),
+        "first_name": pgettext("field, with its article", "first name"),
+        "last_name": pgettext("field, with its article", "last name"),
+        "postal_code": pgettext("field, with its article", "postal code"),
+        "billing_contact": pgettext("field, with its article", "billing contact"),
+    }
 
 
-# Field labels: (English, French with its article, French is plural).
-_LABELS: Final[dict[str, tuple[str, str]]] = {
-    "auth_username": (
-        "device authentication username",
-        "le nom d'utilisateur d'authentification de l'appareil",
-    ),
-    "callerid_name": ("caller ID name", "le nom de l'afficheur"),
-    "callerid_number": ("caller ID number", "le numéro de l'afficheur"),
-    "callerid_mode": ("caller ID mode", "le mode d'afficheur"),
-    "client_account_id": ("account ID", "le numéro de compte"),
-    "client_did_id": ("number (DID) ID", "l'identifiant du numéro (DID)"),
-    "client_extension_id": ("extension ID", "l'identifiant du poste"),
-    "client_mailbox_id": ("mailbox ID", "l'identifiant de la boîte vocale"),
-    "client_peer_id": ("device (peer) ID", "l'identifiant de l'appareil (peer)"),
-    "client_endpoint_id": ("emergency endpoint ID", "l'identifiant de l'adresse d'urgence"),
-    "country_id": ("country", "le pays"),
-    "date_from": ("start date", "la date de début"),
-    "date_to": ("end date", "la date de fin"),
-    "email": ("email address", "l'adresse courriel"),
-    "forward_number": ("forwarding number", "le numéro de renvoi"),
-    "forward_timeout": ("forwarding ring time", "le délai de sonnerie avant renvoi"),
-    "friendly_name": ("name", "le nom"),
-    "language": ("language", "la langue"),
-    "mailbox": ("mailbox", "la boîte vocale"),
-    "mode": ("mode", "le mode"),
-    "npa": ("area code (NPA)", "l'indicatif régional (NPA)"),
-    "nxx": ("exchange (NXX)", "le central (NXX)"),
-    "password": ("device password", "le mot de passe de l'appareil"),
-    "peer": ("device (peer)", "l'appareil (peer)"),
-    "peer_timeout": ("device ring time", "le délai de sonnerie des appareils"),
-    "phone_number": ("phone number", "le numéro de téléphone"),
-    "request_type": ("request type", "le type de requête"),
-    "result_limit": ("result limit", "la limite de résultats"),
-    "result_offset": ("result offset", "le décalage des résultats"),
-    "state_id": ("province or state", "la province ou l'État"),
-    "status": ("status", "le statut"),
-    "username": ("device username", "le nom d'utilisateur de l'appareil"),
-    "destination": ("number to call", "le numéro à appeler"),
-    "destination_type": ("destination type", "le type de destination"),
-    "source": ("phone to ring first", "le téléphone à faire sonner d'abord"),
-    "source_type": ("source type", "le type de source"),
-    "enable_recording": ("recording choice", "le choix d'enregistrement"),
-    "max_retries": ("maximum number of retries", "le nombre maximal de tentatives"),
-    "retry_delay": ("retry delay", "le délai entre tentatives"),
-    "wait_time": ("wait time", "le temps d'attente"),
-    "direction": ("call direction", "le sens de l'appel"),
-    "unique_id": ("call history position (unique ID)", "la position dans l'historique (unique ID)"),
-    "code": ("dialing code", "l'indicatif"),
-    "call_issue_id": ("call issue", "le problème d'appel"),
-    "call_hash": ("call reference (hash)", "la référence d'appel (hash)"),
-    "call_recording_id": ("recording ID", "l'identifiant de l'enregistrement"),
-    "recording_hash": ("recording reference (hash)", "la référence de l'enregistrement (hash)"),
-    "amount": ("amount", "le montant"),
-    "bank_account_number": ("bank account number", "le numéro de compte bancaire"),
-    "bank_account_type": ("bank account type", "le type de compte bancaire"),
-    "bank_name": ("bank name", "le nom de la banque"),
-    "bank_routing_number": ("bank routing number", "le numéro de transit bancaire"),
-    "credit_card_cvd": ("card security code (CVD)", "le code de sécurité de la carte (CVD)"),
-    "credit_card_expiration_month": ("card expiry month", "le mois d'expiration de la carte"),
-    "credit_card_expiration_year": ("card expiry year", "l'année d'expiration de la carte"),
-    "credit_card_type": ("card type", "le type de carte"),
-    "credit_card_number": ("card number", "le numéro de carte"),
-    "currency": ("currency", "la devise"),
-    "payment_method": ("payment method", "le mode de paiement"),
-    "extension": ("extension", "le poste"),
-    "passcode": ("mailbox passcode", "le code d'accès de la boîte vocale"),
-    "codecs": ("codecs", "les codecs"),
-    "default_ip": ("default IP address", "l'adresse IP par défaut"),
-    "dtmf": ("DTMF mode", "le mode DTMF"),
-    "host_type": ("host type", "le type d'hôte"),
-    "qualify": ("qualify interval", "l'intervalle de vérification (qualify)"),
-    "type": ("type", "le type"),
-    "prefix": ("prefix (NPA-NXX)", "le préfixe (NPA-NXX)"),
-    "ratecenter_id": ("rate centre", "le centre de tarification"),
-    "quantity": ("quantity", "la quantité"),
-    "prefix_preference": ("prefix preference", "la préférence de préfixe"),
-    "sequential": ("sequential/random choice", "le choix séquentiel ou aléatoire"),
-    "t38_support": ("T.38 fax support choice", "le choix de prise en charge du fax T.38"),
-    "capacity": ("capacity", "la capacité"),
-    "options": ("options", "les options"),
-    "civic_number": ("civic number", "le numéro civique"),
-    "street": ("street", "la rue"),
-    "city": ("city", "la ville"),
-    "state": ("province or state", "la province ou l'État"),
-    "country": ("country", "le pays"),
-    "first_name": ("first name", "le prénom"),
-    "last_name": ("last name", "le nom de famille"),
-    "postal_code": ("postal code", "le code postal"),
-    "billing_contact": ("billing contact", "le contact de facturation"),
-}
-_PLURAL_FR: Final = frozenset({"codecs", "options"})
+# Fields whose label is a plural ("the codecs are not valid").
+_PLURAL: Final = frozenset({"codecs", "options"})
 _PAYMENT_FIELDS: Final = frozenset(
     {
         "amount", "bank_account_number", "bank_account_type", "bank_name", "bank_routing_number",
@@ -140,209 +141,168 @@ _ADDRESS_FIELDS: Final = frozenset(
      "postal_code"}
 )  # fmt: skip
 
-_AUTH_HINT_EN = " Check the account in Settings."
-_AUTH_HINT_FR = " Vérifiez le compte dans les réglages."
+
+@dataclass(frozen=True, slots=True)
+class ErrorSpec:
+    """A code's exception class and sentence. ``message`` is the English sentence, the
+    catalogue's id (marked with ``N_``); a pattern sentence names ``field`` as ``{field}``."""
+
+    cls: type[ProviderRejected]
+    message: str
+    field: str = ""
+
+    def text(self) -> str:
+        """The sentence, in the language messages are shown in."""
+        if not self.field:
+            return _(self.message)
+        return _(self.message).format(field=_labels()[self.field])
+
 
 # Codes whose sentence is not the pattern's.
 _SPECIAL: Final[dict[str, ErrorSpec]] = {
     "authentication_failed": ErrorSpec(
         AuthenticationError,
-        "VoiceMeUp refused the account ID or auth token. Check them in Settings.",
-        "VoiceMeUp a refusé le numéro de compte ou le jeton. Vérifiez-les dans les réglages.",
+        N_("VoiceMeUp refused the account ID or auth token. Check them in Settings."),
     ),
     "authentication_token_required": ErrorSpec(
         AuthenticationError,
-        "No auth token was sent to VoiceMeUp. Store the account's auth_token in Settings.",
-        "Aucun jeton n'a été envoyé à VoiceMeUp. Enregistrez l'auth_token du compte dans les "
-        "réglages.",
+        N_("No auth token was sent to VoiceMeUp. Store the account's auth_token in Settings."),
     ),
-    "password_mismatch": ErrorSpec(
-        InvalidRequest,
-        "The two passwords do not match.",
-        "Les deux mots de passe ne correspondent pas.",
-    ),
-    "peers_to_ring_limit_reached": ErrorSpec(
-        Conflict,
-        "Choose at most 5 devices to ring.",
-        "Choisissez au plus 5 appareils à faire sonner.",
-    ),
+    "password_mismatch": ErrorSpec(InvalidRequest, N_("The two passwords do not match.")),
+    "peers_to_ring_limit_reached": ErrorSpec(Conflict, N_("Choose at most 5 devices to ring.")),
     "request_type_invalid": ErrorSpec(
         UnsupportedRequest,
-        "VoiceMeUp does not know this request. The app may need an update.",
-        "VoiceMeUp ne connaît pas cette requête. L'application doit peut-être être mise à jour.",
+        N_("VoiceMeUp does not know this request. The app may need an update."),
     ),
     "request_type_not_implemented": ErrorSpec(
         UnsupportedRequest,
-        "VoiceMeUp does not offer this feature through its API yet.",
-        "VoiceMeUp n'offre pas encore cette fonction par son API.",
+        N_("VoiceMeUp does not offer this feature through its API yet."),
     ),
     "required_parameter_not_found": ErrorSpec(
         InvalidRequest,
-        "VoiceMeUp says a required value is missing from the request.",
-        "VoiceMeUp indique qu'une valeur obligatoire manque dans la requête.",
+        N_("VoiceMeUp says a required value is missing from the request."),
     ),
     "search_parameters_required": ErrorSpec(
         InvalidRequest,
-        "Give at least one search criterion.",
-        "Donnez au moins un critère de recherche.",
+        N_("Give at least one search criterion."),
     ),
     "internal_error-database_error": ErrorSpec(
         ProviderInternalError,
-        "VoiceMeUp had an internal database error. Try again in a few minutes.",
-        "VoiceMeUp a eu une erreur interne de base de données. Réessayez dans quelques minutes.",
+        N_("VoiceMeUp had an internal database error. Try again in a few minutes."),
     ),
     # The contract maps every internal_error-* code to ProviderInternalError (so reads retry).
     "internal_error-invalid_argument": ErrorSpec(
         ProviderInternalError,
-        "VoiceMeUp reported an internal error about one of the values sent (invalid argument). "
-        "The item may have been deleted: refresh the list and try again.",
-        "VoiceMeUp a signalé une erreur interne au sujet de l'une des valeurs envoyées (argument "
-        "invalide). L'élément a peut-être été supprimé : actualisez la liste et réessayez.",
+        N_(
+            "VoiceMeUp reported an internal error about one of the values sent (invalid "
+            "argument). The item may have been deleted: refresh the list and try again."
+        ),
     ),
     "socket_error": ErrorSpec(
         ProviderInternalError,
-        "VoiceMeUp could not set up the call (socket error). Check the history before trying "
-        "again.",
-        "VoiceMeUp n'a pas pu établir l'appel (erreur de socket). Vérifiez l'historique avant "
-        "de réessayer.",
+        N_(
+            "VoiceMeUp could not set up the call (socket error). Check the history before trying "
+            "again."
+        ),
     ),
     "could_not_send": ErrorSpec(
         ProviderInternalError,
-        "VoiceMeUp could not send the request on; contact VoiceMeUp support.",
-        "VoiceMeUp n'a pas pu transmettre la demande; communiquez avec le soutien de VoiceMeUp.",
+        N_("VoiceMeUp could not send the request on; contact VoiceMeUp support."),
     ),
     "global_callerid_name_undefined": ErrorSpec(
         InvalidRequest,
-        "The account has no global caller ID name. Set one in VoiceMeUp or enter one here.",
-        "Le compte n'a pas de nom d'afficheur global. Définissez-en un chez VoiceMeUp ou "
-        "entrez-le ici.",
+        N_("The account has no global caller ID name. Set one in VoiceMeUp or enter one here."),
     ),
     "global_callerid_infos_undefined": ErrorSpec(
         InvalidRequest,
-        "The account's global caller ID settings are not defined in VoiceMeUp.",
-        "Les réglages d'afficheur globaux du compte ne sont pas définis chez VoiceMeUp.",
+        N_("The account's global caller ID settings are not defined in VoiceMeUp."),
     ),
     "callerid_rejection_notice": ErrorSpec(
         InvalidRequest,
-        "Some carriers may reject a toll-free caller ID.",
-        "Certains opérateurs peuvent refuser un afficheur sans frais.",
+        N_("Some carriers may reject a toll-free caller ID."),
     ),
     "currency_not_supported": ErrorSpec(
         PaymentError,
-        "This currency is not supported for that type of payment.",
-        "Cette devise n'est pas prise en charge pour ce type de paiement.",
+        N_("This currency is not supported for that type of payment."),
     ),
-    "minimum_amount_required": ErrorSpec(
-        PaymentError,
-        "The amount is below the minimum.",
-        "Le montant est inférieur au minimum.",
-    ),
-    "payment_attempt_failed": ErrorSpec(
-        PaymentError, "The payment attempt failed.", "La tentative de paiement a échoué."
-    ),
-    "payment_denied": ErrorSpec(
-        PaymentError, "The payment was denied.", "Le paiement a été refusé."
-    ),
+    "minimum_amount_required": ErrorSpec(PaymentError, N_("The amount is below the minimum.")),
+    "payment_attempt_failed": ErrorSpec(PaymentError, N_("The payment attempt failed.")),
+    "payment_denied": ErrorSpec(PaymentError, N_("The payment was denied.")),
     "billing_contact_not_found": ErrorSpec(
         PaymentError,
-        "The account's billing contact could not be found; contact VoiceMeUp.",
-        "Le contact de facturation du compte est introuvable; communiquez avec VoiceMeUp.",
+        N_("The account's billing contact could not be found; contact VoiceMeUp."),
     ),
     "forward_number_used_by_did": ErrorSpec(
         Conflict,
-        "That forwarding number is already used by one of your numbers.",
-        "Ce numéro de renvoi est déjà utilisé par l'un de vos numéros.",
+        N_("That forwarding number is already used by one of your numbers."),
     ),
-    "extension_already_in_use": ErrorSpec(
-        Conflict, "That extension is already in use.", "Ce poste est déjà utilisé."
-    ),
+    "extension_already_in_use": ErrorSpec(Conflict, N_("That extension is already in use.")),
     "default_mailbox_dependency": ErrorSpec(
         Conflict,
-        "This mailbox is the default one, so it cannot be disabled.",
-        "Cette boîte vocale est celle par défaut; elle ne peut pas être désactivée.",
+        N_("This mailbox is the default one, so it cannot be disabled."),
     ),
     "mailbox_did_dependency": ErrorSpec(
         Conflict,
-        "This mailbox is used by one of your numbers, so it cannot be disabled.",
-        "Cette boîte vocale est utilisée par l'un de vos numéros; elle ne peut pas être "
-        "désactivée.",
+        N_("This mailbox is used by one of your numbers, so it cannot be disabled."),
     ),
     "voice_mailboxes_limit_reached": ErrorSpec(
         Conflict,
-        "The account has reached its limit of voice mailboxes.",
-        "Le compte a atteint sa limite de boîtes vocales.",
+        N_("The account has reached its limit of voice mailboxes."),
     ),
     "peer_did_dependency": ErrorSpec(
         Conflict,
-        "This device is used by one of your numbers, so it cannot be disabled.",
-        "Cet appareil est utilisé par l'un de vos numéros; il ne peut pas être désactivé.",
+        N_("This device is used by one of your numbers, so it cannot be disabled."),
     ),
     "peer_excluded_from_sync": ErrorSpec(
         Conflict,
-        "This device is excluded from synchronization: changes will not reach its live "
-        "configuration.",
-        "Cet appareil est exclu de la synchronisation : les changements n'atteindront pas sa "
-        "configuration active.",
+        N_(
+            "This device is excluded from synchronization: changes will not reach its live "
+            "configuration."
+        ),
     ),
-    "peer_exist": ErrorSpec(
-        Conflict, "That username is already in use.", "Ce nom d'utilisateur est déjà utilisé."
-    ),
+    "peer_exist": ErrorSpec(Conflict, N_("That username is already in use.")),
     "peers_limit_reached": ErrorSpec(
         Conflict,
-        "The account has reached its limit of devices (peers).",
-        "Le compte a atteint sa limite d'appareils (peers).",
+        N_("The account has reached its limit of devices (peers)."),
     ),
     "alternate_address_provided": ErrorSpec(
         E911AddressRejected,
-        "The emergency service did not find this exact address. Choose one of its suggestions "
-        "or correct the address.",
-        "Le service d'urgence n'a pas trouvé cette adresse exacte. Choisissez l'une de ses "
-        "suggestions ou corrigez l'adresse.",
+        N_(
+            "The emergency service did not find this exact address. Choose one of its suggestions "
+            "or correct the address."
+        ),
     ),
     "no_e911_endpoint_found": ErrorSpec(
         NotFound,
-        "This number has no emergency address on file.",
-        "Ce numéro n'a aucune adresse d'urgence enregistrée.",
+        N_("This number has no emergency address on file."),
     ),
     "last_endpoint_was_deleted": ErrorSpec(
         Conflict,
-        "The last emergency address was deleted. Until another number has one, every 911 call "
-        "will be billed an E911 unprovisioned-call fee.",
-        "La dernière adresse d'urgence a été supprimée. Tant qu'aucun autre numéro n'en a une, "
-        "chaque appel au 911 sera facturé des frais d'appel E911 non provisionné.",
+        N_(
+            "The last emergency address was deleted. Until another number has one, every 911 call "
+            "will be billed an E911 unprovisioned-call fee."
+        ),
     ),
     "entry_is_default_endpoint": ErrorSpec(
         Conflict,
-        "This is the account's default emergency address. Make another one the default before "
-        "deleting it.",
-        "C'est l'adresse d'urgence par défaut du compte. Choisissez-en une autre par défaut "
-        "avant de la supprimer.",
+        N_(
+            "This is the account's default emergency address. Make another one the default before "
+            "deleting it."
+        ),
     ),
-    "prefix_required": ErrorSpec(
-        InvalidRequest,
-        "Give a prefix (NPA-NXX) or a rate centre.",
-        "Donnez un préfixe (NPA-NXX) ou un centre de tarification.",
-    ),
+    "prefix_required": ErrorSpec(InvalidRequest, N_("Give a prefix (NPA-NXX) or a rate centre.")),
     "type_invalid": ErrorSpec(  # documented twice: peer protocol, and local/international DID
         InvalidRequest,
-        "VoiceMeUp did not accept the type given (the number type or the device protocol).",
-        "VoiceMeUp n'a pas accepté le type indiqué (le type de numéro ou le protocole de "
-        "l'appareil).",
+        N_("VoiceMeUp did not accept the type given (the number type or the device protocol)."),
     ),
     "quantity_invalid": ErrorSpec(
         InvalidRequest,
-        "The quantity must be a number above 0 and under 1000.",
-        "La quantité doit être un nombre supérieur à 0 et inférieur à 1000.",
+        N_("The quantity must be a number above 0 and under 1000."),
     ),
-    "prefix_not_found": ErrorSpec(
-        NotFound,
-        "VoiceMeUp could not find that prefix.",
-        "VoiceMeUp n'a pas trouvé ce préfixe.",
-    ),
+    "prefix_not_found": ErrorSpec(NotFound, N_("VoiceMeUp could not find that prefix.")),
     "ratecenter_id_not_found": ErrorSpec(
         NotFound,
-        "VoiceMeUp could not find that rate centre.",
-        "VoiceMeUp n'a pas trouvé ce centre de tarification.",
+        N_("VoiceMeUp could not find that rate centre."),
     ),
 }
 
@@ -359,21 +319,45 @@ _APP_FIELDS: Final = frozenset(
         "state_id", "code",
     }
 )  # fmt: skip
-_HINTS: Final[dict[str, tuple[str, str]]] = {
-    "app": (
-        " The app sent this value; if it keeps happening, please report it.",
-        " L'application a envoyé cette valeur; si cela se reproduit, veuillez le signaler.",
+
+# The pattern sentences, by (kind, hint); {field} is one of the labels above. The hint says
+# who can fix the value: the user ("fix"), nobody but a report ("app": the app chose it), the
+# account's settings ("auth"), or the address form ("address").
+_PATTERNS: Final[dict[tuple[str, str], str]] = {
+    # Translators: {field}: a VoiceMeUp field with its article ("le nom de l'afficheur").
+    ("invalid", "fix"): N_("VoiceMeUp says the {field} is not valid. Correct it and try again."),
+    # Translators: {field}: a VoiceMeUp field in the plural, with its article ("les codecs").
+    ("invalid_plural", "fix"): N_(
+        "VoiceMeUp says the {field} are not valid. Correct it and try again."
     ),
-    "invalid": (" Correct it and try again.", " Corrigez cette valeur et réessayez."),
-    "required": (" Fill it in and try again.", " Indiquez cette valeur et réessayez."),
-    "not_found": (
-        " It may have been removed: refresh and try again.",
-        " L'élément a peut-être été supprimé : actualisez et réessayez.",
+    # Translators: {field}: a VoiceMeUp field with its article. The app chose this value, so the
+    # user cannot correct it.
+    ("invalid", "app"): N_(
+        "VoiceMeUp says the {field} is not valid. The app sent this value; if it keeps "
+        "happening, please report it."
     ),
-    "address": (
-        " Check the spelling (it must match exactly) or pick a suggested address.",
-        " Vérifiez l'orthographe (la correspondance doit être exacte) ou choisissez une adresse "
-        "suggérée.",
+    # Translators: {field}: a VoiceMeUp field with its article ("le numéro de compte").
+    ("invalid", "auth"): N_(
+        "VoiceMeUp says the {field} is not valid. Check the account in Settings."
+    ),
+    # Translators: {field}: a VoiceMeUp field with its article ("le nom de l'afficheur").
+    ("required", "fix"): N_("VoiceMeUp needs the {field}. Fill it in and try again."),
+    # Translators: {field}: a VoiceMeUp field with its article. The app chose this value, so the
+    # user cannot supply it.
+    ("required", "app"): N_(
+        "VoiceMeUp needs the {field}. The app sent this value; if it keeps happening, please "
+        "report it."
+    ),
+    # Translators: {field}: a VoiceMeUp field with its article ("le numéro de compte").
+    ("required", "auth"): N_("VoiceMeUp needs the {field}. Check the account in Settings."),
+    # Translators: {field}: a VoiceMeUp field with its article ("l'identifiant du poste").
+    ("not_found", "fix"): N_(
+        "VoiceMeUp could not find the {field}. It may have been removed: refresh and try again."
+    ),
+    # Translators: {field}: a part of an emergency address with its article ("la rue").
+    ("not_found", "address"): N_(
+        "The emergency service could not find the {field}. Check the spelling (it must match "
+        "exactly) or pick a suggested address."
     ),
 }
 
@@ -548,34 +532,22 @@ _PATTERN = re.compile(r"^(?P<field>.+)_(?P<kind>invalid|required|not_found)$")
 
 def _from_pattern(code: str) -> ErrorSpec | None:
     match = _PATTERN.match(code)
-    if not match or match.group("field") not in _LABELS:
+    if not match or match.group("field") not in _labels():
         return None
     field, kind = match.group("field"), match.group("kind")
-    en_label, fr_label = _LABELS[field]
-    plural = field in _PLURAL_FR
     address = kind == "not_found" and field in _ADDRESS_FIELDS
-    if kind == "invalid":
-        en = f"VoiceMeUp says the {en_label} {'are' if plural else 'is'} not valid."
-        verb = "ne sont pas valides" if plural else "n'est pas valide"
-        fr = f"VoiceMeUp indique que {fr_label} {verb}."
-    elif kind == "required":
-        en = f"VoiceMeUp needs the {en_label}."
-        fr = f"VoiceMeUp exige {fr_label}."
-    elif address:
-        en = f"The emergency service could not find the {en_label}."
-        fr = f"Le service d'urgence n'a pas trouvé {fr_label}."
-    else:
-        en = f"VoiceMeUp could not find the {en_label}."
-        fr = f"VoiceMeUp n'a pas trouvé {fr_label}."
     if code in _AUTH_CODES:
-        return ErrorSpec(AuthenticationError, en + _AUTH_HINT_EN, fr + _AUTH_HINT_FR)
-    hint = "address" if address else "app" if field in _APP_FIELDS and kind != "not_found" else kind
-    en, fr = en + _HINTS[hint][0], fr + _HINTS[hint][1]
+        return ErrorSpec(AuthenticationError, _PATTERNS[kind, "auth"], field)
+    hint = (
+        "address" if address else "app" if field in _APP_FIELDS and kind != "not_found" else "fix"
+    )
+    sentence = "invalid_plural" if kind == "invalid" and field in _PLURAL else kind
+    message = _PATTERNS[sentence, hint]
     if field in _PAYMENT_FIELDS:
-        return ErrorSpec(PaymentError, en, fr)
+        return ErrorSpec(PaymentError, message, field)
     if kind == "not_found":
-        return ErrorSpec(E911AddressRejected if address else NotFound, en, fr)
-    return ErrorSpec(InvalidRequest, en, fr)
+        return ErrorSpec(E911AddressRejected if address else NotFound, message, field)
+    return ErrorSpec(InvalidRequest, message, field)
 
 
 def spec_for(code: str) -> ErrorSpec | None:
@@ -594,11 +566,13 @@ def _clean(text: str) -> str:
 
 
 def warning_for(code: str, text: str) -> ProviderWarning:
+    """The notice for a warning code, in the language messages are shown in."""
     spec = spec_for(code)
     if spec is not None:
-        return ProviderWarning(code, spec.en, spec.fr)
+        return ProviderWarning(code, spec.text())
     clean = _clean(text) or code
-    return ProviderWarning(code, f"VoiceMeUp: {clean}", f"VoiceMeUp : {clean}")
+    # Translators: {text}: VoiceMeUp's own notice, as it sent it (often in English).
+    return ProviderWarning(code, _("VoiceMeUp: {text}").format(text=clean))
 
 
 def error_for(
@@ -608,31 +582,30 @@ def error_for(
     alternates: Sequence[AlternateAddress] = (),
 ) -> ProviderRejected:
     """The exception for a failure envelope: the first code decides the class."""
-    codes = [code for code, _ in errors] or ["unknown_error"]
+    codes = [code for code, _text in errors] or ["unknown_error"]
     first_code, first_text = errors[0] if errors else ("unknown_error", "")
     spec = spec_for(first_code)
     if spec is None:
         detail = _clean(first_text)
-        en = "VoiceMeUp refused the request" + (f": {detail}" if detail else ".")
-        fr = "VoiceMeUp a refusé la requête" + (f" : {detail}" if detail else ".")
-        return ProviderRejected(
-            en, fr, provider=PROVIDER, code=first_code, status=status, codes=codes
+        message = (
+            # Translators: {detail}: VoiceMeUp's own explanation, as it sent it.
+            _("VoiceMeUp refused the request: {detail}").format(detail=detail)
+            if detail
+            else _("VoiceMeUp refused the request.")
         )
-    if len(errors) > 1:  # name the others too, briefly
-        more = [spec_for(c) for c in codes[1:]]
-        extra_en = " ".join(s.en for s in more if s is not None)
-        extra_fr = " ".join(s.fr for s in more if s is not None)
-        en, fr = f"{spec.en} {extra_en}".strip(), f"{spec.fr} {extra_fr}".strip()
-    else:
-        en, fr = spec.en, spec.fr
+        return ProviderRejected(
+            message, provider=PROVIDER, code=first_code, status=status, codes=codes
+        )
+    # Several codes: the first one's sentence, then the others', briefly.
+    found = [spec, *(s for s in map(spec_for, codes[1:]) if s is not None)]
+    message = " ".join(s.text() for s in found)
     if spec.cls is E911AddressRejected:
         return E911AddressRejected(
-            en,
-            fr,
+            message,
             alternates=alternates,
             provider=PROVIDER,
             code=first_code,
             status=status,
             codes=codes,
         )
-    return spec.cls(en, fr, provider=PROVIDER, code=first_code, status=status, codes=codes)
+    return spec.cls(message, provider=PROVIDER, code=first_code, status=status, codes=codes)

@@ -1,9 +1,9 @@
 """Request parameters checked against the vendor's tables before anything is sent.
 
 Each function returns the query parameters to send (only the ones set), or raises ``InputError``
-naming the field (the provider's parameter name) and the rule, in English and French. Messages
-never repeat a secret. Phone numbers are the provider's form: 10 digits for North America (a
-leading ``+1``/``1`` and punctuation are dropped), other numbers as their digits.
+naming the field (the provider's parameter name) and the rule, in the language messages are shown
+in. Messages never repeat a secret. Phone numbers are the provider's form: 10 digits for North
+America (a leading ``+1``/``1`` and punctuation are dropped), other numbers as their digits.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Final
 
 from telephony_desktop.domain.errors import InputError
 from telephony_desktop.domain.models import DidUpdate, E911Address
+from telephony_desktop.i18n import N_, _, ngettext, pgettext
 
 TIMEOUTS: Final = (
     "disabled", "2", "5", "10", "15", "20", "25", "30", "35", "40", "45", "50", "55",
@@ -65,59 +66,81 @@ _US_ZIP = re.compile(r"([0-9]{5})(?:-?([0-9]{4}))?")
 _NANP = re.compile(r"[2-9]\d{2}[2-9]\d{6}")
 _PUNCTUATION = re.compile(r"[\s().\-/]")
 
-# Field labels for messages: (English, French), both able to start a sentence.
-_LABELS: Final[dict[str, tuple[str, str]]] = {
-    "client_account_id": ("The account ID", "Le numéro de compte"),
-    "auth_token": ("The auth token", "Le jeton d'authentification"),
-    "language": ("The language", "La langue"),
-    "currency": ("The currency", "La devise"),
-    "date_from": ("The start date", "La date de début"),
-    "date_to": ("The end date", "La date de fin"),
-    "unique_id": ("The last call's unique ID", "L'identifiant unique du dernier appel"),
-    "direction": ("The call direction", "Le sens de l'appel"),
-    "metadata": ("The meta data choice", "Le choix des métadonnées"),
-    "result_limit": ("Result limit", "La limite de résultats"),
-    "result_offset": ("Result offset", "Le décalage des résultats"),
-    "call_voicemail_id": ("The voicemail ID", "L'identifiant du message vocal"),
-    "call_recording_id": ("The recording ID", "L'identifiant de l'enregistrement"),
-    "call_hash": ("The call reference (hash)", "La référence d'appel (hash)"),
-    "status": ("The status", "Le statut"),
-    "client_did_id": ("The number (DID) ID", "L'identifiant du numéro (DID)"),
-    "phone_number": ("The phone number", "Le numéro de téléphone"),
-    "friendly_name": ("The name", "Le nom"),
-    "options": ("Each number option", "Chaque option du numéro"),
-    "forward_number": ("The forwarding number", "Le numéro de renvoi"),
-    "forward_timeout": ("The forwarding ring time", "Le délai de sonnerie avant renvoi"),
-    "client_mailbox_id": ("The mailbox ID", "L'identifiant de la boîte vocale"),
-    "client_peer_ids": ("Each device (peer) ID", "Chaque identifiant d'appareil (peer)"),
-    "client_peer_id": ("The device (peer) ID", "L'identifiant de l'appareil (peer)"),
-    "peer_timeout": ("The device ring time", "Le délai de sonnerie des appareils"),
-    "dnis_rewrite": ("The DNIS rewrite number", "Le numéro de réécriture DNIS"),
-    "type": ("The number type", "Le type de numéro"),
-    "npa": ("The area code (NPA)", "L'indicatif régional (NPA)"),
-    "nxx": ("The exchange (NXX)", "Le central (NXX)"),
-    "ratecenter_id": ("The rate centre ID", "L'identifiant du centre de tarification"),
-    "did_id": ("The inventory number ID", "L'identifiant du numéro en inventaire"),
-    "client_endpoint_id": ("The emergency address ID", "L'identifiant de l'adresse d'urgence"),
-    "country_code": ("The country", "Le pays"),
-    "address_type": ("The unit type", "Le type d'unité"),
-    "source_type": ("The source type", "Le type de source"),
-    "destination_type": ("The destination type", "Le type de destination"),
-    "source": ("The phone to ring first", "Le téléphone à faire sonner d'abord"),
-    "destination": ("The number to call", "Le numéro à appeler"),
-    "callerid_name": ("The caller ID name", "Le nom de l'afficheur"),
-    "wait_time": ("The wait time (seconds)", "Le temps d'attente (secondes)"),
-    "limit": ("The number of entries", "Le nombre d'entrées"),
-    "offset": ("The first entry", "La première entrée"),
-}
+
+def _label(field: str) -> str:
+    """The field's name to start a sentence, in the language messages are shown in (the
+    provider's parameter name for a field without one)."""
+    labels = {
+        # Translators: the "field, starting a sentence" messages name a VoiceMeUp field as the
+        # subject of a sentence: "{field} must be a whole number." French: with its article and
+        # a capital, "La date de début".
+        "client_account_id": pgettext("field, starting a sentence", "The account ID"),
+        "auth_token": pgettext("field, starting a sentence", "The auth token"),
+        "language": pgettext("field, starting a sentence", "The language"),
+        "currency": pgettext("field, starting a sentence", "The currency"),
+        "date_from": pgettext("field, starting a sentence", "The start date"),
+        "date_to": pgettext("field, starting a sentence", "The end date"),
+        "unique_id": pgettext("field, starting a sentence", "The last call's unique ID"),
+        "direction": pgettext("field, starting a sentence", "The call direction"),
+        "metadata": pgettext("field, starting a sentence", "The meta data choice"),
+        "result_limit": pgettext("field, starting a sentence", "Result limit"),
+        "result_offset": pgettext("field, starting a sentence", "Result offset"),
+        "call_voicemail_id": pgettext("field, starting a sentence", "The voicemail ID"),
+        "call_recording_id": pgettext("field, starting a sentence", "The recording ID"),
+        "call_hash": pgettext("field, starting a sentence", "The call reference (hash)"),
+        "status": pgettext("field, starting a sentence", "The status"),
+        "client_did_id": pgettext("field, starting a sentence", "The number (DID) ID"),
+        "phone_number": pgettext("field, starting a sentence", "The phone number"),
+        "friendly_name": pgettext("field, starting a sentence", "The name"),
+        "options": pgettext("field, starting a sentence", "Each number option"),
+        "forward_number": pgettext("field, starting a sentence", "The forwarding number"),
+        "forward_timeout": pgettext("field, starting a sentence", "The forwarding ring time"),
+        "client_mailbox_id": pgettext("field, starting a sentence", "The mailbox ID"),
+        "client_peer_ids": pgettext("field, starting a sentence", "Each device (peer) ID"),
+        "client_peer_id": pgettext("field, starting a sentence", "The device (peer) ID"),
+        "peer_timeout": pgettext("field, starting a sentence", "The device ring time"),
+        "dnis_rewrite": pgettext("field, starting a sentence", "The DNIS rewrite number"),
+        "type": pgettext("field, starting a sentence", "The number type"),
+        "npa": pgettext("field, starting a sentence", "The area code (NPA)"),
+        "nxx": pgettext("field, starting a sentence", "The exchange (NXX)"),
+        "ratecenter_id": pgettext("field, starting a sentence", "The rate centre ID"),
+        "did_id": pgettext("field, starting a sentence", "The inventory number ID"),
+        "client_endpoint_id": pgettext("field, starting a sentence", "The emergency address ID"),
+        "country_code": pgettext("field, starting a sentence", "The country"),
+        "address_type": pgettext("field, starting a sentence", "The unit type"),
+        "source_type": pgettext("field, starting a sentence", "The source type"),
+        "destination_type": pgettext("field, starting a sentence", "The destination type"),
+        "source": pgettext("field, starting a sentence", "The phone to ring first"),
+        "destination": pgettext("field, starting a sentence", "The number to call"),
+        "callerid_name": pgettext("field, starting a sentence", "The caller ID name"),
+        "wait_time": pgettext("field, starting a sentence", "The wait time (seconds)"),
+        "limit": pgettext("field, starting a sentence", "The number of entries"),
+        "offset": pgettext("field, starting a sentence", "The first entry"),
+        "street": pgettext("field, starting a sentence", "The street"),
+        "city": pgettext("field, starting a sentence", "The city"),
+        "address_type_number": pgettext("field, starting a sentence", "The unit number"),
+        "first_name": pgettext("field, starting a sentence", "The first name"),
+        "last_name": pgettext("field, starting a sentence", "The last name"),
+    }
+    return labels.get(field, field)
 
 
-def _label(field: str) -> tuple[str, str]:
-    return _LABELS.get(field, (field, field))
+def _with_article(field: str) -> str:
+    """A required address field's name inside a sentence ("Enter the street.")."""
+    labels = {
+        # Translators: a VoiceMeUp field, inserted as {field} into "Enter the {field}." and
+        # "The {field} is too long". French: with its article, "la rue".
+        "street": pgettext("field, with its article", "street"),
+        "city": pgettext("field, with its article", "city"),
+        "address_type_number": pgettext("field, with its article", "unit number"),
+        "first_name": pgettext("field, with its article", "first name"),
+        "last_name": pgettext("field, with its article", "last name"),
+    }
+    return labels.get(field, field)
 
 
-def _bad(field: str, en: str, fr: str) -> InputError:
-    return InputError(en, fr, field=field)
+def _bad(field: str, message: str) -> InputError:
+    return InputError(message, field=field)
 
 
 def _shown(value: object) -> str:
@@ -127,34 +150,32 @@ def _shown(value: object) -> str:
 
 
 # --- generic checks -------------------------------------------------------------------------
+# In the messages below, {field} is the field's name to start a sentence (see ``_label``) and
+# {value} the value received, quoted as Python writes it ('abc').
 
 
 def _id(field: str, value: str | int) -> str:
     text = str(value).strip()
     if not text.isascii() or not text.isdigit() or len(text) > 18:
-        en, fr = _label(field)
-        raise _bad(
-            field,
-            f"{en} must be a number (digits only).",
-            f"{fr} doit être un nombre (chiffres seulement).",
-        )
+        # Translators: {field}: a field's name starting the sentence ("The mailbox ID").
+        raise _bad(field, _("{field} must be a number (digits only).").format(field=_label(field)))
     return text
 
 
 def _range(field: str, value: int, low: int, high: int | None) -> str:
-    en, fr = _label(field)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise _bad(field, f"{en} must be a whole number.", f"{fr} doit être un nombre entier.")
+        # Translators: {field}: a field's name starting the sentence ("Result limit").
+        raise _bad(field, _("{field} must be a whole number.").format(field=_label(field)))
     if value < low or (high is not None and value > high):
-        bound_en = f"between {low} and {high}" if high is not None else f"at least {low}"
-        bound_fr = (
-            f"se situer entre {low} et {high}" if high is not None else f"valoir au moins {low}"
-        )
-        raise _bad(
-            field,
-            f"{en} must be {bound_en} (got {value}).",
-            f"{fr} doit {bound_fr} (valeur reçue : {value}).",
-        )
+        if high is not None:
+            # Translators: {field}: a field's name starting the sentence ("Result limit");
+            # {low} and {high}: the limits; {value}: the number received.
+            text = _("{field} must be between {low} and {high} (got {value}).")
+        else:
+            # Translators: {field}: a field's name starting the sentence ("Result offset");
+            # {low}: the smallest number allowed; {value}: the number received.
+            text = _("{field} must be at least {low} (got {value}).")
+        raise _bad(field, text.format(field=_label(field), low=low, high=high, value=value))
     return str(value)
 
 
@@ -166,24 +187,22 @@ def _date(field: str, value: date | str) -> date:
             raise ValueError
         return date.fromisoformat(value.strip())
     except ValueError:
-        en, fr = _label(field)
-        raise _bad(
-            field,
-            f"{en} must be a real date written YYYY-MM-DD (got {_shown(value)!r}).",
-            f"{fr} doit être une date réelle au format AAAA-MM-JJ (valeur reçue : "
-            f"{_shown(value)!r}).",
-        ) from None
+        # Translators: {field}: a field's name starting the sentence ("The start date");
+        # {value}: what was received, in quotes. YYYY-MM-DD is the date's written form
+        # (AAAA-MM-JJ in French).
+        text = _("{field} must be a real date written YYYY-MM-DD (got {value}).")
+        raise _bad(field, text.format(field=_label(field), value=repr(_shown(value)))) from None
 
 
 def _choice(field: str, value: str, choices: Sequence[str]) -> str:
     if value not in choices:
-        en, fr = _label(field)
-        listed = ", ".join(choices)
+        # Translators: {field}: a field's name starting the sentence ("The call direction");
+        # {choices}: the values the provider accepts, as it spells them ("inbound, outbound");
+        # {value}: what was received, in quotes.
+        text = _("{field} must be one of: {choices} (got {value}).")
         raise _bad(
             field,
-            f"{en} must be one of: {listed} (got {_shown(value)!r}).",
-            f"{fr} doit être l'une des valeurs suivantes : {listed} (valeur reçue : "
-            f"{_shown(value)!r}).",
+            text.format(field=_label(field), choices=", ".join(choices), value=repr(_shown(value))),
         )
     return value
 
@@ -205,12 +224,9 @@ def nanp10(field: str, value: str) -> str:
     """A 10-digit North American number from what a person or the cache holds."""
     digits = _digits(value)
     if digits is None or not _NANP.fullmatch(digits):
-        en, fr = _label(field)
-        raise _bad(
-            field,
-            f"{en} must be a 10-digit North American number, like 514 555 0100.",
-            f"{fr} doit être un numéro nord-américain à 10 chiffres, comme 514 555 0100.",
-        )
+        # Translators: {field}: a field's name starting the sentence ("The phone number").
+        text = _("{field} must be a 10-digit North American number, like 514 555 0100.")
+        raise _bad(field, text.format(field=_label(field)))
     return digits
 
 
@@ -218,12 +234,9 @@ def _dial_number(field: str, value: str) -> str:
     """Any number the provider can dial: at least 10 digits (North American ones as 10)."""
     digits = _digits(value)
     if digits is None or not 10 <= len(digits) <= 18:
-        en, fr = _label(field)
-        raise _bad(
-            field,
-            f"{en} must be a phone number of at least 10 digits (area code included).",
-            f"{fr} doit être un numéro de téléphone d'au moins 10 chiffres (indicatif compris).",
-        )
+        # Translators: {field}: a field's name starting the sentence ("The number to call").
+        text = _("{field} must be a phone number of at least 10 digits (area code included).")
+        raise _bad(field, text.format(field=_label(field)))
     return digits
 
 
@@ -234,21 +247,14 @@ def _dates(
     # alone (a public client sends it so: docs/providers/voicemeup.md); an end alone is still
     # refused, since what it would mean is not known.
     if end_needs_start and date_from is None and date_to is not None:
-        raise _bad(
-            "date_from",
-            "Give a start date with the end date.",
-            "Donnez une date de début avec la date de fin.",
-        )
+        raise _bad("date_from", _("Give a start date with the end date."))
     out: dict[str, str] = {}
     start = _date("date_from", date_from) if date_from is not None else None
     end = _date("date_to", date_to) if date_to is not None else None
     if start is not None and end is not None and start > end:
-        raise _bad(
-            "date_from",
-            f"The start date ({start.isoformat()}) is after the end date ({end.isoformat()}).",
-            f"La date de début ({start.isoformat()}) est postérieure à la date de fin "
-            f"({end.isoformat()}).",
-        )
+        # Translators: {start} and {end}: the dates as they were given (YYYY-MM-DD).
+        text = _("The start date ({start}) is after the end date ({end}).")
+        raise _bad("date_from", text.format(start=start.isoformat(), end=end.isoformat()))
     if start is not None:
         out["date_from"] = start.isoformat()
     if end is not None:
@@ -266,29 +272,26 @@ def _page(result_limit: int, result_offset: int) -> dict[str, str]:
 _ALLOWED: Final = {
     "friendly": (
         _FRIENDLY,
-        "letters, digits, spaces and - _ ' . only",
-        "lettres, chiffres, espaces et - _ ' . seulement",
+        # Translators: {field}: a field's name starting the sentence ("The name"); {low} and
+        # {high}: the shortest and longest lengths allowed.
+        N_("{field} must be {low} to {high} characters: letters, digits, spaces and - _ ' . only."),
     ),
     "callerid": (
         _CALLERID_NAME,
-        "letters, digits and spaces only",
-        "lettres, chiffres et espaces seulement",
+        # Translators: {field}: a field's name starting the sentence ("The caller ID name");
+        # {low} and {high}: the shortest and longest lengths allowed.
+        N_("{field} must be {low} to {high} characters: letters, digits and spaces only."),
     ),
 }
 
 
 def _text(field: str, value: str | None, kind: str, low: int, high: int) -> str:
     """Free text limited to a character class and a length (spaces collapsed)."""
-    pattern, allowed_en, allowed_fr = _ALLOWED[kind]
+    pattern, rule = _ALLOWED[kind]
     text = " ".join((value or "").split())
     if low <= len(text) <= high and all(pattern.fullmatch(ch) for ch in text):
         return text
-    en, fr = _label(field)
-    raise _bad(
-        field,
-        f"{en} must be {low} to {high} characters: {allowed_en}.",
-        f"{fr} doit compter de {low} à {high} caractères : {allowed_fr}.",
-    )
+    raise _bad(field, _(rule).format(field=_label(field), low=low, high=high))
 
 
 # --- per request ------------------------------------------------------------------------------
@@ -304,17 +307,15 @@ def credentials(
     if not re.fullmatch(r"\d{8}", str(account_id).strip()):
         raise _bad(
             "client_account_id",
-            "A VoiceMeUp account ID is exactly 8 digits; check it in Settings.",
-            "Un numéro de compte VoiceMeUp compte exactement 8 chiffres; vérifiez-le dans les "
-            "réglages.",
+            _("A VoiceMeUp account ID is exactly 8 digits; check it in Settings."),
         )
     if not _HEX32.fullmatch(str(auth_token).strip()):
         raise _bad(
             "auth_token",
-            "A VoiceMeUp auth token is 32 hexadecimal characters (0-9, a-f); check the one "
-            "stored for this account in Settings.",
-            "Un jeton VoiceMeUp compte 32 caractères hexadécimaux (0-9, a-f); vérifiez celui "
-            "enregistré pour ce compte dans les réglages.",
+            _(
+                "A VoiceMeUp auth token is 32 hexadecimal characters (0-9, a-f); check the one "
+                "stored for this account in Settings."
+            ),
         )
     out = {"client_account_id": str(account_id).strip(), "auth_token": str(auth_token).strip()}
     if language:
@@ -341,24 +342,15 @@ def get_calls(
     if unique_id is not None:
         if out:
             raise _bad(
-                "unique_id",
-                "Ask for calls by date range or after a call's unique ID, not both.",
-                "Demandez les appels par plage de dates ou après l'identifiant unique d'un appel, "
-                "pas les deux.",
+                "unique_id", _("Ask for calls by date range or after a call's unique ID, not both.")
             )
         if not _ALNUM32.fullmatch(unique_id):
-            raise _bad(
-                "unique_id",
-                "The unique ID must be the 32-letter-or-digit ID of a call.",
-                "L'identifiant unique doit être celui d'un appel : 32 lettres ou chiffres.",
-            )
+            raise _bad("unique_id", _("The unique ID must be the 32-letter-or-digit ID of a call."))
         out["unique_id"] = unique_id
     if not out:
         raise _bad(
             "date_from",
-            "Ask for calls by date range (start and end dates) or after a call's unique ID.",
-            "Demandez les appels par plage de dates (début et fin) ou après l'identifiant unique "
-            "d'un appel.",
+            _("Ask for calls by date range (start and end dates) or after a call's unique ID."),
         )
     if direction is not None:
         out["direction"] = _choice("direction", direction, DIRECTIONS)
@@ -402,9 +394,7 @@ def get_recordings(
     if call_hash is not None:
         if not _ALNUM32.fullmatch(call_hash):
             raise _bad(
-                "call_hash",
-                "The call reference must be the 32-letter-or-digit hash of a call.",
-                "La référence d'appel doit être l'empreinte d'un appel : 32 lettres ou chiffres.",
+                "call_hash", _("The call reference must be the 32-letter-or-digit hash of a call.")
             )
         out["call_hash"] = call_hash
     if recording_id is not None:
@@ -447,12 +437,10 @@ def set_did(did_id: str, update: DidUpdate) -> dict[str, str]:
     if update.peer_ids is not None:
         peers = list(dict.fromkeys(_id("client_peer_ids", p) for p in update.peer_ids))
         if len(peers) > MAX_PEERS_TO_RING:
-            raise _bad(
-                "client_peer_ids",
-                f"Choose at most {MAX_PEERS_TO_RING} devices to ring (got {len(peers)}).",
-                f"Choisissez au plus {MAX_PEERS_TO_RING} appareils à faire sonner "
-                f"({len(peers)} choisis).",
-            )
+            # Translators: {limit}: the most devices a number can ring (5); {count}: how many
+            # were chosen (always more than {limit}).
+            text = _("Choose at most {limit} devices to ring (got {count}).")
+            raise _bad("client_peer_ids", text.format(limit=MAX_PEERS_TO_RING, count=len(peers)))
         out["client_peer_ids"] = ",".join(peers)
     if update.peer_timeout is not None:
         out["peer_timeout"] = _choice("peer_timeout", update.peer_timeout, TIMEOUTS)
@@ -463,7 +451,7 @@ def set_did(did_id: str, update: DidUpdate) -> dict[str, str]:
     if update.status is not None:
         out["status"] = _choice("status", update.status, ("enabled", "disabled"))
     if len(out) == 1:
-        raise _bad("did", "There is nothing to change.", "Il n'y a rien à modifier.")
+        raise _bad("did", _("There is nothing to change."))
     return out
 
 
@@ -486,19 +474,15 @@ def get_did_inventory(
             continue
         value = value.strip()
         if not re.fullmatch(rf"[0-9]{{{size}}}", value):
-            en, fr = _label(field)
+            # Translators: {field}: a field's name starting the sentence ("The area code (NPA)");
+            # {size}: how many digits (3 or 6); {value}: what was received, in quotes.
+            text = _("{field} must be exactly {size} digits (got {value}).")
             raise _bad(
-                field,
-                f"{en} must be exactly {size} digits (got {_shown(value)!r}).",
-                f"{fr} doit compter exactement {size} chiffres (valeur reçue : {_shown(value)!r}).",
+                field, text.format(field=_label(field), size=size, value=repr(_shown(value)))
             )
         out[field] = value
     if ("npa" in out or "nxx" in out) and out.get("type", "local") != "local":
-        raise _bad(
-            "npa",
-            "An area code (NPA) or exchange (NXX) only applies to local numbers.",
-            "Un indicatif régional (NPA) ou un central (NXX) ne s'applique qu'aux numéros locaux.",
-        )
+        raise _bad("npa", _("An area code (NPA) or exchange (NXX) only applies to local numbers."))
     return out
 
 
@@ -507,19 +491,13 @@ def order_did(*, did_id: str | None = None, phone_number: str | None = None) -> 
     if (did_id is None) == (phone_number is None):
         raise _bad(
             "did_id",
-            "Order a number either by its inventory ID or by the number itself (one of them).",
-            "Commandez un numéro soit par son identifiant d'inventaire, soit par le numéro "
-            "lui-même (l'un des deux).",
+            _("Order a number either by its inventory ID or by the number itself (one of them)."),
         )
     if did_id is not None:
         return {"did_id": _id("did_id", did_id)}
     digits = _digits(phone_number or "")
     if digits is None or not 10 <= len(digits) <= 15:
-        raise _bad(
-            "phone_number",
-            "The number to order must have 10 to 15 digits.",
-            "Le numéro à commander doit compter de 10 à 15 chiffres.",
-        )
+        raise _bad("phone_number", _("The number to order must have 10 to 15 digits."))
     return {"phone_number": digits}
 
 
@@ -534,23 +512,25 @@ def get_e911_endpoints(
     return out
 
 
-def _required(field: str, value: str, label_en: str, label_fr: str, *, limit: int = 100) -> str:
+def _required(field: str, value: str, *, limit: int = 100) -> str:
+    """A required address field (see ``_with_article`` and ``_label`` for its names)."""
     text = " ".join((value or "").split())
     if not text:
-        raise _bad(field, f"Enter the {label_en}.", f"Entrez {label_fr}.")
+        # Translators: {field}: a field's name with its article ("the street": "la rue").
+        raise _bad(field, _("Enter the {field}.").format(field=_with_article(field)))
     if not text.isprintable():  # NUL, bidi overrides and other control characters
-        raise _bad(
-            field,
-            f"The {label_en} holds characters that cannot be printed; retype it.",
-            f"{label_fr[0].upper()}{label_fr[1:]} contient des caractères non imprimables; "
-            "retapez-le.",
-        )
+        # Translators: {field}: a field's name starting the sentence ("The street").
+        message = _("{field} holds characters that cannot be printed; retype it.")
+        raise _bad(field, message.format(field=_label(field)))
     if len(text) > limit:
-        raise _bad(
-            field,
-            f"The {label_en} is too long (at most {limit} characters).",
-            f"Ce champ ({label_fr}) est trop long ({limit} caractères au plus).",
+        # Translators: {field}: a field's name with its article ("the street": "la rue");
+        # {limit}: the most characters allowed.
+        message = ngettext(
+            "The {field} is too long (at most {limit} character).",
+            "The {field} is too long (at most {limit} characters).",
+            limit,
         )
+        raise _bad(field, message.format(field=_with_article(field), limit=limit))
     return text
 
 
@@ -560,19 +540,11 @@ def postal_code(country: str, value: str) -> str:
     if country == "CA":
         match = _CA_POSTAL.fullmatch(text)
         if not match:
-            raise _bad(
-                "postal_code",
-                "A Canadian postal code looks like H3B 1K9.",
-                "Un code postal canadien ressemble à H3B 1K9.",
-            )
+            raise _bad("postal_code", _("A Canadian postal code looks like H3B 1K9."))
         return f"{match.group(1)} {match.group(2)}"
     match = _US_ZIP.fullmatch(text)
     if not match:
-        raise _bad(
-            "postal_code",
-            "A US ZIP code has 5 digits (or 5+4, like 10001-1234).",
-            "Un code ZIP américain compte 5 chiffres (ou 5+4, comme 10001-1234).",
-        )
+        raise _bad("postal_code", _("A US ZIP code has 5 digits (or 5+4, like 10001-1234)."))
     return f"{match.group(1)}-{match.group(2)}" if match.group(2) else match.group(1)
 
 
@@ -582,35 +554,28 @@ def _address(phone_number: str, a: E911Address) -> dict[str, str]:
     if not re.fullmatch(r"[0-9]{1,8}", civic):
         raise _bad(
             "civic_number",
-            "The civic number must be digits only, e.g. 1200 (put the unit in the unit field).",
-            "Le numéro civique ne doit contenir que des chiffres, p. ex. 1200 (l'unité va dans "
-            "le champ unité).",
+            _("The civic number must be digits only, e.g. 1200 (put the unit in the unit field)."),
         )
     out["civic_number"] = civic
-    out["street"] = _required("street", a.street, "street", "la rue")
-    out["city"] = _required("city", a.city, "city", "la ville")
+    out["street"] = _required("street", a.street)
+    out["city"] = _required("city", a.city)
     country = _choice("country_code", (a.country_code or "").strip().upper(), E911_COUNTRIES)
     state = (a.state_code or "").strip().upper()
     known = CA_PROVINCES if country == "CA" else US_STATES
     if state not in known:
         raise _bad(
             "state_code",
-            "The province or state must be its 2-letter code for the country, e.g. QC or NY.",
-            "La province ou l'État doit être son code de 2 lettres pour le pays, p. ex. QC ou NY.",
+            _("The province or state must be its 2-letter code for the country, e.g. QC or NY."),
         )
     out["state_code"] = state
     out["country_code"] = country
     out["postal_code"] = postal_code(country, a.postal_code)
     if a.address_type:
         out["address_type"] = _choice("address_type", a.address_type.strip().lower(), ADDRESS_TYPES)
-        out["address_type_number"] = _required(
-            "address_type_number", a.address_type_number, "unit number", "le numéro d'unité"
-        )
+        out["address_type_number"] = _required("address_type_number", a.address_type_number)
     elif a.address_type_number and a.address_type_number.strip():
         raise _bad(
-            "address_type",
-            "Choose the unit type (apartment, suite, ...) for the unit number.",
-            "Choisissez le type d'unité (appartement, bureau, ...) pour le numéro d'unité.",
+            "address_type", _("Choose the unit type (apartment, suite, ...) for the unit number.")
         )
     return out
 
@@ -622,8 +587,8 @@ def validate_e911_address(phone_number: str, address: E911Address) -> dict[str, 
 
 def set_e911_address(phone_number: str, address: E911Address) -> dict[str, str]:
     out = _address(phone_number, address)
-    out["first_name"] = _required("first_name", address.first_name, "first name", "le prénom")
-    out["last_name"] = _required("last_name", address.last_name, "last name", "le nom")
+    out["first_name"] = _required("first_name", address.first_name)
+    out["last_name"] = _required("last_name", address.last_name)
     if address.language:
         out["language"] = _choice("language", address.language.strip().lower(), LANGUAGES)
     return out
@@ -635,9 +600,7 @@ def delete_e911_address(
     out = get_e911_endpoints(phone_number=phone_number, endpoint_id=endpoint_id)
     if not out:
         raise _bad(
-            "phone_number",
-            "Say which emergency address to delete (phone number or address ID).",
-            "Indiquez quelle adresse d'urgence supprimer (numéro ou identifiant d'adresse).",
+            "phone_number", _("Say which emergency address to delete (phone number or address ID).")
         )
     return out
 
@@ -656,9 +619,10 @@ def e911_peer(
         if not target:
             raise _bad(
                 "phone_number",
-                "Say which emergency address the device belongs to (phone number or address ID).",
-                "Indiquez à quelle adresse d'urgence l'appareil appartient (numéro ou "
-                "identifiant d'adresse).",
+                _(
+                    "Say which emergency address the device belongs to (phone number or "
+                    "address ID)."
+                ),
             )
         out.update(target)
     return out
@@ -669,13 +633,10 @@ def _endpoint(kind_field: str, kind: str, field: str, value: str) -> tuple[str, 
     if kind == "peer":
         text = (value or "").strip()
         if not _PEER_USER.fullmatch(text):
-            en, fr = _label(field)
-            raise _bad(
-                field,
-                f"{en} must be a device (peer) username of 6 to 16 letters or digits.",
-                f"{fr} doit être un nom d'utilisateur d'appareil (peer) de 6 à 16 lettres ou "
-                "chiffres.",
-            )
+            # Translators: {field}: a field's name starting the sentence ("The phone to ring
+            # first").
+            text = _("{field} must be a device (peer) username of 6 to 16 letters or digits.")
+            raise _bad(field, text.format(field=_label(field)))
         return kind, text
     return kind, _dial_number(field, value)
 
@@ -707,10 +668,10 @@ def call_dispatch(
         if number is None or len(number) != 10 or number.startswith(CALLERID_FORBIDDEN_PREFIXES):
             raise _bad(
                 "callerid_number",
-                "The caller ID number must be a 10-digit local number: not toll-free (800, 888, "
-                "877, 866, 855) and not starting with 1.",
-                "Le numéro de l'afficheur doit être un numéro local à 10 chiffres : ni sans frais "
-                "(800, 888, 877, 866, 855), ni commençant par 1.",
+                _(
+                    "The caller ID number must be a 10-digit local number: not toll-free (800, "
+                    "888, 877, 866, 855) and not starting with 1."
+                ),
             )
         out["callerid_number"] = number
     if enable_recording is not None:
@@ -719,13 +680,12 @@ def call_dispatch(
         out["wait_time"] = _range("wait_time", wait_time, 5, 60)
     if meta_data:
         if len(meta_data) > MAX_META_DATA:
-            raise _bad(
-                "meta_data",
-                f"The call's note (meta data) is too long: at most {MAX_META_DATA} characters "
-                f"(got {len(meta_data)}).",
-                f"La note de l'appel (métadonnées) est trop longue : {MAX_META_DATA} caractères "
-                f"au plus ({len(meta_data)} reçus).",
+            # Translators: {limit}: the most characters allowed (1000); {count}: how many were
+            # given (always more than {limit}).
+            text = _(
+                "The call's note (meta data) is too long: at most {limit} characters (got {count})."
             )
+            raise _bad("meta_data", text.format(limit=MAX_META_DATA, count=len(meta_data)))
         out["meta_data"] = meta_data
     return out
 

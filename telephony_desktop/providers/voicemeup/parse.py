@@ -50,12 +50,14 @@ _EMPTY: Final[Mapping[str, str]] = MappingProxyType({})
 
 @dataclass(frozen=True, slots=True)
 class Envelope:
-    """An answer's envelope: success or not, its error codes and its warnings."""
+    """An answer's envelope: success or not, its error codes and its warnings (as sentences,
+    and as the (code, provider text) pairs they were made from: ``notices``)."""
 
     root: etree._Element
     ok: bool
     errors: tuple[tuple[str, str], ...] = ()
     warnings: tuple[ProviderWarning, ...] = ()
+    notices: tuple[tuple[str, str], ...] = ()
 
 
 # --- small value readers -------------------------------------------------------------------
@@ -344,18 +346,19 @@ def read_envelope(body: bytes) -> Envelope:
     root = xmlsafe.secure_fromstring(body, provider=PROVIDER)
     envelope, status = _envelope_element(root)
     errors: list[tuple[str, str]] = []
-    warnings: list[ProviderWarning] = []
+    notices: list[tuple[str, str]] = []
     for code, message in _errors_in(root):
         if _no_error(code, message):
             continue
         code = code.lower() if _looks_like_code(code) else code
         if is_warning(code):
-            warnings.append(warning_for(code, message))
+            notices.append((code, message))
         else:
             errors.append((code or names.UNKNOWN_CODE, message))
     for el in _records(root, names.WARNING):
         code, message = _error_item(el)
-        warnings.append(warning_for(code or "notice", message))
+        notices.append((code or "notice", message))
+    warnings = [warning_for(code, message) for code, message in notices]
     if status in names.FAILURE_STATUSES and not errors and not warnings:
         errors.append(_failure_without_error(envelope))
     elif errors and all(code == names.UNKNOWN_CODE for code, _ in errors):
@@ -363,7 +366,7 @@ def read_envelope(body: bytes) -> Envelope:
         if known:
             errors.insert(0, (known, errors[0][1]))
     failed = bool(errors) and status not in names.SUCCESS_STATUSES
-    return Envelope(root, not failed, tuple(errors), tuple(warnings))
+    return Envelope(root, not failed, tuple(errors), tuple(warnings), tuple(notices))
 
 
 def check(
@@ -378,7 +381,7 @@ def check(
     if not env.ok:
         raise error_for(env.errors, status=status, alternates=parse_alternates(env.root))
     if env.warnings and not warning_ok:
-        raise error_for([(w.code, w.message_en) for w in env.warnings], status=status)
+        raise error_for(env.notices, status=status)
     return env.warnings
 
 
