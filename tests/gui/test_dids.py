@@ -277,8 +277,10 @@ def test_provider_refusal_lands_on_the_field(
     tab.save_button.click()
     run.until(lambda: not tab.is_saving())
     assert tab.errors["forward_number"].isVisible()
-    assert tab.form_banner.level is Level.ERROR
+    assert not tab.form_banner.isVisible()  # said once, under the field, not again below
     assert tab.forward_edit.text() == "514 555 0100"
+    type_into(qtbot, tab.forward_edit, "514 555 0177")
+    assert not tab.errors["forward_number"].isVisible()  # about the number no longer there
     settle(ctx, run)
 
 
@@ -365,4 +367,107 @@ def test_the_tab_reads_in_french(
     assert tab.save_button.text() == "Enregistrer les modifications"
     assert tab.order_button.text() == "Commander…"
     assert tab.peers_list.accessibleName() == "Appareils à faire sonner"
+    settle(ctx, run)
+
+
+# --- stale messages, steady layout, theme colours (issue 16.6) ---------------------------------
+
+
+def test_messages_about_what_the_user_changed_go(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    select(tab, "4505550104")
+    type_into(qtbot, tab.name_edit, "Ventes Laval")
+    tab.save_button.click()
+    run.until(lambda: not tab.is_saving())
+    assert tab.form_banner.isVisible() and tab.form_banner.level is Level.SUCCESS
+    type_into(qtbot, tab.name_edit, "Ventes Laval 2")  # "Saved" is about the form as it was
+    assert not tab.form_banner.isVisible()
+
+    sandbox.faults.add("set_did", "reset", apply_effect=False)
+    tab.save_button.click()
+    run.until(lambda: not tab.is_saving())
+    assert tab.form_banner.level is Level.ERROR and tab.form_banner.isVisible()
+    tab.voicemail_check.setChecked(not tab.voicemail_check.isChecked())
+    assert not tab.form_banner.isVisible()
+
+    # The number search: its error goes when the area code is edited, as does "no match".
+    tab.npa_edit.setText("51")
+    tab.search_button.click()
+    assert tab.inventory_error.isVisible()
+    type_into(qtbot, tab.npa_edit, "514")
+    assert not tab.inventory_error.isVisible()
+    tab.nxx_edit.setText("999")
+    tab.search_button.click()
+    run.until(lambda: not tab.searching)
+    assert tab.results.count() == 0 and "No numbers match" in tab.results_hint.text()
+    type_into(qtbot, tab.nxx_edit, "555")
+    assert tab.results_hint.text() == "Search to see numbers you can order."
+    sandbox.faults.add("get_did_inventory", "http_error", count=10)
+    tab.search_button.click()
+    run.until(lambda: not tab.searching)
+    assert tab.inventory_banner.isVisible() and tab.inventory_banner.level is Level.ERROR
+    type_into(qtbot, tab.nxx_edit, "55")
+    assert not tab.inventory_banner.isVisible()
+    settle(ctx, run)
+
+
+def test_the_form_does_not_move_when_messages_appear(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    select(tab, "4505550104")
+
+    def where() -> list[tuple[int, int]]:
+        run.pump()  # let the layout settle
+        watched = [
+            tab.save_button,
+            tab.revert_button,
+            tab.name_edit,
+            tab.forward_edit,
+            tab.mailbox_combo,
+            tab.recording_check,
+        ]
+        return [(p.x(), p.y()) for p in (w.mapTo(window, w.rect().topLeft()) for w in watched)]
+
+    before = where()
+    type_into(qtbot, tab.name_edit, "x")  # "Unsaved changes" appears: it has its room
+    assert tab.dirty_label.text() and where() == before
+    tab.save_button.click()
+    assert tab.errors["friendly_name"].isVisible() and where() == before
+    type_into(qtbot, tab.forward_edit, "12")
+    type_into(qtbot, tab.name_edit, "Ventes")
+    tab.save_button.click()
+    assert tab.errors["forward_number"].isVisible() and where() == before
+    type_into(qtbot, tab.forward_edit, "(514) 555-0177")
+    tab.save_button.click()
+    assert tab.save_button.text() == "Saving…" and where() == before
+    run.until(lambda: not tab.is_saving())
+    assert tab.form_banner.isVisible() and where() == before  # the result takes the form's room
+
+    # The number search: an error under the search row does not push the results down.
+    results_top = tab.results_stack.mapTo(window, tab.results_stack.rect().topLeft())
+    tab.npa_edit.setText("5")
+    tab.search_button.click()
+    run.pump()
+    assert tab.inventory_error.isVisible()
+    assert tab.results_stack.mapTo(window, tab.results_stack.rect().topLeft()) == results_top
+    settle(ctx, run)
+
+
+def test_colours_come_from_the_theme(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    from telephony_desktop.ui.theme import tone_colour
+
+    tab = open_tab(window, run)
+    disabled = row_of_number(tab, "4165550107")
+    brush = tab.model.index(disabled, COL_NAME).data(Qt.ItemDataRole.ForegroundRole)
+    assert brush.color() == tone_colour("hint")
+    assert (
+        tab.model.index(0 if disabled else 1, COL_NAME).data(Qt.ItemDataRole.ForegroundRole) is None
+    )
+    errors = [*tab.errors.values(), tab.inventory_error]
+    assert all(e.property("tone") == "error" and not e.styleSheet() for e in errors)
     settle(ctx, run)

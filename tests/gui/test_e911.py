@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from telephony_desktop.domain.errors import InputError
@@ -124,7 +125,12 @@ def test_check_offers_alternates_pick_one_then_save_with_confirmation(
     assert tab.alternates_box.isVisible() and len(tab.alternate_buttons) >= 1
     first = tab.alternate_buttons[0]
     expected = E911_EXPECTED_ALTERNATE
-    assert first.text().startswith(f"{expected['civic_number']} {expected['street']}")
+    assert (
+        tab.alternate_labels[0]
+        .text()
+        .startswith(f"{expected['civic_number']} {expected['street']}")
+    )
+    assert first.accessibleName() == tab.alternate_labels[0].text()
     # Nothing typed is replaced until the user chooses.
     assert form_values(tab)["street"] == E911_ADDRESS_WITH_ALTERNATES["street"]
     assert not tab.use_alternate_button.isEnabled()
@@ -135,7 +141,7 @@ def test_check_offers_alternates_pick_one_then_save_with_confirmation(
         assert values[name] == expected[name], name
     assert values["first_name"] == "Hélène" and values["last_name"] == "Gagnon"  # kept
     assert not tab.alternates_box.isVisible()
-    assert tab.check_banner.isVisible() and "Filled in" in tab.check_banner.text
+    assert tab.form_banner.isVisible() and "Filled in" in tab.form_banner.text
 
     assert not sandbox.request_log.of_type("set_e911_address")
     tab.save_button.click()
@@ -180,7 +186,8 @@ def test_undo_after_choosing_a_suggestion_gives_back_what_was_typed(
     tab.alternate_buttons[0].click()
     tab.use_alternate_button.click()
     assert form_values(tab)["city"] == "Montréal"
-    tab.check_banner.action_clicked.emit()  # "Undo"
+    assert tab.form_banner.action == "Undo"
+    tab.form_banner.click_action()
     assert form_values(tab)["street"] == E911_ADDRESS_WITH_ALTERNATES["street"]
     assert form_values(tab)["city"] == "Montreal"
     settle(ctx, run)
@@ -194,15 +201,17 @@ def test_check_exact_match_and_not_found(
     fill(qtbot, tab, E911_VALID_ADDRESS)
     tab.check_button.click()
     run.until(lambda: not tab.busy())
-    assert tab.check_banner.level is Level.SUCCESS and "Exact match" in tab.check_banner.text
+    assert tab.form_banner.level is Level.SUCCESS and "Exact match" in tab.form_banner.text
+    type_into(qtbot, tab.edits["first_name"], "Hélène-Marie")  # not part of the check
+    assert "Exact match" in tab.form_banner.text and tab.form_banner.isVisible()
     type_into(qtbot, tab.edits["civic_number"], "1201")  # no longer the address checked
-    assert not tab.check_banner.isVisible()
+    assert not tab.form_banner.isVisible()
 
     fill(qtbot, tab, E911_ADDRESS_STREET_NOT_FOUND)
     tab.check_button.click()
     run.until(lambda: not tab.busy())
     assert not tab.alternates_box.isVisible()
-    assert tab.check_banner.isVisible() and tab.check_banner.level is Level.WARNING
+    assert tab.form_banner.isVisible() and tab.form_banner.level is Level.WARNING
     assert tab.errors["street"].isVisible()
     assert form_values(tab)["street"] == E911_ADDRESS_STREET_NOT_FOUND["street"]
     assert not sandbox.request_log.of_type("set_e911_address")
@@ -270,7 +279,7 @@ def test_rejected_on_save_offers_the_alternates(
     tab.save_button.click()
     tab.save_confirm.confirm_button.click()
     run.until(lambda: not tab.busy())
-    assert tab.form_banner.level is Level.ERROR
+    assert tab.form_banner.level is Level.ERROR and tab.form_banner.text.startswith("Not saved")
     assert tab.alternates_box.isVisible() and tab.alternate_buttons
     assert form_values(tab)["street"] == E911_ADDRESS_WITH_ALTERNATES["street"]
     assert endpoint_of(sandbox, NUMBER) is None
@@ -305,9 +314,10 @@ def test_deleting_the_last_address_warns_about_the_fee_before_and_after(
 
     assert len(sandbox.request_log.of_type("delete_e911_address")) == 1
     assert not sandbox.state.e911
-    assert tab.banner.isVisible() and tab.banner.level is Level.WARNING
-    assert "911 call" in tab.banner.text and "fee" in tab.banner.text
-    assert tab.delete_banner.level is Level.WARNING and "fee" in tab.delete_banner.text
+    # Said once, under the Delete button the user just pressed (not again at the top).
+    assert tab.delete_banner.isVisible() and tab.delete_banner.level is Level.WARNING
+    assert "911 call" in tab.delete_banner.text and "fee" in tab.delete_banner.text
+    assert not tab.banner.isVisible()
     assert tab.model.missing() == 8
     row = tab.model.row_of("5145550100")
     assert tab.model.index(row, COL_ADDRESS).data() == NO_ADDRESS
@@ -369,3 +379,187 @@ def test_the_tab_reads_in_french(
     assert tab.on_file.text().startswith("⚠ Aucune adresse d'urgence n'est enregistrée")
     assert tab.save_button.text() == "Enregistrer l'adresse…"
     settle(ctx, run)
+
+
+# --- a refused address, messages, layout, colours (issue 16.6) ----------------------------------
+
+
+def address_messages(tab: E911Tab) -> list[str]:
+    """What the address part of the form says under its buttons, as the user sees it."""
+    shown = [w.text for w in (tab.form_banner, tab.save_confirm) if w.isVisible()]
+    if tab.form_banner.isVisible() and "one of these" in tab.form_banner.text:
+        assert tab.alternates_box.isVisible() and tab.alternate_buttons  # never pointing at none
+    return shown
+
+
+def test_saving_an_address_just_refused_with_suggestions_says_so_first(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, E911_ADDRESS_WITH_ALTERNATES)
+    typed = form_values(tab)
+    tab.check_button.click()
+    run.until(lambda: not tab.busy())
+    assert len(address_messages(tab)) == 1 and tab.alternates_box.isVisible()
+
+    tab.save_button.click()
+    # One message area: the question replaces the check's answer; the suggestions stay.
+    assert address_messages(tab) == [tab.save_confirm.text]
+    text = tab.save_confirm.text
+    assert text.startswith("⚠ Your provider refused this address a moment ago. ")
+    assert sandbox_sentence(tab, "alternate_address_provided") in text  # its own sentence
+    assert "Saving it anyway may send help to the wrong door." in text
+    assert "Emergency services will be sent to: Hélène Gagnon, 1200 Rue Ste-Catherine" in text
+    assert tab.save_confirm.confirm_button.text() == "Save it anyway"
+    assert tab.alternates_box.isVisible()
+    tab.save_confirm.cancel_button.click()
+    assert form_values(tab) == typed and tab.draft(NUMBER) is not None  # nothing lost
+    assert address_messages(tab) == [tab.form_banner.text]  # the answer is back, with its list
+    assert "one of these" in tab.form_banner.text
+
+    # A change to who is there does not make the place any less refused.
+    type_into(qtbot, tab.edits["first_name"], "Hélène-Marie")
+    tab.save_button.click()
+    assert "refused this address a moment ago" in tab.save_confirm.text
+    tab.save_confirm.confirm_button.click()  # the user saves it anyway: sent, once
+    run.until(lambda: not tab.busy())
+    assert len(sandbox.request_log.of_type("set_e911_address")) == 1
+    # This provider refuses it again: said once, with the suggestions it points at.
+    assert address_messages(tab) == [tab.form_banner.text]
+    assert tab.form_banner.level is Level.ERROR and tab.alternates_box.isVisible()
+    assert form_values(tab) == {**typed, "first_name": "Hélène-Marie"}
+    settle(ctx, run)
+
+
+def test_saving_an_address_just_refused_without_suggestions_quotes_the_provider(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, E911_ADDRESS_STREET_NOT_FOUND)
+    tab.check_button.click()
+    run.until(lambda: not tab.busy())
+    assert not tab.alternates_box.isVisible()
+    said, _sep, _rest = tab.form_banner.text.partition(" Check the spelling")
+    assert said == "Your provider does not know this street."
+    assert "suggest" not in tab.form_banner.text  # none on screen: none mentioned
+
+    tab.save_button.click()
+    text = tab.save_confirm.text
+    assert text.startswith(f"⚠ Your provider refused this address a moment ago. {said} Saving")
+    assert "wrong door" in text and "suggest" not in text
+    assert not tab.form_banner.isVisible()  # replaced, not piled up
+    tab.save_confirm.cancel_button.click()
+
+    # Another street: not the address refused, so the usual question.
+    type_into(qtbot, tab.edits["street"], E911_VALID_ADDRESS["street"])
+    tab.save_button.click()
+    assert "refused" not in tab.save_confirm.text
+    assert tab.save_confirm.confirm_button.text() == "Yes, save this address"
+    tab.save_confirm.cancel_button.click()
+    # Back to the refused street: said again.
+    type_into(qtbot, tab.edits["street"], E911_ADDRESS_STREET_NOT_FOUND["street"])
+    tab.save_button.click()
+    assert said in tab.save_confirm.text and "refused" in tab.save_confirm.text
+    settle(ctx, run)
+
+
+def test_one_message_at_a_time_and_none_about_what_changed(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    fill(qtbot, tab, E911_ADDRESS_WITH_ALTERNATES)
+    for _round in range(2):  # checking twice does not add a second message
+        tab.check_button.click()
+        run.until(lambda: not tab.busy())
+        assert len(address_messages(tab)) == 1
+    assert tab.message_kind == "suggestions"
+    assert tab.errors["street"].isHidden() or tab.errors["street"].text()
+
+    # Editing the street: the answer and its suggestions were about the old one.
+    type_into(qtbot, tab.edits["street"], "Rue Sainte-Catherine O")
+    assert address_messages(tab) == [] and not tab.alternates_box.isVisible()
+    assert not tab.errors["street"].isVisible()
+
+    # A failed save, then an edit: the failure is about the form as it was.
+    fill(qtbot, tab, E911_VALID_ADDRESS)
+    sandbox.faults.add("set_e911_address", "reset", apply_effect=False)
+    tab.save_button.click()
+    tab.save_confirm.confirm_button.click()
+    run.until(lambda: not tab.busy())
+    assert address_messages(tab) == [tab.form_banner.text] and tab.form_banner.level is Level.ERROR
+    type_into(qtbot, tab.edits["postal_code"], "H3B 1K8")
+    assert address_messages(tab) == []
+
+    # A field error goes when that field is edited; the others stay.
+    fill(qtbot, tab, {**E911_VALID_ADDRESS, "civic_number": "12B", "first_name": " "})
+    tab.save_button.click()
+    shown = [f for f, e in tab.errors.items() if e.isVisible()]
+    assert shown and not tab.save_confirm.isVisible()
+    field = shown[0]
+    type_into(qtbot, tab.edits[field], "1200" if field == "civic_number" else "Hélène")
+    assert not tab.errors[field].isVisible()
+    settle(ctx, run)
+
+
+def test_the_buttons_do_not_move_when_messages_appear(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    tab = open_tab(window, run)
+    tab.select_number(NUMBER)
+    pane = tab.form_scroll.widget()
+    assert pane is not None
+
+    def where() -> list[tuple[int, int]]:
+        """Where the buttons and fields sit in the form (scrolling to show a message moves the
+        view, not the form)."""
+        run.pump()  # let the layout settle
+        watched = [tab.check_button, tab.save_button, tab.edits["street"], tab.edits["city"]]
+        corners = [w.mapTo(pane, w.rect().topLeft()) for w in watched]
+        return [(p.x(), p.y()) for p in corners]
+
+    before = where()
+    fill(qtbot, tab, E911_ADDRESS_WITH_ALTERNATES)
+    assert tab.dirty_label.text() and where() == before  # "Not saved yet" has its room
+    tab.check_button.click()
+    assert tab.check_button.text() == "Checking…"
+    assert where() == before
+    run.until(lambda: not tab.busy())
+    assert tab.form_banner.isVisible() and tab.alternates_box.isVisible()
+    assert where() == before  # the answer and the suggestions: below the buttons
+    tab.save_button.click()
+    assert tab.save_confirm.isVisible() and where() == before
+    tab.save_confirm.cancel_button.click()
+    fill(qtbot, tab, E911_ADDRESS_STREET_NOT_FOUND)
+    tab.check_button.click()
+    run.until(lambda: not tab.busy())
+    assert tab.errors["street"].isVisible()
+    assert where() == before  # the error under the street has its room
+    settle(ctx, run)
+
+
+def test_colours_come_from_the_theme(
+    window: MainWindow, run: Runner, ctx: AppContext, sandbox: SandboxServer
+) -> None:
+    from telephony_desktop.ui.theme import tone_colour
+
+    tab = open_tab(window, run)
+    row = tab.model.row_of(NUMBER)
+    brush = tab.model.index(row, COL_ADDRESS).data(Qt.ItemDataRole.ForegroundRole)
+    assert brush.color() == tone_colour("warning")
+    tab.select_number(NUMBER)
+    assert tab.on_file.property("tone") == "warning" and tab.on_file.font().bold()
+    assert not tab.on_file.styleSheet()
+    tab.select_number("5145550100")
+    assert tab.on_file.property("tone") is None and not tab.on_file.font().bold()
+    assert all(e.property("tone") == "error" and not e.styleSheet() for e in tab.errors.values())
+    settle(ctx, run)
+
+
+def sandbox_sentence(tab: E911Tab, code: str) -> str:
+    """The sentence the client gives for the provider's ``code``."""
+    from telephony_desktop.providers.voicemeup.errors import warning_for
+
+    return warning_for(code, "").message()

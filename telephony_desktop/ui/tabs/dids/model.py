@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 
 from telephony_desktop.domain.models import Did, Mailbox
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.i18n import N_, _
 from telephony_desktop.services.did_form import routing_summary
+from telephony_desktop.ui.theme import tone_colour
 
 COL_NUMBER, COL_NAME, COL_ROUTING, COL_STATUS = range(4)
 HEADERS = (N_("Number"), N_("Name"), N_("When someone calls"), N_("Status"))
@@ -87,7 +88,7 @@ class DidModel(QAbstractTableModel):
                 return _("Calls to this number are refused while it is disabled.")
             return f"{display(did.phone_number, self._region)} · {did.friendly_name}"
         if role == Qt.ItemDataRole.ForegroundRole and did.status == "disabled":
-            return QBrush(QColor(128, 128, 128))
+            return QBrush(tone_colour("hint"))  # read now: follows the theme in force
         if role == ID_ROLE:
             return did.did_id
         if role == Qt.ItemDataRole.AccessibleTextRole:

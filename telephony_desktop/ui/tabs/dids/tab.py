@@ -4,7 +4,9 @@ The list shows the cache at once, then the provider's; when the provider cannot 
 cached list stays and the banner says why. Selecting a number fills the edit form beside it. Save
 checks the form against the vendor's table first (the error goes under the field, nothing is
 sent), then sends the change once and shows the list as the provider now has it. What the user
-typed is kept per number until it is saved or reverted, whatever goes wrong.
+typed is kept per number until it is saved or reverted, whatever goes wrong. Save and Revert sit
+under the form, always in view, with the one message area about the form above them; an error
+under a field has its room kept, and a message about what the user has since changed goes.
 
 "Get a new number" searches the provider's inventory; ordering is confirmed inline (it may be
 billed) and sent once.
@@ -19,19 +21,17 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QFrame,
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -60,7 +60,18 @@ from telephony_desktop.ui.tabs.dids.model import (
     COL_STATUS,
     DidModel,
 )
-from telephony_desktop.ui.tabs.dids.widgets import ConfirmBar, FieldError, heading, hint
+from telephony_desktop.ui.tabs.dids.widgets import (
+    ConfirmBar,
+    ErrorSlot,
+    FieldError,
+    SteadyLabel,
+    fit_headings,
+    fit_placeholder,
+    form_scroll,
+    heading,
+    hint,
+    steady_width,
+)
 from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row, show_refreshing
 from telephony_desktop.ui.widgets.banner import Banner
 from telephony_desktop.ui.widgets.tables import record_table
@@ -90,6 +101,7 @@ class DidsTab(Tab):
         self._results: list[InventoryDid] = []
         self._ordering = False
         self._searching = False
+        self._search_failed_shown = False  # the inventory banner says why the search failed
         self._refreshing = False
         self._loaded = False
         self._filling = False
@@ -114,12 +126,16 @@ class DidsTab(Tab):
 
         self.model = DidModel(self.ctx.region, self)
         self.table = record_table(self, self.model, name="dids-list", accessible=_("Your numbers"))
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(COL_ROUTING, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
-        self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("(514) 555-0100") + 24)
-        self.table.setColumnWidth(COL_NAME, metrics.horizontalAdvance("Réception principale") + 24)
-        self.table.setColumnWidth(COL_STATUS, metrics.horizontalAdvance(_("Disabled")) + 28)
+        fit_headings(
+            self.table,
+            {
+                COL_NUMBER: metrics.horizontalAdvance("(514) 555-0100") + 24,
+                COL_NAME: metrics.horizontalAdvance("Réception principale") + 24,
+                COL_STATUS: metrics.horizontalAdvance(_("Disabled")) + 28,
+            },
+            stretch=COL_ROUTING,
+        )
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         left = QSplitter(Qt.Orientation.Vertical, self)
@@ -139,14 +155,15 @@ class DidsTab(Tab):
         nothing.setWordWrap(True)
         nothing.setEnabled(False)
         self.details.addWidget(nothing)
-        scroll = QScrollArea(self)
-        scroll.setObjectName("dids-form-scroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._build_form())
-        self.details.addWidget(scroll)
+        self.form_scroll = form_scroll(self, self._build_form(), "dids-form-scroll")
+        page = QWidget(self)
+        page_layout = QVBoxLayout(page)
+        page_layout.setContentsMargins(0, 0, 0, 0)
+        page_layout.setSpacing(0)
+        page_layout.addWidget(self.form_scroll, 1)
+        page_layout.addWidget(self.footer)
+        self.details.addWidget(page)
         self.details.setCurrentIndex(_NOTHING)
-        self.details.setMinimumWidth(400)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("dids-splitter")
@@ -177,9 +194,9 @@ class DidsTab(Tab):
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(10)
-        grid.setVerticalSpacing(4)
+        grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 1)
-        row = 0
+        self.errors: dict[str, FieldError] = {}
 
         name_label = QLabel(_("&Name"), pane)
         self.name_edit = QLineEdit(pane)
@@ -194,11 +211,9 @@ class DidsTab(Tab):
         )
         self.name_edit.setMaxLength(40)
         name_label.setBuddy(self.name_edit)
-        grid.addWidget(name_label, row, 0)
-        grid.addWidget(self.name_edit, row, 1)
-        row += 1
-        self.errors: dict[str, FieldError] = {}
-        row = self._error_row(grid, row, "friendly_name", pane)
+        grid.addWidget(name_label, 0, 0)
+        grid.addWidget(self.name_edit, 0, 1)
+        grid.addWidget(self._error_slot(pane, "friendly_name", lines=2), 1, 0, 1, 2)
 
         self.status_combo = QComboBox(pane)
         self.status_combo.setObjectName("dids-status")
@@ -209,20 +224,19 @@ class DidsTab(Tab):
         )
         status_label = QLabel(_("S&tatus"), pane)
         status_label.setBuddy(self.status_combo)
-        grid.addWidget(status_label, row, 0)
-        grid.addWidget(self.status_combo, row, 1)
-        row += 1
-        row = self._error_row(grid, row, "status", pane)
+        grid.addWidget(status_label, 2, 0)
+        grid.addWidget(self.status_combo, 2, 1, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(grid)
 
-        layout.addSpacing(6)
+        layout.addSpacing(10)
         layout.addWidget(heading(_("When someone calls this number"), pane, 1.0))
         layout.addWidget(hint(_("Tick what should happen; you can combine them."), pane))
+        # Each option: its box on the left, what it needs on the right (on as many lines as it
+        # takes to fit a narrow window), then room for an error that does not push the rest.
         options = QGridLayout()
         options.setHorizontalSpacing(10)
         options.setVerticalSpacing(4)
         options.setColumnStretch(1, 1)
-        row = 0
 
         # Ring devices (peers)
         self.peers_check = QCheckBox(_("Ring devices"), pane)
@@ -246,25 +260,31 @@ class DidsTab(Tab):
         self.peers_list.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.peers_count = QLabel(pane)
         self.peers_count.setObjectName("dids-peers-count")
+        self.peers_count.setWordWrap(True)
         self.peers_count.setEnabled(False)
         self.peer_timeout = self._timeout_combo(pane, "dids-peer-timeout")
         self.peer_timeout.setToolTip(_("How long the devices ring before the next step"))
         ring_row = QHBoxLayout()
         ring_row.setSpacing(6)
         # Translators: before a choice of duration ("20 s"): ring the devices for that long.
-        ring_row.addWidget(QLabel(_("Ring for"), pane))
+        ring_for = QLabel(_("Ring for"), pane)
+        ring_for.setBuddy(self.peer_timeout)
+        ring_row.addWidget(ring_for)
         ring_row.addWidget(self.peer_timeout)
         ring_row.addStretch(1)
-        ring_row.addWidget(self.peers_count)
-        options.addWidget(self.peers_check, row, 0, Qt.AlignmentFlag.AlignTop)
-        options.addWidget(self.peers_list, row, 1)
-        row += 1
-        options.addLayout(ring_row, row, 1)
-        row += 1
-        row = self._error_row(options, row, "client_peer_ids", pane)
-        row = self._error_row(options, row, "peer_timeout", pane)
+        # The box and how many are ticked, then the devices and the ring time across the form
+        # (device names are long: the list gets the whole width).
+        options.addWidget(self.peers_check, 0, 0)
+        options.addWidget(self.peers_count, 0, 1)
+        devices = QVBoxLayout()
+        devices.setContentsMargins(self._indent(), 0, 0, 0)
+        devices.setSpacing(4)
+        devices.addWidget(self.peers_list)
+        devices.addLayout(ring_row)
+        devices.addWidget(self._error_slot(pane, "client_peer_ids", "peer_timeout", indent=0))
+        options.addLayout(devices, 1, 0, 1, 2)
 
-        # Forwarding
+        # Forwarding: "Forward [x] to [number]", then "after [delay]" under it.
         self.forward_check = QCheckBox(_("Forward"), pane)
         self.forward_check.setObjectName("dids-opt-forwarding")
         self.forward_check.setToolTip(_("Send calls on to another phone number"))
@@ -274,23 +294,35 @@ class DidsTab(Tab):
         self.forward_edit.setToolTip(
             _("The phone number calls are forwarded to (10 digits or more)")
         )
+        fit_placeholder(self.forward_edit)
         self.forward_timeout = self._timeout_combo(pane, "dids-forward-timeout")
         self.forward_timeout.setToolTip(
             _("How long to wait before forwarding; No delay forwards at once")
         )
+        # Translators: the rows read "Forward [x] to [phone number]" / "after [delay]".
+        forward_to = QLabel(pgettext("forward calls to a number", "to"), pane)
+        forward_to.setBuddy(self.forward_edit)
+        # Translators: the rows read "Forward [x] to [phone number]" / "after [delay]".
+        forward_after = QLabel(pgettext("forward calls after a delay", "after"), pane)
+        forward_after.setBuddy(self.forward_timeout)
+        words = max(forward_to.sizeHint().width(), forward_after.sizeHint().width())
+        forward_to.setMinimumWidth(words)
+        forward_after.setMinimumWidth(words)
         fwd_row = QHBoxLayout()
         fwd_row.setSpacing(6)
-        # Translators: the row reads "Forward [x] to [phone number] after [delay]".
-        fwd_row.addWidget(QLabel(pgettext("forward calls to a number", "to"), pane))
+        fwd_row.addWidget(forward_to)
         fwd_row.addWidget(self.forward_edit, 1)
-        # Translators: the row reads "Forward [x] to [phone number] after [delay]".
-        fwd_row.addWidget(QLabel(pgettext("forward calls after a delay", "after"), pane))
-        fwd_row.addWidget(self.forward_timeout)
-        options.addWidget(self.forward_check, row, 0)
-        options.addLayout(fwd_row, row, 1)
-        row += 1
-        row = self._error_row(options, row, "forward_number", pane)
-        row = self._error_row(options, row, "forward_timeout", pane)
+        after_row = QHBoxLayout()
+        after_row.setSpacing(6)
+        after_row.addWidget(forward_after)
+        after_row.addWidget(self.forward_timeout)
+        after_row.addStretch(1)
+        options.addWidget(self.forward_check, 2, 0)
+        options.addLayout(fwd_row, 2, 1)
+        options.addLayout(after_row, 3, 1)
+        options.addWidget(
+            self._error_slot(pane, "forward_number", "forward_timeout", lines=2), 4, 0, 1, 2
+        )
 
         # Voicemail
         self.voicemail_check = QCheckBox(_("Voicemail"), pane)
@@ -299,12 +331,11 @@ class DidsTab(Tab):
         self.mailbox_combo = QComboBox(pane)
         self.mailbox_combo.setObjectName("dids-mailbox")
         self.mailbox_combo.setToolTip(_("The voicemail box that takes the messages"))
-        options.addWidget(self.voicemail_check, row, 0)
-        options.addWidget(self.mailbox_combo, row, 1)
-        row += 1
-        row = self._error_row(options, row, "client_mailbox_id", pane)
+        options.addWidget(self.voicemail_check, 5, 0)
+        options.addWidget(self.mailbox_combo, 5, 1)
+        options.addWidget(self._error_slot(pane, "client_mailbox_id"), 6, 0, 1, 2)
 
-        # Recording, IVR, fax
+        # Recording, IVR, fax: plain boxes, two to a line.
         self.recording_check = QCheckBox(_("Record calls"), pane)
         self.recording_check.setObjectName("dids-opt-recording")
         self.recording_check.setToolTip(
@@ -317,40 +348,49 @@ class DidsTab(Tab):
         self.ivr_check.setObjectName("dids-opt-ivr")
         self.fax_check = QCheckBox(_("Fax"), pane)
         self.fax_check.setObjectName("dids-opt-fax")
-        extras = QHBoxLayout()
-        extras.setSpacing(16)
-        extras.addWidget(self.ivr_check)
-        extras.addWidget(self.fax_check)
-        extras.addStretch(1)
-        options.addWidget(self.recording_check, row, 0)
-        options.addLayout(extras, row, 1)
-        row += 1
-        row = self._error_row(options, row, "options", pane)
+        options.addWidget(self.recording_check, 7, 0)
+        options.addWidget(self.ivr_check, 7, 1)
+        options.addWidget(self.fax_check, 8, 0)
         layout.addLayout(options)
+        layout.addStretch(1)
 
-        layout.addSpacing(6)
-        self.form_banner = Banner(pane)
+        # The footer (under the scrolling form, always in view): one message area (what saving
+        # said; an error about the form as a whole), then whether the form is saved and the
+        # buttons. The message takes its room from the form above, so the buttons never move.
+        self.footer = QWidget(self)
+        self.footer.setObjectName("dids-form-footer")
+        footer = QVBoxLayout(self.footer)
+        footer.setContentsMargins(12, 6, 8, 0)
+        footer.setSpacing(4)
+        self.form_banner = Banner(self.footer)
         self.form_banner.setAccessibleName(_("Result of saving the number"))
-        layout.addWidget(self.form_banner)
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        self.dirty_label = QLabel(pane)
+        footer.addWidget(self.form_banner)
+        self.dirty_label = SteadyLabel(
+            self.footer,
+            reserve=(
+                _("Sending your changes…"),
+                _("Unsaved changes (kept until you save or revert)"),
+            ),
+        )
         self.dirty_label.setObjectName("dids-dirty")
         self.dirty_label.setEnabled(False)
-        self.revert_button = QPushButton(_("Revert"), pane)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        self.revert_button = QPushButton(_("Revert"), self.footer)
         self.revert_button.setObjectName("dids-revert")
         self.revert_button.setToolTip(_("Forget your changes and show the number as it is now"))
         self.revert_button.clicked.connect(self.revert)
-        self.save_button = QPushButton(_("Save changes"), pane)
+        self.save_button = QPushButton(_("Save changes"), self.footer)
         self.save_button.setObjectName("dids-save")
         self.save_button.setToolTip(_("Check the form, then send the changes to your provider"))
         self.save_button.setDefault(True)
         self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.dirty_label, 1)
+        steady_width(self.save_button, _("Saving…"))
+        buttons.addStretch(1)
         buttons.addWidget(self.revert_button)
         buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-        layout.addStretch(1)
+        footer.addWidget(self.dirty_label)
+        footer.addLayout(buttons)
 
         # Every edit is kept as this number's draft.
         self.name_edit.textEdited.connect(partial(self._edited, "friendly_name"))
@@ -374,11 +414,23 @@ class DidsTab(Tab):
         self.peers_list.itemChanged.connect(partial(self._edited, "client_peer_ids"))
         return pane
 
-    def _error_row(self, grid: QGridLayout, row: int, field: str, parent: QWidget) -> int:
-        error = FieldError(parent, name=f"dids-{field}")
-        self.errors[field] = error
-        grid.addWidget(error, row, 1)
-        return row + 1
+    def _indent(self) -> int:
+        """How far what belongs to a check box sits in: under its text, past the box."""
+        style = self.style()
+        return style.pixelMetric(QStyle.PixelMetric.PM_IndicatorWidth) + style.pixelMetric(
+            QStyle.PixelMetric.PM_CheckBoxLabelSpacing
+        )
+
+    def _error_slot(
+        self, parent: QWidget, *fields: str, lines: int = 1, indent: int | None = None
+    ) -> ErrorSlot:
+        """Room kept across the form under a row for the errors of its ``fields`` (``lines``:
+        what the longest of them takes on a narrow form; the rare errors about the status or
+        the options go to the message area under the buttons)."""
+        slot = ErrorSlot(parent, lines=lines, indent=self._indent() if indent is None else indent)
+        for field in fields:
+            self.errors[field] = slot.add(f"dids-{field}")
+        return slot
 
     @staticmethod
     def _timeout_combo(parent: QWidget, name: str) -> QComboBox:
@@ -407,6 +459,7 @@ class DidsTab(Tab):
         self.npa_edit.setPlaceholderText(_("Area code, e.g. 514"))
         self.npa_edit.setToolTip(_(_NPA_TIP))
         self.npa_edit.setMaxLength(3)
+        fit_placeholder(self.npa_edit)
         self.nxx_edit = QLineEdit(box)
         self.nxx_edit.setObjectName("dids-inventory-nxx")
         self.nxx_edit.setPlaceholderText(_("Exchange, e.g. 555"))
@@ -414,19 +467,25 @@ class DidsTab(Tab):
             _("Exchange (NXX): the 3 digits after the area code. Leave empty for any.")
         )
         self.nxx_edit.setMaxLength(3)
+        fit_placeholder(self.nxx_edit)
         self.search_button = QPushButton(_("Search"), box)
         self.search_button.setObjectName("dids-inventory-search")
         self.search_button.setToolTip(_("Look for numbers you can order"))
         self.search_button.clicked.connect(self.search_inventory)
+        steady_width(self.search_button, _("Searching…"))
         self.npa_edit.returnPressed.connect(self.search_inventory)
         self.nxx_edit.returnPressed.connect(self.search_inventory)
+        self.npa_edit.textEdited.connect(self._criteria_edited)
+        self.nxx_edit.textEdited.connect(self._criteria_edited)
         row.addWidget(self.type_combo)
         row.addWidget(self.npa_edit, 1)
         row.addWidget(self.nxx_edit, 1)
         row.addWidget(self.search_button)
         layout.addLayout(row)
-        self.inventory_error = FieldError(box, name="dids-inventory")
-        layout.addWidget(self.inventory_error)
+        # A line kept for what is wrong with the search: the results do not move under it.
+        slot = ErrorSlot(box)
+        self.inventory_error = slot.add("dids-inventory")
+        layout.addWidget(slot)
 
         self.results = QListWidget(box)
         self.results.setObjectName("dids-inventory-results")
@@ -449,18 +508,24 @@ class DidsTab(Tab):
         self.order_confirm.confirmed.connect(self._order_confirmed)
         self.order_confirm.cancelled.connect(self._result_changed)
         layout.addWidget(self.order_confirm)
-        actions = QHBoxLayout()
+        # The status and Order…; the question before ordering takes their place (it has its own
+        # button), so it has the room to be read whole in a short window.
+        self.order_row = QWidget(box)
+        actions = QHBoxLayout(self.order_row)
+        actions.setContentsMargins(0, 0, 0, 0)
         self.inventory_status = QLabel(box)
         self.inventory_status.setObjectName("dids-inventory-status")
+        self.inventory_status.setWordWrap(True)
         self.inventory_status.setEnabled(False)
         self.order_button = QPushButton(_("Order…"), box)
         self.order_button.setObjectName("dids-order")
         self.order_button.setToolTip(_("Add the selected number to your account (asks first)"))
         self.order_button.setEnabled(False)
         self.order_button.clicked.connect(self.ask_order)
+        steady_width(self.order_button, _("Ordering…"))
         actions.addWidget(self.inventory_status, 1)
         actions.addWidget(self.order_button)
-        layout.addLayout(actions)
+        layout.addWidget(self.order_row)
         return box
 
     # --- persistence ---------------------------------------------------------------------------
@@ -743,7 +808,11 @@ class DidsTab(Tab):
             self._drafts.pop(did.did_id, None)
         else:
             self._drafts[did.did_id] = draft
-        self.errors[field].clear_error()
+        error = self.errors.get(field)
+        if error is not None:
+            error.clear_error()
+        # What saving said is about the form as it was: gone once the user changes it.
+        self.form_banner.hide()
         self._sync_form_state()
 
     def _sync_form_state(self) -> None:
@@ -835,14 +904,6 @@ class DidsTab(Tab):
         self._drafts.pop(did_id, None)
         self._set_dids(fresh.value)
         did = self.model.find(did_id)
-        if self._current_id == did_id:
-            self.form_banner.success(
-                _("Saved. {number} now works as shown.").format(
-                    number=display(did.phone_number, self.ctx.region)
-                )
-                if did
-                else _("Saved. The number now works as shown.")
-            )
         notes = [w.message() for w in result.warnings]
         if fresh.error is not None:
             notes.append(
@@ -850,7 +911,20 @@ class DidsTab(Tab):
                     error=describe(fresh.error)
                 )
             )
-        if notes:
+        if self._current_id == did_id:
+            # One message under the buttons: the result, with what the provider added to it.
+            saved = (
+                _("Saved. {number} now works as shown.").format(
+                    number=display(did.phone_number, self.ctx.region)
+                )
+                if did
+                else _("Saved. The number now works as shown.")
+            )
+            if notes:
+                self.form_banner.warning(" ".join((saved, *notes)))
+            else:
+                self.form_banner.success(saved)
+        elif notes:
             self.banner.warning(" ".join(notes))
 
     def _save_failed(self, did_id: str, exc: TelephonyError) -> None:
@@ -871,8 +945,10 @@ class DidsTab(Tab):
             if not self._show_field_error(exc.field, text):
                 self.form_banner.error(text)
             return
-        if isinstance(exc, ProviderRejected):
-            self._show_field_error(did_form.field_for_rejection(exc), text)
+        if isinstance(exc, ProviderRejected) and self._show_field_error(
+            did_form.field_for_rejection(exc), text
+        ):
+            return  # said once, under the field it is about
         if isinstance(exc, OutcomeUnknown):
             text = _("{error} Your changes are still in the form.").format(error=text)
         self.form_banner.error(text)
@@ -893,7 +969,17 @@ class DidsTab(Tab):
         tip = "" if local else _("Area code and exchange only apply to local numbers.")
         self.npa_edit.setToolTip(tip or _(_NPA_TIP))
         self.nxx_edit.setToolTip(tip or _("Exchange (NXX): 3 digits. Leave empty for any."))
+        self._criteria_edited()
+
+    def _criteria_edited(self, *_args: object) -> None:
+        """What the last search said no longer matches what is asked: its error and its "no
+        numbers match" go (the results found stay, with their count)."""
         self.inventory_error.clear_error()
+        if self._search_failed_shown:
+            self.inventory_banner.hide()
+            self._search_failed_shown = False
+        if self.results_stack.currentIndex() == 0:
+            self.results_hint.setText(_("Search to see numbers you can order."))
 
     def search_inventory(self) -> None:
         if self._service is None or self._searching:
@@ -904,6 +990,7 @@ class DidsTab(Tab):
         nxx = self.nxx_edit.text().strip() if local else ""
         self.inventory_error.clear_error()
         self.inventory_banner.hide()
+        self._search_failed_shown = False
         try:
             did_form.inventory_query(kind, npa, nxx)
         except InputError as exc:
@@ -952,6 +1039,7 @@ class DidsTab(Tab):
             self.inventory_error.show_error(did_form.field_message(exc))
         else:
             self.inventory_banner.error(describe(exc))
+            self._search_failed_shown = True
         self.inventory_status.setText("")
 
     def _search_finished(self) -> None:
@@ -969,6 +1057,7 @@ class DidsTab(Tab):
 
     def _result_changed(self, *_args: object) -> None:
         self.order_confirm.dismiss()
+        self.order_row.show()
         self.order_button.setEnabled(self.selected_result() is not None and not self._ordering)
 
     def ask_order(self) -> None:
@@ -976,12 +1065,15 @@ class DidsTab(Tab):
         if item is None or self._ordering:
             return
         self.inventory_banner.hide()
+        self._search_failed_shown = False
         self.order_button.setEnabled(False)  # the bar's own button is the one that orders
+        self.order_row.hide()
         self.order_confirm.ask(
             did_form.order_confirmation(item, self.ctx.region), _("Order this number"), "caution"
         )
 
     def _order_confirmed(self) -> None:
+        self.order_row.show()
         item = self.selected_result()
         if self._service is None or item is None or self._ordering:
             return

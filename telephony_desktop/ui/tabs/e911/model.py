@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from telephony_desktop.domain.models import Did, E911Endpoint
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.i18n import N_, _
 from telephony_desktop.services.e911_form import number_key
+from telephony_desktop.ui.theme import tone_colour
 
 COL_NUMBER, COL_NAME, COL_ADDRESS = range(3)
 HEADERS = (N_("Number"), N_("Name"), N_("Emergency address"))
@@ -20,7 +21,6 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_ADDRESS = N_("⚠ No emergency address")
 
 _Index = QModelIndex | QPersistentModelIndex
-_WARNING = QColor(184, 92, 0)  # dark orange: readable on light and dark backgrounds
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +107,7 @@ class E911Model(QAbstractTableModel):
             return f"{who}\n{address.one_line()}" if who else address.one_line()
         if col == COL_ADDRESS and address is None:
             if role == Qt.ItemDataRole.ForegroundRole:
-                return QBrush(_WARNING)
+                return QBrush(tone_colour("warning"))  # read now: follows the theme in force
             if role == Qt.ItemDataRole.FontRole:
                 font = QFont()
                 font.setBold(True)

@@ -3,28 +3,33 @@
 A mistake here can send an ambulance to the wrong door, so: the list says plainly which numbers
 have no address; the form checks the address with the provider and offers its suggestions as
 choices (choosing one is the only thing that replaces what was typed); saving states where help
-will be sent and asks first; deleting the account's last address warns about the fee before and
-after. What the user typed is kept in memory per number, whatever fails, until it is saved or
-reverted. Writes are sent once and never retried.
+will be sent and asks first, and says so plainly when the provider refused that very address a
+moment ago; deleting the account's last address warns about the fee before and after. What the
+user typed is kept in memory per number, whatever fails, until it is saved or reverted. Writes
+are sent once and never retried.
+
+Each part of the form (the address, its devices, deleting it) has one message area under its
+buttons, which a new message replaces; a message that mentions the provider's suggestions shows
+only with them. Nothing appears above the buttons the user is working with, so they never move.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 
-from PySide6.QtCore import QByteArray, QModelIndex, QSignalBlocker, Qt
+from PySide6.QtCore import QByteArray, QModelIndex, QSignalBlocker, Qt, QTimer
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QRadioButton,
-    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -57,16 +62,28 @@ from telephony_desktop.services.freshness import Fresh
 from telephony_desktop.ui.context import AppContext, UiState
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
-from telephony_desktop.ui.tabs.dids.widgets import ConfirmBar, FieldError, heading, hint
+from telephony_desktop.ui.tabs.dids.widgets import (
+    ConfirmBar,
+    ErrorSlot,
+    FieldError,
+    SteadyLabel,
+    fit_headings,
+    form_scroll,
+    heading,
+    hint,
+    steady_width,
+)
 from telephony_desktop.ui.tabs.e911.model import (
     COL_ADDRESS,
     COL_NAME,
     COL_NUMBER,
+    NO_ADDRESS,
     E911Model,
     E911Row,
     build_rows,
 )
 from telephony_desktop.ui.tabs.refresh import RefreshProblem, refresh_row, show_refreshing
+from telephony_desktop.ui.theme import set_tone
 from telephony_desktop.ui.widgets.banner import Banner, Level
 from telephony_desktop.ui.widgets.tables import record_table
 
@@ -82,6 +99,10 @@ _TEXT_FIELDS = (
     "state_code",
     "postal_code",
 )
+# Fields the provider's check does not look at: changing them leaves its answer standing.
+_NOT_CHECKED = frozenset({"first_name", "last_name", "language"})
+# The provider's code for "no exact match, here are suggestions": its sentence points at them.
+_SUGGESTIONS_CODE = "alternate_address_provided"
 # Between the facts of a summary line ("8 numbers · 2 without an emergency address").
 _LIST_SEPARATOR = " · "
 # Under a field of the address the provider's check did not recognise.
@@ -130,6 +151,29 @@ def _unit_type(value: str) -> str:
     return labels.get(value) or value.capitalize()
 
 
+def _place(address: E911Address) -> E911Address:
+    """The part of an address the provider's check looks at (not who is there, nor the
+    language of the record)."""
+    return replace(address, first_name="", last_name="", language="")
+
+
+class _Suggestion(QLabel):
+    """A suggested address beside its radio button: wraps on a narrow form (a radio button's
+    own text would be cut off), and a click on it chooses it, as on the button's text."""
+
+    def __init__(self, text: str, button: QRadioButton, parent: QWidget) -> None:
+        super().__init__(text, parent)
+        self._button = button
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._button.click()
+        super().mousePressEvent(event)
+
+
 class E911Tab(Tab):
     title = N_("E911")
     key = "e911"
@@ -146,10 +190,19 @@ class E911Tab(Tab):
         self._current: str | None = None  # the selected number's 10 digits
         self._drafts: dict[str, E911Address] = {}  # what the user typed, per number
         self._before_alternate: dict[str, E911Address] = {}  # for "Undo" after a suggestion
-        self._suggestions: dict[str, tuple[str, tuple[AlternateAddress, ...]]] = {}
-        self._verified: dict[str, E911Address] = {}  # last address the provider matched exactly
+        # Per number: the provider's answer to the last check or save it refused (the message,
+        # its level and the suggestions), shown again when the number is selected again.
+        self._suggestions: dict[str, tuple[str, Level, tuple[AlternateAddress, ...]]] = {}
+        # Per number: the address the provider refused a moment ago and its reason, in its own
+        # sentences (all of them; and less any pointing at suggestions): saving that same
+        # address again says so before asking.
+        self._refused: dict[str, tuple[E911Address, str, str]] = {}
         self._pending_save: tuple[str, E911Address] | None = None
         self._busy: dict[str, str] = {}  # number -> what is under way (check/save/delete/...)
+        # What the address form's message area says: "check" (the provider's answer about the
+        # address on screen, which stays while only names change), "suggestions" (one that
+        # points at the suggestions), "filled" (a suggestion was used: Undo), "save" or None.
+        self._message_kind: str | None = None
         self._refreshing = False
         self._loaded = False
         self._filling = False
@@ -180,11 +233,19 @@ class E911Tab(Tab):
             name="e911-list",
             accessible=_("Numbers and their emergency addresses"),
         )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(COL_ADDRESS, QHeaderView.ResizeMode.Stretch)
         metrics = self.table.fontMetrics()
-        self.table.setColumnWidth(COL_NUMBER, metrics.horizontalAdvance("(514) 555-0100") + 24)
-        self.table.setColumnWidth(COL_NAME, metrics.horizontalAdvance("Bureau de Québec") + 24)
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        warning_width = QFontMetrics(bold).horizontalAdvance(_(NO_ADDRESS)) + 16
+        fit_headings(
+            self.table,
+            {
+                COL_NUMBER: metrics.horizontalAdvance("(514) 555-0100") + 24,
+                COL_NAME: metrics.horizontalAdvance("Bureau de Québec") + 24,
+            },
+            stretch=COL_ADDRESS,
+            stretch_width=warning_width,  # "⚠ No emergency address" is never cut off
+        )
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
 
         self.details = QStackedWidget(self)
@@ -194,14 +255,8 @@ class E911Tab(Tab):
         nothing.setWordWrap(True)
         nothing.setEnabled(False)
         self.details.addWidget(nothing)
-        scroll = QScrollArea(self)
-        scroll.setObjectName("e911-form-scroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self._build_details())
-        self.details.addWidget(scroll)
-        self.details.setMinimumWidth(460)
-        self.form_scroll = scroll
+        self.form_scroll = form_scroll(self, self._build_details(), "e911-form-scroll")
+        self.details.addWidget(self.form_scroll)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
         self.splitter.setObjectName("e911-splitter")
@@ -210,7 +265,7 @@ class E911Tab(Tab):
         self.splitter.addWidget(self.details)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([560, 600])
+        self.splitter.setSizes([480, 680])
         self.body.addWidget(self.splitter, 1)
 
     def _build_details(self) -> QWidget:
@@ -243,7 +298,7 @@ class E911Tab(Tab):
         )
         grid = QGridLayout()
         grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(3)
+        grid.setVerticalSpacing(2)
         grid.setColumnStretch(1, 2)
         grid.setColumnStretch(3, 3)
         self.edits: dict[str, QLineEdit] = {}
@@ -254,6 +309,11 @@ class E911Tab(Tab):
         for value in e911_form.ADDRESS_TYPES:
             self.unit_type.addItem(_unit_type(value), value)
         self.unit_type.setToolTip(_("Apartment, suite, floor… when the address has a unit"))
+        # Sized for a usual unit type, not the longest: the street beside it gets the room.
+        self.unit_type.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.unit_type.setMinimumContentsLength(11)
         self.country = QComboBox(pane)
         self.country.setObjectName("e911-country_code")
         for code, name in e911_form.COUNTRIES.items():
@@ -268,9 +328,11 @@ class E911Tab(Tab):
         who = _("Who is at this address")
         spec = (
             ("first_name", _("First name"), "Hélène", who),
-            ("last_name", _("Last name"), "Gagnon", who),
+            # Translators: the label of the last name field, beside "First name" (short: the
+            # form is narrow; "Nom" beside "Prénom").
+            ("last_name", pgettext("address form, beside First name", "Last name"), "Gagnon", who),
             ("civic_number", _("Civic no."), "1200", _("The building number: digits only")),
-            ("street", _("Street"), "Rue Sainte-Catherine Ouest", _("Street name, spelled out")),
+            ("street", _("Street"), "Rue Saint-Denis", _("Street name, spelled out")),
             ("address_type_number", _("Unit no."), "200", _("The apartment or suite number")),
             ("city", _("City"), "Montréal", _("City or town")),
             ("state_code", _("Prov./state"), "QC", _("2-letter province or state code")),
@@ -314,39 +376,85 @@ class E911Tab(Tab):
                 label = QLabel(labels[name], pane)
                 label.setBuddy(widgets[name])
                 grid.addWidget(label, row, col)
-                grid.addWidget(widgets[name], row, col + 1)
-                error = FieldError(pane, name=f"e911-{name}")
-                self.errors[name] = error
-                grid.addWidget(error, row + 1, col + 1)
+                if right is None:  # alone on its line: as wide as it needs, no wider
+                    grid.addWidget(widgets[name], row, col + 1, 1, 3, Qt.AlignmentFlag.AlignLeft)
+                else:
+                    grid.addWidget(widgets[name], row, col + 1)
+            if right is None:
+                row += 1
+                continue
+            # Room kept under the pair for what is wrong with either field (the language's rare
+            # error goes to the message area under the buttons).
+            # Two lines where a usual message runs that long on a narrow form (the civic number,
+            # the unit, the province), one elsewhere.
+            long = left in ("civic_number", "address_type", "city")
+            slot = ErrorSlot(pane, lines=2 if long else 1)
+            for name in (left, right):
+                self.errors[name] = slot.add(f"e911-{name}")
+            grid.addWidget(slot, row + 1, 1, 1, 3)
             row += 2
         layout.addLayout(grid)
         self.unit_type.currentIndexChanged.connect(partial(self._edited, "address_type"))
         self.country.currentIndexChanged.connect(partial(self._edited, "country_code"))
         self.language.currentIndexChanged.connect(partial(self._edited, "language"))
 
-        self.dirty_label = QLabel(pane)
+        # Whether it is saved: a line that keeps its height, so the buttons under it stay put.
+        self.dirty_label = SteadyLabel(
+            pane,
+            reserve=(
+                _("Sending the address to your provider…"),
+                _("Not saved yet: what you typed is kept here until you save it or revert."),
+            ),
+        )
         self.dirty_label.setObjectName("e911-dirty")
-        self.dirty_label.setWordWrap(True)
         self.dirty_label.setEnabled(False)
         layout.addWidget(self.dirty_label)
 
-        # What the provider said about the address, and its suggestions.
-        self.check_banner = Banner(pane)
-        self.check_banner.setAccessibleName(_("Result of the address check"))
-        self.check_banner.action_clicked.connect(self.undo_alternate)
-        layout.addWidget(self.check_banner)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(8)
+        self.check_button = QPushButton(_("Check address"), pane)
+        self.check_button.setObjectName("e911-check")
+        self.check_button.setToolTip(
+            _("Ask the provider whether it knows this exact address (nothing is saved)")
+        )
+        self.check_button.clicked.connect(self.check_address)
+        steady_width(self.check_button, _("Checking…"))
+        self.revert_button = QPushButton(_("Revert"), pane)
+        self.revert_button.setObjectName("e911-revert")
+        self.revert_button.setToolTip(_("Forget what you typed and show the address on file"))
+        self.revert_button.clicked.connect(self.revert)
+        self.save_button = QPushButton(_("Save address…"), pane)
+        self.save_button.setObjectName("e911-save")
+        self.save_button.setToolTip(
+            _("Make this the emergency address of this number (asks first)")
+        )
+        self.save_button.clicked.connect(self.ask_save)
+        steady_width(self.save_button, _("Saving…"))
+        buttons.addWidget(self.check_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.save_button)
+        layout.addLayout(buttons)
+
+        # The address's message area, under its buttons: what the check or the save said, or
+        # the question before saving; one at a time, each replacing the last.
+        self.form_banner = Banner(pane)
+        self.form_banner.setAccessibleName(_("What your provider said about the address"))
+        self.form_banner.action_clicked.connect(self.undo_alternate)
+        layout.addWidget(self.form_banner)
+        self.save_confirm = ConfirmBar(pane, name="e911-save-confirm")
+        self.save_confirm.confirmed.connect(self._save_confirmed)
+        self.save_confirm.cancelled.connect(self._save_cancelled)
+        layout.addWidget(self.save_confirm)
+
+        # The provider's suggestions, under the message that points at them.
         self.alternates_box = QFrame(pane)
         self.alternates_box.setObjectName("e911-alternates")
-        self.alternates_box.setStyleSheet(
-            "QFrame#e911-alternates { border: 1px solid rgba(52, 120, 246, 0.55);"
-            " border-radius: 6px; }"
-        )
+        self.alternates_box.setFrameShape(QFrame.Shape.StyledPanel)
+        self.alternates_box.setAccessibleName(_("Addresses your provider suggests"))
         alt_layout = QVBoxLayout(self.alternates_box)
         alt_layout.setContentsMargins(10, 8, 10, 8)
         alt_layout.setSpacing(4)
-        self.alternates_intro = QLabel(self.alternates_box)
-        self.alternates_intro.setWordWrap(True)
-        alt_layout.addWidget(self.alternates_intro)
         self.alternates_list = QVBoxLayout()
         self.alternates_list.setSpacing(2)
         alt_layout.addLayout(self.alternates_list)
@@ -354,6 +462,8 @@ class E911Tab(Tab):
         self.alternate_group.setExclusive(True)
         self.alternate_group.idToggled.connect(self._alternate_picked)
         self.alternate_buttons: list[QRadioButton] = []
+        self.alternate_labels: list[QLabel] = []
+        self._alternate_rows: list[QWidget] = []
         self._alternates: tuple[AlternateAddress, ...] = ()
         alt_actions = QHBoxLayout()
         alt_actions.addWidget(
@@ -371,37 +481,6 @@ class E911Tab(Tab):
         self.alternates_box.hide()
         layout.addWidget(self.alternates_box)
 
-        buttons = QHBoxLayout()
-        buttons.setSpacing(8)
-        self.check_button = QPushButton(_("Check address"), pane)
-        self.check_button.setObjectName("e911-check")
-        self.check_button.setToolTip(
-            _("Ask the provider whether it knows this exact address (nothing is saved)")
-        )
-        self.check_button.clicked.connect(self.check_address)
-        self.revert_button = QPushButton(_("Revert"), pane)
-        self.revert_button.setObjectName("e911-revert")
-        self.revert_button.setToolTip(_("Forget what you typed and show the address on file"))
-        self.revert_button.clicked.connect(self.revert)
-        self.save_button = QPushButton(_("Save address…"), pane)
-        self.save_button.setObjectName("e911-save")
-        self.save_button.setToolTip(
-            _("Make this the emergency address of this number (asks first)")
-        )
-        self.save_button.clicked.connect(self.ask_save)
-        buttons.addWidget(self.check_button)
-        buttons.addWidget(self.revert_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        layout.addLayout(buttons)
-        self.save_confirm = ConfirmBar(pane, name="e911-save-confirm")
-        self.save_confirm.confirmed.connect(self._save_confirmed)
-        self.save_confirm.cancelled.connect(self._sync_buttons)
-        layout.addWidget(self.save_confirm)
-        self.form_banner = Banner(pane)
-        self.form_banner.setAccessibleName(_("Result of saving the address"))
-        layout.addWidget(self.form_banner)
-
         # Devices that use this address.
         layout.addSpacing(8)
         layout.addWidget(heading(_("Devices at this address"), pane, 1.0))
@@ -417,9 +496,11 @@ class E911Tab(Tab):
         self.peer_combo.setToolTip(
             _("A phone or softphone whose 911 calls should use this number's address")
         )
+        self.peer_combo.currentIndexChanged.connect(self._peer_changed)
         self.associate_button = QPushButton(_("Associate"), pane)
         self.associate_button.setObjectName("e911-associate")
         self.associate_button.clicked.connect(self.associate)
+        steady_width(self.associate_button, _("Associating…"))
         assoc.addWidget(self.peer_combo, 1)
         assoc.addWidget(self.associate_button)
         layout.addLayout(assoc)
@@ -437,6 +518,7 @@ class E911Tab(Tab):
         self.delete_button.setObjectName("e911-delete")
         self.delete_button.setToolTip(_("Remove this number's emergency address (asks first)"))
         self.delete_button.clicked.connect(self.ask_delete)
+        steady_width(self.delete_button, _("Deleting…"), _("Checking…"))
         delete_row.addWidget(self.delete_button)
         layout.addLayout(delete_row)
         self.delete_confirm = ConfirmBar(pane, name="e911-delete-confirm")
@@ -613,6 +695,7 @@ class E911Tab(Tab):
             display(row.phone_number, self.ctx.region)
             + (f"  ·  {row.friendly_name}" if row.friendly_name else "")
         )
+        font = self.on_file.font()
         if row.endpoint is None:
             self.on_file.setText(
                 _(
@@ -620,7 +703,8 @@ class E911Tab(Tab):
                     "reaches help without a location. Fill in the address below and save it."
                 )
             )
-            self.on_file.setStyleSheet("color: #b85c00; font-weight: bold;")
+            set_tone(self.on_file, "warning")
+            font.setBold(True)
         else:
             self.on_file.setText(
                 # Translators: the emergency address the provider has now: who, then where.
@@ -628,16 +712,18 @@ class E911Tab(Tab):
                     address=e911_form.person_and_place(row.endpoint.address)
                 )
             )
-            self.on_file.setStyleSheet("")
+            set_tone(self.on_file, None)
+            font.setBold(False)
+        self.on_file.setFont(font)
         address = self._drafts.get(key) or self._on_file(key) or e911_form.blank()
         self._fill(address)
         if reset_messages:
-            for banner in (self.check_banner, self.form_banner, self.devices_banner):
-                banner.hide()
+            self._clear_message()
+            self.devices_banner.hide()
             self.delete_banner.hide()
-            suggestion = self._suggestions.get(key)
-            if suggestion is not None:
-                self._show_alternates(suggestion[0], suggestion[1])
+            answer = self._suggestions.get(key)
+            if answer is not None:
+                self._show_answer(*answer)
             else:
                 self._hide_alternates()
         self._fill_devices(row)
@@ -687,12 +773,22 @@ class E911Tab(Tab):
         key = self._current
         address = self.read_form()
         self._remember(key, address)
-        self.errors[field].clear_error()
+        error = self.errors.get(field)
+        if error is not None:
+            error.clear_error()
         if self._pending_save is not None:  # the address confirmed is no longer the one typed
             self._pending_save = None
             self.save_confirm.dismiss()
-        if self.check_banner.isVisible() and self._verified.get(key) != address:
-            self.check_banner.hide()
+        answer = self._message_kind in ("check", "suggestions")
+        if answer and field not in _NOT_CHECKED:
+            # The provider answered about an address that is no longer the one typed: its
+            # answer and its suggestions go (what it refused is still remembered for saving).
+            self._suggestions.pop(key, None)
+            self._hide_alternates()
+            self._clear_message()
+        elif not answer:
+            self._clear_message()  # "Saved", "Filled in…", a failure: about the form as it was
+        # (A name or the language changed: the answer about the place still stands.)
         self._sync_buttons()
 
     def _sync_buttons(self) -> None:
@@ -730,7 +826,6 @@ class E911Tab(Tab):
             )
         else:
             self.dirty_label.setText("")
-        self.dirty_label.setVisible(bool(self.dirty_label.text()))
 
     def revert(self) -> None:
         key = self._current
@@ -740,9 +835,7 @@ class E911Tab(Tab):
         self._before_alternate.pop(key, None)
         self._suggestions.pop(key, None)
         self._pending_save = None
-        self.save_confirm.dismiss()
-        for banner in (self.check_banner, self.form_banner):
-            banner.hide()
+        self._clear_message()
         self._hide_alternates()
         self._fill(self._on_file(key) or e911_form.blank())
         self._sync_buttons()
@@ -757,10 +850,10 @@ class E911Tab(Tab):
             widget.setFocus()
         return True
 
-    def _input_error(self, exc: InputError, banner: Banner) -> None:
+    def _input_error(self, exc: InputError) -> None:
         text = e911_form.field_message(exc)
         if not self._show_field_error(exc.field, text):
-            banner.error(text)
+            self._say(text, Level.ERROR, "save")
 
     def _start(self, key: str, what: str) -> None:
         self._busy[key] = what
@@ -769,6 +862,37 @@ class E911Tab(Tab):
     def _finish(self, key: str) -> None:
         self._busy.pop(key, None)
         self._sync_buttons()
+
+    # --- the address's message area ------------------------------------------------------------
+
+    @property
+    def message_kind(self) -> str | None:
+        """What the address's message area says now (``check``, ``suggestions``, ``filled``,
+        ``save``), ``None`` when it is empty or shows the question before saving."""
+        return self._message_kind if not self.form_banner.isHidden() else None
+
+    def _say(self, text: str, level: Level, kind: str, action: str = "") -> None:
+        """Put ``text`` in the address's message area, in place of whatever it said."""
+        self.save_confirm.dismiss()
+        self._message_kind = kind
+        self.form_banner.show_message(text, level, action)
+        self._reveal(self.form_banner)
+
+    def _reveal(self, *widgets: QWidget) -> None:
+        """Scroll the form, if need be, so that a message just shown under the buttons is in
+        view (once the layout has made room for it)."""
+
+        def scroll() -> None:
+            for widget in reversed(widgets):  # the last one, then the first: both if they fit
+                if widget.isVisible():
+                    self.form_scroll.ensureWidgetVisible(widget, 0, 8)
+
+        QTimer.singleShot(0, self, scroll)
+
+    def _clear_message(self) -> None:
+        self.save_confirm.dismiss()
+        self.form_banner.hide()
+        self._message_kind = None
 
     # --- checking with the provider ------------------------------------------------------------
 
@@ -779,12 +903,13 @@ class E911Tab(Tab):
         address = self.read_form()
         for error in self.errors.values():
             error.clear_error()
-        self.check_banner.hide()
+        self._pending_save = None
+        self._clear_message()
         self._hide_alternates()
         try:
             e911_form.check_for_validation(row.phone_number, address)
         except InputError as exc:
-            self._input_error(exc, self.check_banner)
+            self._input_error(exc)
             return
         self._start(row.key, "check")
         self.run(
@@ -796,82 +921,141 @@ class E911Tab(Tab):
 
     def _checked(self, key: str, address: E911Address, result: E911Validation) -> None:
         if result.valid:
-            self._verified[key] = address
             self._suggestions.pop(key, None)
+            refused = self._refused.get(key)
+            if refused is not None and _place(refused[0]) == _place(address):
+                del self._refused[key]  # the provider knows it now
             if key == self._current:
                 self._hide_alternates()
-                self.check_banner.success(
+                self._say(
                     _(
                         "✓ Exact match: your provider knows this address. Save it to make it "
                         "this number's emergency address."
-                    )
+                    ),
+                    Level.SUCCESS,
+                    "check",
                 )
             return
-        problems = " ".join(p.message() for p in result.problems)
-        self._offer(key, problems, result.alternates, [p.code for p in result.problems])
+        said = " ".join(p.message() for p in result.problems)
+        codes = [p.code for p in result.problems]
+        plain = self._plain_reason(codes, {p.code: p.message() for p in result.problems})
+        self._refused[key] = (address, said, plain)
+        self._offer(key, plain, codes, result.alternates, saving=False)
+
+    @staticmethod
+    def _plain_reason(codes: list[str], sentences: dict[str, str]) -> str:
+        """Why the provider refused an address, in sentences that point at no suggestion: for
+        a part of the address it did not know, ours ("Your provider does not know this
+        street."), as its own may invite to pick a suggestion where it gave none."""
+        out: list[str] = []
+        for code in codes:
+            if code == _SUGGESTIONS_CODE:
+                continue
+            field = e911_form.field_for_code(code)
+            text = _(_NOT_KNOWN.get(field, _NOT_KNOWN_PART)) if field else sentences.get(code, "")
+            if text and text not in out:
+                out.append(text)
+        return " ".join(out)
 
     def _offer(
         self,
         key: str,
-        problems: str,
-        alternates: tuple[AlternateAddress, ...],
+        plain: str,
         codes: list[str],
+        alternates: tuple[AlternateAddress, ...],
+        *,
+        saving: bool,
     ) -> None:
-        """The provider did not match the address: say why, offer its suggestions as choices."""
+        """The provider did not match the address (``plain``: what it said, less any sentence
+        pointing at suggestions): say why in the message area, with its suggestions (as
+        choices) under it when it has some, and under each field it did not know."""
+        level = Level.ERROR if saving else Level.WARNING
         if alternates:
-            intro = _(
-                "Your provider has no exact match for this address. Did you mean one of these? "
-                "Choose one and click Use this address, or correct the fields yourself."
+            text = (
+                _(
+                    "Not saved: your provider has no exact match for this address. Did you mean "
+                    "one of these? Choose one and click Use this address, or correct the fields "
+                    "yourself."
+                )
+                if saving
+                else _(
+                    "Your provider has no exact match for this address. Did you mean one of "
+                    "these? Choose one and click Use this address, or correct the fields "
+                    "yourself."
+                )
             )
         else:
+            said = plain or _("Your provider could not match this address.")
             # Translators: {problems} is what the provider said was wrong (whole sentences).
-            intro = _(
-                "{problems} Check the spelling of the street and city, and the postal code."
-            ).format(problems=problems or _("Your provider could not match this address."))
-        self._suggestions[key] = (intro, tuple(alternates))
+            text = (
+                _(
+                    "Not saved: {problems} Check the spelling of the street and city, and the "
+                    "postal code."
+                )
+                if saving
+                else _("{problems} Check the spelling of the street and city, and the postal code.")
+            ).format(problems=said)
+        self._suggestions[key] = (text, level, tuple(alternates))
         if key != self._current:
             return
-        self._show_alternates(intro, tuple(alternates))
+        self._show_answer(text, level, tuple(alternates))
         for code in codes:
             field = e911_form.field_for_code(code)
             if field:
-                self.errors[field].show_error(_(_NOT_KNOWN.get(field, _NOT_KNOWN_PART)))
+                self._show_field_error(field, _(_NOT_KNOWN.get(field, _NOT_KNOWN_PART)))
 
     def _check_failed(self, key: str, exc: TelephonyError) -> None:
         if key != self._current:
             self.banner.error(describe(exc))
             return
         if isinstance(exc, InputError):
-            self._input_error(exc, self.check_banner)
+            self._input_error(exc)
         else:
-            self.check_banner.error(describe(exc))
+            self._say(describe(exc), Level.ERROR, "save")
 
-    def _show_alternates(self, intro: str, alternates: tuple[AlternateAddress, ...]) -> None:
+    def _show_answer(
+        self, text: str, level: Level, alternates: tuple[AlternateAddress, ...]
+    ) -> None:
+        """The provider's refusal in the message area, its suggestions (if any) under it."""
         self._hide_alternates()
-        self._alternates = alternates
+        self._say(text, level, "suggestions" if alternates else "check")
         if not alternates:
-            self.check_banner.warning(intro)
             return
-        self.alternates_intro.setText(intro)
+        self._alternates = alternates
         for index, alternate in enumerate(alternates):
-            button = QRadioButton(alternate.one_line(), self.alternates_box)
+            line = QWidget(self.alternates_box)
+            row = QHBoxLayout(line)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.setSpacing(4)
+            button = QRadioButton(line)
             button.setObjectName(f"e911-alternate-{index}")
+            button.setAccessibleName(alternate.one_line())
+            label = _Suggestion(alternate.one_line(), button, line)
+            row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+            row.addWidget(label, 1)
             self.alternate_group.addButton(button, index)
-            self.alternates_list.addWidget(button)
+            self.alternates_list.addWidget(line)
             self.alternate_buttons.append(button)
+            self.alternate_labels.append(label)
+            self._alternate_rows.append(line)
         self.use_alternate_button.setEnabled(False)
         self.alternates_box.show()
+        self._reveal(self.form_banner, self.alternates_box)
 
     def _hide_alternates(self) -> None:
         for button in self.alternate_buttons:
             self.alternate_group.removeButton(button)
-            self.alternates_list.removeWidget(button)
-            button.deleteLater()
+        for line in self._alternate_rows:
+            self.alternates_list.removeWidget(line)
+            line.hide()
+            line.deleteLater()
         self.alternate_buttons = []
+        self.alternate_labels = []
+        self._alternate_rows = []
         self._alternates = ()
         self.alternates_box.hide()
-        if self.check_banner.level is Level.WARNING:
-            self.check_banner.hide()
+        if self._message_kind == "suggestions":
+            self._clear_message()  # it points at suggestions that are no longer there
 
     def _alternate_picked(self, _index: int, checked: bool) -> None:
         if checked:
@@ -890,13 +1074,13 @@ class E911Tab(Tab):
         self._hide_alternates()
         self._fill(chosen)
         self._remember(key, chosen)
-        self._verified[key] = chosen  # the provider's own spelling
-        self.check_banner.show_message(
+        self._say(
             # Translators: "Save address" is the button "Save address…" of this form.
             _("Filled in: {address}. Check it, then Save address.").format(
                 address=chosen.one_line()
             ),
             Level.INFO,
+            "filled",
             action=_("Undo"),
         )
         self._sync_buttons()
@@ -908,10 +1092,22 @@ class E911Tab(Tab):
         typed = self._before_alternate.pop(key)
         self._fill(typed)
         self._remember(key, typed)
-        self.check_banner.hide()
+        self._clear_message()
         self._sync_buttons()
 
     # --- saving --------------------------------------------------------------------------------
+
+    def refused_on_screen(self) -> str | None:
+        """The reason the provider gave when it refused the address now typed, a moment ago
+        (``None``: it did not, or it was about another address)."""
+        key = self._current
+        refused = self._refused.get(key) if key is not None else None
+        if refused is None or _place(refused[0]) != _place(self.read_form()):
+            return None
+        _address, said, plain = refused
+        # Its sentence pointing at suggestions only while they are on screen ("": it said
+        # nothing else).
+        return said if self._alternates else plain
 
     def ask_save(self) -> None:
         row = self.current_row()
@@ -920,19 +1116,48 @@ class E911Tab(Tab):
         address = self.read_form()
         for error in self.errors.values():
             error.clear_error()
-        self.form_banner.hide()
         try:
             normal = e911_form.check_for_save(row.phone_number, address)
         except InputError as exc:
-            self._input_error(exc, self.form_banner)
+            self._clear_message()
+            self._input_error(exc)
             return
         self._remember(row.key, address)
         self._pending_save = (row.key, address)
-        self.save_confirm.ask(
-            e911_form.save_confirmation(row.phone_number, normal, self.ctx.region),
-            _("Yes, save this address"),
-            "caution",
-        )
+        confirmation = e911_form.save_confirmation(row.phone_number, normal, self.ctx.region)
+        reason = self.refused_on_screen()
+        self.form_banner.hide()  # the question takes the message area's place
+        if reason is None:
+            self.save_confirm.ask(confirmation, _("Yes, save this address"), "caution")
+            self._reveal(self.save_confirm)
+        else:
+            warning = (
+                # Translators: {reason} is why the provider refused it (whole sentences).
+                _(
+                    "⚠ Your provider refused this address a moment ago. {reason} Saving it "
+                    "anyway may send help to the wrong door."
+                ).format(reason=reason)
+                if reason
+                else _(
+                    "⚠ Your provider refused this address a moment ago: it found no exact match "
+                    "for it. Saving it anyway may send help to the wrong door."
+                )
+            )
+            self.save_confirm.ask(
+                f"{warning}\n\n{confirmation}",
+                _("Save it anyway"),
+                "danger",
+            )
+            self._reveal(self.save_confirm)
+        self._sync_buttons()
+
+    def _save_cancelled(self) -> None:
+        """Back to what the provider said about the address, if it still stands."""
+        self._pending_save = None
+        answer = self._suggestions.get(self._current or "")
+        if answer is not None and self._message_kind in ("check", "suggestions"):
+            text, level, _alternates = answer
+            self._say(text, level, self._message_kind)
         self._sync_buttons()
 
     def _save_confirmed(self) -> None:
@@ -959,22 +1184,10 @@ class E911Tab(Tab):
         self._drafts.pop(key, None)
         self._before_alternate.pop(key, None)
         self._suggestions.pop(key, None)
+        self._refused.pop(key, None)
         self._set_data(endpoints=fresh.value)
         row = self.model.find(key)
         saved = row.endpoint if row is not None and row.endpoint is not None else endpoint
-        if key == self._current:
-            if saved is not None:
-                self._fill(saved.address)
-            self._hide_alternates()
-            self.check_banner.hide()
-            self.form_banner.success(
-                # Translators: {where} is who is at the address, then the address.
-                _("Saved. Emergency services will be sent to: {where}.").format(
-                    where=e911_form.person_and_place(saved.address)
-                )
-                if saved
-                else _("Saved. Emergency services will be sent to the address you saved.")
-            )
         notes = [w.message() for w in result.warnings]
         if fresh.error is not None:
             notes.append(
@@ -982,34 +1195,55 @@ class E911Tab(Tab):
                     error=describe(fresh.error)
                 )
             )
-        if notes:
-            self.banner.warning(" ".join(notes))
+        if key != self._current:
+            if notes:
+                self.banner.warning(" ".join(notes))
+            self._sync_buttons()
+            return
+        if saved is not None:
+            self._fill(saved.address)
+        self._hide_alternates()
+        text = (
+            # Translators: {where} is who is at the address, then the address.
+            _("Saved. Emergency services will be sent to: {where}.").format(
+                where=e911_form.person_and_place(saved.address)
+            )
+            if saved
+            else _("Saved. Emergency services will be sent to the address you saved.")
+        )
+        self._say(" ".join((text, *notes)), Level.WARNING if notes else Level.SUCCESS, "save")
         self._sync_buttons()
 
     def _save_failed(self, key: str, address: E911Address, exc: TelephonyError) -> None:
         """In place; what the user typed stays (in the form and as this number's draft)."""
         self._remember(key, address)
+        if isinstance(exc, E911AddressRejected):
+            plain = self._plain_reason(list(exc.codes), {c: describe(exc) for c in exc.codes})
+            self._refused[key] = (address, describe(exc), plain)
+            self._offer(key, plain, list(exc.codes), exc.alternates, saving=True)
+            if key != self._current:  # its suggestions show when the number is selected again
+                error = plain or _("Your provider could not match this address.")
+                self.banner.error(
+                    _("{error} What you typed for that number is kept.").format(error=error)
+                )
+            return
         if key != self._current:
             self.banner.error(
                 _("{error} What you typed for that number is kept.").format(error=describe(exc))
             )
             return
-        if isinstance(exc, E911AddressRejected):
-            self.form_banner.error(describe(exc))
-            self._offer(key, "", exc.alternates, list(exc.codes))
-            return
         if isinstance(exc, InputError):
-            self._input_error(exc, self.form_banner)
+            self._input_error(exc)
             return
         text = describe(exc)
         if isinstance(exc, OutcomeUnknown):
             text = _("{error} What you typed is still here.").format(error=text)
         elif isinstance(exc, ProviderRejected):
-            for code in exc.codes:
-                field = e911_form.field_for_code(code)
-                if field:
-                    self.errors[field].show_error(text)
-        self.form_banner.error(text)
+            fields = {e911_form.field_for_code(code) for code in exc.codes} - {""}
+            shown = [f for f in fields if self._show_field_error(f, text)]
+            if shown:
+                return  # said once, under the field it is about
+        self._say(text, Level.ERROR, "save")
 
     # --- deleting ------------------------------------------------------------------------------
 
@@ -1040,7 +1274,9 @@ class E911Tab(Tab):
             return
         if preview.endpoint is None:
             self.delete_banner.info(_("No emergency address is on file for this number any more."))
+            self._reveal(self.delete_banner)
             return
+        self.delete_banner.hide()  # the question takes the message area's place
         self.delete_confirm.ask(
             e911_form.delete_confirmation(
                 preview.endpoint, number, preview.fee_warning, self.ctx.region
@@ -1048,6 +1284,7 @@ class E911Tab(Tab):
             _("Delete the address anyway") if preview.is_last else _("Delete address"),
             "danger",
         )
+        self._reveal(self.delete_confirm)
         self._sync_buttons()
 
     def _delete_confirmed(self) -> None:
@@ -1076,35 +1313,52 @@ class E911Tab(Tab):
         fee = e911_form.fee_warning_after(result.warnings)
         others = [w.message() for w in result.warnings if w is not fee]
         shown = display(number, self.ctx.region)
-        if fee is not None:
-            self.banner.warning(
-                # Translators: {warning} is the provider's sentence about the 911 call fee.
-                _("⚠ {warning} Add an emergency address to a number to stop it.").format(
-                    warning=fee.message()
-                )
-            )
-            self.delete_banner.warning(
-                # Translators: {warning} is the provider's sentence about the 911 call fee.
-                _("Deleted the emergency address of {number}. ⚠ {warning}").format(
-                    number=shown, warning=fee.message()
-                )
-            )
-        else:
-            self.delete_banner.success(
-                _("Deleted the emergency address of {number}.").format(number=shown)
-            )
         if fresh.error is not None:
             others.append(
                 _("Deleted, but the list could not be read again: {error}").format(
                     error=describe(fresh.error)
                 )
             )
-        if others and fee is None:
-            self.banner.warning(" ".join(others))
+        if key != self._current:  # the user moved on: the tab's banner says it
+            notes = (
+                [
+                    # Translators: {warning} is the provider's sentence about the 911 call fee.
+                    _("⚠ {warning} Add an emergency address to a number to stop it.").format(
+                        warning=fee.message()
+                    )
+                ]
+                if fee is not None
+                else []
+            )
+            if notes or others:
+                self.banner.warning(" ".join((*notes, *others)))
+            self._sync_buttons()
+            return
+        # One message, under the Delete button: what was done, the fee first if it applies.
+        if fee is not None:
+            text = " ".join(
+                (
+                    # Translators: {warning} is the provider's sentence about the 911 call fee.
+                    _("Deleted the emergency address of {number}. ⚠ {warning}").format(
+                        number=shown, warning=fee.message()
+                    ),
+                    _("Add an emergency address to a number to stop it."),
+                    *others,
+                )
+            )
+            self.delete_banner.warning(text)
+        else:
+            done = _("Deleted the emergency address of {number}.").format(number=shown)
+            if others:
+                self.delete_banner.warning(" ".join((done, *others)))
+            else:
+                self.delete_banner.success(done)
+        self._reveal(self.delete_banner)
         self._sync_buttons()
 
     def _delete_error(self, exc: TelephonyError) -> None:
         self.delete_banner.error(describe(exc))
+        self._reveal(self.delete_banner)
 
     # --- devices -------------------------------------------------------------------------------
 
@@ -1161,15 +1415,25 @@ class E911Tab(Tab):
         self._set_data(endpoints=fresh.value)
         peer = next((p for p in self._peers if p.peer_id == peer_id), None)
         name = peer_label(peer) if peer is not None else _("Device {id}").format(id=peer_id)
-        if key == self._current:
-            self.devices_banner.success(
-                _("{device} now uses this emergency address.").format(device=name)
-            )
         notes = [w.message() for w in result.warnings]
         if fresh.error is not None:
             notes.append(describe(fresh.error))
+        if key != self._current:
+            if notes:
+                self.banner.warning(" ".join(notes))
+            return
+        done = _("{device} now uses this emergency address.").format(device=name)
         if notes:
-            self.banner.warning(" ".join(notes))
+            self.devices_banner.warning(" ".join((done, *notes)))
+        else:
+            self.devices_banner.success(done)
+        self._reveal(self.devices_banner)
+
+    def _peer_changed(self, _index: int) -> None:
+        """An error about associating the device chosen before is not about this one."""
+        if self.devices_banner.level is Level.ERROR:
+            self.devices_banner.hide()
 
     def devices_banner_error(self, exc: TelephonyError) -> None:
         self.devices_banner.error(describe(exc))
+        self._reveal(self.devices_banner)
