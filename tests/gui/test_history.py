@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QApplication, QHeaderView
 from pytestqt.qtbot import QtBot
 
 from telephony_desktop import i18n
+from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.services import history_rows as fmt
 from telephony_desktop.services.history_export import ExportFailed, export_calls_csv
@@ -32,6 +33,7 @@ from telephony_desktop.ui.tabs.history.tab import (
     calls_text,
     last_synced_text,
 )
+from telephony_desktop.ui.theme import tone_colour
 from telephony_desktop.ui.widgets.banner import Level
 from tests.gui.conftest import Runner
 
@@ -596,4 +598,85 @@ def test_export_cancelled_leaves_no_file(
     with pytest.raises(ExportFailed, match="Could not write"):
         run(export_calls_csv(db_of(ctx), CallQuery(), tmp_path / "missing" / "out.csv"))
     assert QApplication.instance() is not None
+    idle(run, ctx)
+
+
+# --- ids behind a copy action, messages that follow the input, colours ------------------------
+
+
+def test_copy_call_id_from_the_row_menu(
+    qtbot: QtBot, run: Runner, ctx: AppContext, tab: HistoryTab
+) -> None:
+    """The provider's 32-hex call ID is never shown; the row menu copies it."""
+    synced(qtbot, run, tab)
+    run.until(lambda: tab.model.is_loaded(0))
+    row = tab.model.row_at(0)
+    assert row is not None and len(row.unique_id) == 32
+    shown = [tab.model.index(0, c).data() for c in range(tab.model.columnCount())]
+    assert row.unique_id not in " ".join(shown)
+    assert fmt.status_label(row.status) in shown and "_" not in " ".join(shown)  # words only
+    menu = tab.row_menu(0)
+    assert menu is not None
+    actions = {a.objectName(): a for a in menu.actions()}
+    copy_id = actions["history-menu-copy-call-id"]
+    assert copy_id.text() == "Copy call ID" and copy_id.isEnabled()
+    copy_id.trigger()
+    assert QApplication.clipboard().text() == row.unique_id
+    menu.close()
+    idle(run, ctx)
+
+
+def test_a_search_error_goes_when_the_search_changes_and_moves_nothing(
+    qtbot: QtBot, run: Runner, ctx: AppContext, tab: HistoryTab
+) -> None:
+    synced(qtbot, run, tab)
+    search_at = tab.search.mapTo(tab, QPoint(0, 0))
+    buttons_at = tab.export_button.mapTo(tab, QPoint(0, 0))
+    tab.model.load_failed.emit(TelephonyError("The call history could not be searched."))
+    run.pump()
+    assert tab.banner.isVisible() and tab.banner.level == Level.ERROR
+    # Under the search and the buttons: they stay where the user is working.
+    assert tab.search.mapTo(tab, QPoint(0, 0)) == search_at
+    assert tab.export_button.mapTo(tab, QPoint(0, 0)) == buttons_at
+    assert tab.banner.mapTo(tab, QPoint(0, 0)).y() > buttons_at.y()
+    qtbot.keyClicks(tab.search, "514")
+    settle(run, tab)
+    assert not tab.banner.isVisible()
+    idle(run, ctx)
+
+
+def test_an_export_error_goes_when_the_filters_change(
+    qtbot: QtBot, run: Runner, ctx: AppContext, tab: HistoryTab, tmp_path: Path
+) -> None:
+    synced(qtbot, run, tab)
+    tab.start_export(tmp_path / "no-such-folder" / "x.csv")
+    run.until(lambda: not tab.export_strip.isVisible())
+    assert tab.banner.isVisible() and tab.banner.level == Level.ERROR
+    tab.direction.setCurrentIndex(tab.direction.findData("inbound"))
+    settle(run, tab)
+    assert not tab.banner.isVisible()
+    # A new export takes the last one's error away at once, too.
+    tab.start_export(tmp_path / "no-such-folder" / "y.csv")
+    assert not tab.banner.isVisible()
+    run.until(lambda: not tab.export_strip.isVisible())
+    assert tab.banner.level == Level.ERROR
+    # A message about something else (a sync's) stays when the search changes.
+    tab.banner.error("Your provider could not be reached.")
+    qtbot.keyClicks(tab.search, "418")
+    settle(run, tab)
+    assert tab.banner.isVisible()
+    idle(run, ctx)
+
+
+def test_missed_calls_take_the_themes_error_colour(
+    qtbot: QtBot, run: Runner, ctx: AppContext, tab: HistoryTab
+) -> None:
+    synced(qtbot, run, tab)
+    tab.status.setCurrentIndex(tab.status.findData("no_answer"))
+    tab.direction.setCurrentIndex(tab.direction.findData("inbound"))
+    settle(run, tab)
+    run.until(lambda: tab.model.is_loaded(0))
+    brush = tab.model.index(0, fmt.COL_STATUS).data(Qt.ItemDataRole.ForegroundRole)
+    assert brush.color() == tone_colour("error")
+    assert tab.model.index(0, fmt.COL_STATUS).data() == "No answer"
     idle(run, ctx)

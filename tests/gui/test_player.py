@@ -8,11 +8,13 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtMultimedia import QMediaDevices, QMediaPlayer
 from pytestqt.qtbot import QtBot
 
 from telephony_desktop.sandbox.audio import wav_bytes
-from telephony_desktop.ui.widgets.player import SPEEDS, AudioPlayer, format_ms
+from telephony_desktop.ui.widgets import player as player_module
+from telephony_desktop.ui.widgets.player import SPEEDS, AudioPlayer, SoundOutputs, format_ms
 from tests.gui.conftest import Runner
 
 # Without a sound server QtMultimedia says so at WARNING level; these lines only, nothing else.
@@ -49,6 +51,35 @@ class SteadyRunner(Runner):
 def run(run: Runner) -> Runner:
     """The suite's runner, made steady (see ``SteadyRunner``); shared with the tab tests."""
     return SteadyRunner(run.loop)
+
+
+class FakeOutputs(SoundOutputs):
+    """The sound devices a test says there are (``present``); ``plug``/``unplug`` announce a
+    change as ``QMediaDevices.audioOutputsChanged`` would."""
+
+    def __init__(self, present: bool, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.present = present
+        self.asked = 0
+
+    def available(self) -> bool:
+        self.asked += 1
+        return self.present
+
+    def plug(self) -> None:
+        self.present = True
+        self.changed.emit()
+
+    def unplug(self) -> None:
+        self.present = False
+        self.changed.emit()
+
+
+def fake_outputs(monkeypatch: pytest.MonkeyPatch, *, present: bool) -> FakeOutputs:
+    """Every player made from now on (those of the tabs too) asks this stand-in."""
+    fake = FakeOutputs(present)
+    monkeypatch.setattr(player_module, "sound_outputs", lambda: fake)
+    return fake
 
 
 @pytest.fixture
@@ -186,3 +217,96 @@ def test_busy_and_error_states(player: AudioPlayer, wav: Path) -> None:
     assert retried == [True]
     player.load(wav, "Jean · 0:42")
     assert player.error_text == "" and player._play.isEnabled()
+
+
+# --- no sound device -------------------------------------------------------------------------
+
+
+NO_DEVICE = (
+    "No sound device: this computer has no speaker or headset to play to. "
+    "You can still save a copy with Download…"
+)
+
+
+def test_no_sound_device_is_said_and_goes_when_one_appears(
+    qtbot: QtBot, wav: Path, run: Runner
+) -> None:
+    outputs = FakeOutputs(present=False)
+    widget = AudioPlayer(outputs=outputs)
+    qtbot.addWidget(widget)
+    widget.resize(460, 160)
+    assert not widget.no_sound_device and outputs.asked == 0  # not asked before it is shown
+    widget.show()
+    assert widget.no_sound_device and widget.no_sound_device_text == NO_DEVICE
+    note = widget.findChild(QObject, "player-no-device")
+    assert note is not None and note.property("tone") == "warning"
+    # Above the controls, from the start: loading a file moves nothing.
+    play_y = widget._play.y()
+    widget.load(wav, "Message")
+    run.until(lambda: widget.duration() > 0)
+    assert widget._play.y() == play_y and widget._play.isEnabled()
+    assert widget.error_text == ""  # not a fault of the file
+
+    outputs.plug()  # a headset plugged in
+    assert not widget.no_sound_device and widget.no_sound_device_text == ""
+    outputs.unplug()
+    assert widget.no_sound_device
+
+
+def test_a_sound_device_says_nothing(qtbot: QtBot) -> None:
+    outputs = FakeOutputs(present=True)
+    widget = AudioPlayer(outputs=outputs)
+    qtbot.addWidget(widget)
+    widget.show()
+    assert outputs.asked == 1 and not widget.no_sound_device
+
+
+def test_players_ask_the_apps_outputs_by_default(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake = fake_outputs(monkeypatch, present=False)
+    widget = AudioPlayer()
+    qtbot.addWidget(widget)
+    widget.show()
+    assert fake.asked == 1 and widget.no_sound_device
+
+
+def test_the_real_outputs_follow_qmediadevices(qapp: object) -> None:
+    """On this machine, whatever it has: the answer is Qt's own."""
+    expected = (
+        bool(QMediaDevices.audioOutputs()) and not QMediaDevices.defaultAudioOutput().isNull()
+    )
+    assert player_module.sound_outputs().available() is expected
+    assert player_module.sound_outputs() is player_module.sound_outputs()  # one for the app
+
+
+def test_an_output_error_without_a_device_is_not_blamed_on_the_file(
+    qtbot: QtBot, wav: Path
+) -> None:
+    outputs = FakeOutputs(present=True)
+    widget = AudioPlayer(outputs=outputs)
+    qtbot.addWidget(widget)
+    widget.show()
+    widget.load(wav, "x")
+    outputs.present = False  # the device went away without a word from Qt
+    widget._failed(QMediaPlayer.Error.ResourceError, "Audio device lost")
+    assert widget.no_sound_device and widget.error_text == ""
+    outputs.plug()
+    widget._failed(QMediaPlayer.Error.ResourceError, "bad data")
+    assert not widget.no_sound_device and "cannot be played" in widget.error_text
+
+
+def test_errors_take_the_themes_colour(player: AudioPlayer) -> None:
+    error = player.findChild(QObject, "player-error")
+    assert error is not None and error.property("tone") == "error"
+    assert "#" not in error.styleSheet()  # no colour of its own
+
+
+def test_no_sound_device_in_french(french: None, qtbot: QtBot) -> None:
+    widget = AudioPlayer(outputs=FakeOutputs(present=False))
+    qtbot.addWidget(widget)
+    widget.show()
+    assert widget.no_sound_device_text == (
+        "Aucun appareil audio : cet ordinateur n'a ni haut-parleur ni casque pour faire entendre "
+        "le son. Vous pouvez quand même en enregistrer une copie avec Télécharger…"
+    )

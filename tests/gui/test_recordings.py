@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from telephony_desktop.domain.numbers import display
@@ -14,8 +16,9 @@ from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.store import media
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.main_window import MainWindow
+from telephony_desktop.ui.tabs.common import FoldingTip
 from telephony_desktop.ui.tabs.recordings import RecordingsTab
-from telephony_desktop.ui.tabs.recordings.model import COL_FROM, COL_STATUS
+from telephony_desktop.ui.tabs.recordings.model import COL_FROM, COL_STATUS, status_text
 from telephony_desktop.ui.tabs.voicemail import VoicemailTab
 from telephony_desktop.ui.widgets.banner import Level
 from telephony_desktop.ui.widgets.player import AudioPlayer
@@ -240,4 +243,60 @@ def test_download_writes_a_wav_file(
     tab.save_audio(rec_id, blocked / "call.wav")
     run.until(lambda: tab.banner.level is Level.ERROR)
     assert "could not be saved" in tab.banner.text
+    settle(ctx, run)
+
+
+# --- ids behind a copy action, words for statuses, layout -------------------------------------
+
+
+def test_copy_call_id_puts_the_calls_id_on_the_clipboard(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext
+) -> None:
+    tab = open_tab(window, run)
+    select_row(tab, 0)
+    item = tab.current_recording()
+    assert item is not None and item.recording.call_hash
+    button = tab.copy_id_button
+    assert button.isEnabled() and button.text() == "Copy call ID"
+    assert button.accessibleName() == "Copy the call's ID"
+    shown = f"{tab.call_label.text()} {tab.meta_label.text()}"
+    assert item.recording.call_hash not in shown and item.recording.recording_id not in shown
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert QApplication.clipboard().text() == item.recording.call_hash
+    settle(ctx, run)
+
+
+def test_statuses_read_as_words() -> None:
+    assert status_text("verified") == "Verified"
+    assert status_text("Unverified") == "Unverified"
+    assert status_text("pending_review") == "Pending review"  # one the app does not know
+    assert status_text("no-answer") == "No answer"
+    assert status_text("") == "—"
+
+
+def test_messages_never_move_the_controls_and_the_tip_folds(
+    window: MainWindow, run: Runner, ctx: AppContext
+) -> None:
+    tab = open_tab(window, run)
+    select_row(tab, 0)
+    run.until(lambda: tab.player.path is not None)
+    run.pump()
+    refresh_at = tab.refresh_button.mapTo(tab, QPoint(0, 0))
+    search_at = tab.search.mapTo(tab, QPoint(0, 0))
+    tab.banner.success("Recording deleted.")
+    run.pump()
+    assert tab.refresh_button.mapTo(tab, QPoint(0, 0)) == refresh_at
+    assert tab.search.mapTo(tab, QPoint(0, 0)) == search_at
+    tip = tab.findChild(FoldingTip, "recordings-tip")
+    assert tip is not None and not tip.folded  # room enough at 1180×760
+    window.resize(1024, window.minimumSizeHint().height())  # the tip gives its room up first
+    run.pump()
+    player = tab.player
+    assert player.height() >= player.heightForWidth(player.width())  # never squeezed
+    # Folded when cut: it paints nothing rather than half a sentence.
+    width = tip.width()
+    tip.resize(width, tip.heightForWidth(width) - 4)
+    assert tip.folded
+    tip.resize(width, tip.heightForWidth(width))
+    assert not tip.folded
     settle(ctx, run)

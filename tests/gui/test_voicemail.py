@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import dataclasses
 import wave
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog
 from pytestqt.qtbot import QtBot
 
+from telephony_desktop.domain.numbers import display
 from telephony_desktop.sandbox import SandboxServer
 from telephony_desktop.store import media
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.main_window import MainWindow
+from telephony_desktop.ui.tabs.dialer.tab import DialerTab
 from telephony_desktop.ui.tabs.voicemail import VoicemailTab
 from telephony_desktop.ui.tabs.voicemail.model import COL_CALLER, COL_NEW
+from telephony_desktop.ui.theme import tone_colour
 from telephony_desktop.ui.widgets.banner import Level
 from tests.gui.conftest import Runner
-from tests.gui.test_player import MULTIMEDIA_NOISE, OFFSCREEN_NOISE, run
+from tests.gui.test_player import MULTIMEDIA_NOISE, OFFSCREEN_NOISE, fake_outputs, run
 
 pytestmark = pytest.mark.qt_log_ignore(*MULTIMEDIA_NOISE)
 __all__ = ["run"]  # the steady runner: see tests/gui/test_player.py
@@ -398,4 +402,152 @@ def test_an_audio_address_with_its_own_query_plays(
     item = tab.current_voicemail()
     assert item is not None
     assert item.voicemail.duration_s == sandbox.state.voicemails[int(vm_id)].duration
+    settle(ctx, run)
+
+
+# --- call back, ids, sound device, layout, colours --------------------------------------------
+
+
+def withheld(tab: VoicemailTab, row: int) -> str:
+    """Make the message of ``row`` one whose caller withheld the number."""
+    item = tab.model.item(row)
+    assert item is not None
+    vm = dataclasses.replace(item.voicemail, callerid_number="anonymous", callerid_name="")
+    tab.model.update(dataclasses.replace(item, voicemail=vm))
+    return vm.voicemail_id
+
+
+def test_call_back_from_the_details_pane_reaches_the_dialer(
+    qtbot: QtBot, window: MainWindow, run: Runner, ctx: AppContext
+) -> None:
+    tab = open_tab(window, run)
+    select_row(tab, 0)
+    item = tab.current_voicemail()
+    assert item is not None and item.voicemail.callerid_number
+    shown = display(item.voicemail.callerid_number, ctx.region)
+    button = tab.call_back_button
+    assert button.isEnabled() and button.accessibleName() == "Call back the caller"
+    assert button.focusPolicy() != Qt.FocusPolicy.NoFocus
+    assert button.toolTip() == f"Call {shown} from the Dialer"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    dialer = window.page("dialer")
+    assert isinstance(dialer, DialerTab)
+    assert window.tabs.currentWidget() is dialer  # the Dialer comes forward, as from History
+    assert dialer.number.text() == shown
+
+    # From the keyboard: the button takes the focus and Space presses it.
+    dialer.number.clear()
+    window.show_tab("voicemail")
+    button.setFocus()
+    qtbot.keyClick(button, Qt.Key.Key_Space)
+    assert dialer.number.text() == shown and window.tabs.currentWidget() is dialer
+
+    # And from the row's context menu.
+    dialer.number.clear()
+    window.show_tab("voicemail")
+    menu = tab.row_menu(1)
+    assert menu is not None
+    call = next(a for a in menu.actions() if a.objectName() == "voicemail-menu-call-back")
+    second = tab.model.item(1)
+    assert second is not None
+    second_shown = display(second.voicemail.callerid_number, ctx.region)
+    assert call.text() == f"Call back {second_shown}" and call.isEnabled()
+    call.trigger()
+    assert dialer.number.text() == second_shown
+    menu.close()
+    settle(ctx, run)
+
+
+def test_call_back_uses_the_tabs_signal_once_wired(
+    window: MainWindow, run: Runner, ctx: AppContext
+) -> None:
+    """Wired like History's (``call_back_requested``), the number goes through the signal."""
+    tab = open_tab(window, run)
+    asked: list[str] = []
+    tab.call_back_requested.connect(asked.append)
+    select_row(tab, 0)
+    item = tab.current_voicemail()
+    assert item is not None
+    assert tab.call_back() and asked == [item.voicemail.callerid_number]
+    settle(ctx, run)
+
+
+def test_no_call_back_when_the_number_was_withheld(
+    window: MainWindow, run: Runner, ctx: AppContext
+) -> None:
+    tab = open_tab(window, run)
+    withheld(tab, 2)
+    select_row(tab, 2)
+    assert not tab.call_back_button.isEnabled()
+    assert tab.call_back_button.toolTip() == (
+        "The caller's number was withheld: there is no number to call back."
+    )
+    assert not tab.call_back()
+    assert tab.caller_label.text() == "Unknown caller"
+    menu = tab.row_menu(2)
+    assert menu is not None
+    actions = {a.objectName(): a for a in menu.actions()}
+    assert not actions["voicemail-menu-call-back"].isEnabled()
+    assert not actions["voicemail-menu-copy-number"].isEnabled()
+    assert actions["voicemail-menu-play"].isEnabled()
+    menu.close()
+    settle(ctx, run)
+
+
+def test_no_sound_device_is_said_and_a_copy_can_still_be_saved(
+    window: MainWindow,
+    run: Runner,
+    ctx: AppContext,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    outputs = fake_outputs(monkeypatch, present=False)
+    tab = open_tab(window, run)
+    vm_id = select_row(tab, 0)
+    run.until(lambda: tab.player.path is not None)
+    assert tab.player.no_sound_device
+    assert "You can still save a copy with Download…" in tab.player.no_sound_device_text
+    assert tab.download_button.isEnabled()
+    target = tmp_path / "copy.wav"
+    tab.save_audio(vm_id, target)
+    run.until(lambda: target.exists() and tab.banner.isVisible())
+    assert tab.banner.level is Level.SUCCESS
+    outputs.plug()  # a headset plugged in while the tab is open
+    assert not tab.player.no_sound_device
+    settle(ctx, run)
+
+
+def test_with_a_sound_device_the_player_says_nothing_of_it(
+    window: MainWindow, run: Runner, ctx: AppContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_outputs(monkeypatch, present=True)
+    tab = open_tab(window, run)
+    select_row(tab, 0)
+    run.until(lambda: tab.player.path is not None)
+    assert not tab.player.no_sound_device
+    settle(ctx, run)
+
+
+def test_messages_never_move_refresh_and_colours_come_from_the_theme(
+    window: MainWindow, run: Runner, ctx: AppContext
+) -> None:
+    tab = open_tab(window, run)
+    run.pump()
+    refresh_at = tab.refresh_button.mapTo(tab, QPoint(0, 0))
+    tab.banner.success("Voicemail deleted.")
+    run.pump()
+    assert tab.banner.isVisible()
+    assert tab.refresh_button.mapTo(tab, QPoint(0, 0)) == refresh_at
+    assert tab.banner.mapTo(tab, QPoint(0, 0)).y() > refresh_at.y()  # under the controls
+
+    row = next(r for r in range(20) if tab.model.item(r).is_new)  # type: ignore[union-attr]
+    assert tab.model.index(row, COL_NEW).data(Qt.ItemDataRole.ForegroundRole).color() == (
+        tone_colour("accent")
+    )
+    select_row(tab, row)
+    assert tab.state_label.property("tone") == "accent" and tab.state_label.font().bold()
+    assert tab.state_label.styleSheet() == ""
+    tab.ask_delete()
+    assert tab.confirm.accept_button.property("role") == "danger"
+    tab.confirm.cancel()
     settle(ctx, run)

@@ -17,7 +17,12 @@ T = TypeVar("T")
 
 class Tab(QWidget):
     """A page of the main window. Subclasses put their content in ``self.body`` (a layout under
-    the banner) and load data in ``first_shown`` (called once, when the tab is first opened)."""
+    the banner) and load data in ``first_shown`` (called once, when the tab is first opened).
+
+    ``banner_below_controls()`` moves the banner under what the body holds so far (the search
+    and filter rows): a message then never moves the controls the user is working with.
+    ``input_problem(text)`` shows a message about what the user typed or chose, which
+    ``input_changed()`` takes away again (while the banner still shows it)."""
 
     title = "Tab"  # subclasses mark theirs with N_(); the window names tabs from its TABS list
     key = "tab"  # stable id: persisted as the last tab, used in object names and tests
@@ -35,6 +40,25 @@ class Tab(QWidget):
         self.body.setSpacing(8)
         layout.addLayout(self.body, 1)
         self._shown_once = False
+        self._input_messages: set[str] = set()
+
+    def banner_below_controls(self) -> None:
+        """Show messages under the rows built so far instead of above them."""
+        outer = self.layout()
+        if outer is not None and self.banner.parentWidget() is self:
+            outer.removeWidget(self.banner)
+            self.body.addWidget(self.banner)
+
+    def input_problem(self, text: str) -> None:
+        """An error about the current input (a search, a file chosen): gone when it changes."""
+        self._input_messages.add(text)
+        self.banner.error(text)
+
+    def input_changed(self) -> None:
+        """The input changed: a message about the previous one no longer applies."""
+        if not self.banner.isHidden() and self.banner.text in self._input_messages:
+            self.banner.hide()
+        self._input_messages.clear()
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)

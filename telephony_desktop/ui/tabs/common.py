@@ -9,9 +9,19 @@ from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
-from PySide6.QtWidgets import QFileDialog, QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
 
 from telephony_desktop.i18n import _, formats
+from telephony_desktop.ui.theme import set_role
+from telephony_desktop.ui.widgets.tint import TintedFrame
 
 # --- text --------------------------------------------------------------------------------------
 
@@ -23,9 +33,11 @@ def when_text(moment: datetime | None, today: date | None = None) -> str:
 
 
 def when_samples() -> tuple[str, ...]:
-    """The usual widest ``when_text`` forms (yesterday, earlier this year), to size a column."""
+    """The usual widest ``when_text`` forms (today, yesterday, earlier this year), to size a
+    column ("Aujourd'hui 12 h 59" is the widest in French)."""
     today = date(2000, 12, 2)
     return (
+        when_text(datetime(2000, 12, 2, 12, 59), today),
         when_text(datetime(2000, 12, 1, 12, 59), today),
         when_text(datetime(2000, 9, 28, 12, 59), today),
     )
@@ -56,7 +68,28 @@ def downloads_dir() -> Path:
 # --- widgets -----------------------------------------------------------------------------------
 
 
-class ConfirmBar(QFrame):
+class FoldingTip(QLabel):
+    """A hint at the bottom of a pane that gives its room up first: in a short window it takes
+    what is left under the pane's content, and shows only when all of it fits (never cut)."""
+
+    def __init__(self, text: str, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setObjectName(name)
+        self.setWordWrap(True)
+        self.setEnabled(False)  # the disabled text colour: a hint, not content
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
+
+    @property
+    def folded(self) -> bool:
+        return self.height() < self.heightForWidth(self.width())
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.folded:
+            super().paintEvent(event)
+
+
+class ConfirmBar(TintedFrame):
     """An inline "Are you sure?" with a destructive and a cancel button: never a modal box.
 
     ``ask(text, action)`` shows it; ``confirmed`` fires when the user accepts (the bar hides).
@@ -66,22 +99,13 @@ class ConfirmBar(QFrame):
     cancelled = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("confirm-bar")
-        self.setStyleSheet(
-            "QFrame#confirm-bar { background: rgba(220, 53, 69, 0.10);"
-            " border: 1px solid rgba(220, 53, 69, 0.55); border-radius: 6px; }"
-        )
+        super().__init__("confirm-bar", parent)
+        self.set_tint("error")
         self._label = QLabel(self)
         self._label.setWordWrap(True)
         self.accept_button = QPushButton(self)
         self.accept_button.setObjectName("confirm-accept")
-        self.accept_button.setStyleSheet(
-            "QPushButton { background: #c62f3e; color: white; border: 1px solid #a82633;"
-            " border-radius: 4px; padding: 4px 14px; }"
-            " QPushButton:hover { background: #d63a49; }"
-            " QPushButton:focus { border: 2px solid #6b1019; }"
-        )
+        set_role(self.accept_button, "danger")
         self.cancel_button = QPushButton(_("Cancel"), self)
         self.cancel_button.setObjectName("confirm-cancel")
         self.accept_button.clicked.connect(self._accept)

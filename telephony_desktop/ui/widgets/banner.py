@@ -5,9 +5,10 @@ from __future__ import annotations
 from enum import Enum
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from telephony_desktop.i18n import _
+from telephony_desktop.ui.widgets.tint import TintedFrame
 
 
 class Level(Enum):
@@ -17,22 +18,22 @@ class Level(Enum):
     ERROR = "error"
 
 
-_COLOURS = {  # background, border (work on light and dark palettes: text stays readable)
-    Level.INFO: ("rgba(52, 120, 246, 0.14)", "rgba(52, 120, 246, 0.55)"),
-    Level.SUCCESS: ("rgba(40, 167, 69, 0.14)", "rgba(40, 167, 69, 0.55)"),
-    Level.WARNING: ("rgba(240, 173, 0, 0.18)", "rgba(240, 173, 0, 0.70)"),
-    Level.ERROR: ("rgba(220, 53, 69, 0.14)", "rgba(220, 53, 69, 0.60)"),
+# The theme's tone for each level: the banner is washed with its colour (see ui/theme.py).
+TONE_OF = {
+    Level.INFO: "accent",
+    Level.SUCCESS: "success",
+    Level.WARNING: "warning",
+    Level.ERROR: "error",
 }
 
 
-class Banner(QFrame):
+class Banner(TintedFrame):
     """One line (wrapping if needed) of status, warning or error, with an optional action."""
 
     action_clicked = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("banner")
+        super().__init__("banner", parent)
         self._label = QLabel(self)
         self._label.setWordWrap(True)
         self._label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -69,11 +70,7 @@ class Banner(QFrame):
 
     def show_message(self, text: str, level: Level = Level.INFO, action: str = "") -> None:
         self.level = level
-        background, border = _COLOURS[level]
-        self.setStyleSheet(
-            f"QFrame#banner {{ background: {background}; border: 1px solid {border};"
-            " border-radius: 6px; }"
-        )
+        self.set_tint(TONE_OF[level])
         self._label.setText(text)
         self._action.setText(action)
         self._action.setVisible(bool(action))

@@ -2,8 +2,9 @@
 
 A thin face over ``QMediaPlayer`` + ``QAudioOutput``. It plays files already on disk (the tabs
 download them first, through their service, as a task); it never blocks and never pops a dialog.
-With no sound device (a headless test machine) Qt still decodes through FFmpeg and the position
-advances, so playback is testable.
+With no sound device Qt still decodes through FFmpeg and the position advances, but nothing is
+heard: the player says so (``SoundOutputs``), and says no more once a device appears. Playback
+stays possible (and testable on a headless machine), and so does saving a copy.
 """
 
 from __future__ import annotations
@@ -11,9 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Final
 
-from PySide6.QtCore import QSignalBlocker, Qt, QUrl, Signal
-from PySide6.QtGui import QKeyEvent
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+from PySide6.QtCore import QObject, QSignalBlocker, Qt, QUrl, Signal
+from PySide6.QtGui import QKeyEvent, QResizeEvent, QShowEvent
+from PySide6.QtMultimedia import QAudioOutput, QMediaDevices, QMediaPlayer
 from PySide6.QtWidgets import (
     QAbstractSlider,
     QComboBox,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from telephony_desktop.i18n import _, formats
+from telephony_desktop.ui.theme import set_tone
 
 SPEEDS: Final = (0.75, 1.0, 1.25, 1.5, 2.0)
 
@@ -44,12 +46,46 @@ def speed_label(rate: float) -> str:
     return f"{formats.number(rate)}×"
 
 
+class SoundOutputs(QObject):
+    """Whether Qt has a sound device to play to, and when that changes (a headset plugged in).
+
+    ``QMediaDevices`` opens the multimedia backend, so it is made on the first question only.
+    Tests hand players a stand-in (``AudioPlayer(outputs=...)``, or replace
+    :func:`sound_outputs`) to show both cases on any machine.
+    """
+
+    changed = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._devices: QMediaDevices | None = None
+
+    def available(self) -> bool:
+        if self._devices is None:
+            self._devices = QMediaDevices(self)
+            self._devices.audioOutputsChanged.connect(self.changed)
+        if not QMediaDevices.audioOutputs():
+            return False
+        return not QMediaDevices.defaultAudioOutput().isNull()
+
+
+_OUTPUTS: list[SoundOutputs] = []
+
+
+def sound_outputs() -> SoundOutputs:
+    """The app's one :class:`SoundOutputs` (made on first use)."""
+    if not _OUTPUTS:
+        _OUTPUTS.append(SoundOutputs())
+    return _OUTPUTS[0]
+
+
 class AudioPlayer(QFrame):
     """Plays one local audio file at a time.
 
     ``load(path, title)`` prepares a file (without playing it); ``play()``, ``pause()``,
     ``toggle()``, ``stop()`` and ``clear()`` drive it. ``set_busy(text)`` shows that the tab is
-    still fetching the audio; ``show_error(text)`` says why nothing can be played.
+    still fetching the audio; ``show_error(text)`` says why nothing can be played. With no sound
+    device it says so above its controls (``no_sound_device``), from when it is first shown.
     """
 
     position_changed = Signal(int)  # milliseconds
@@ -57,7 +93,13 @@ class AudioPlayer(QFrame):
     playing_changed = Signal(bool)  # True when playback starts or resumes
     retry_requested = Signal()  # the "Try again" button under an error
 
-    def __init__(self, parent: QWidget | None = None, *, show_title: bool = True) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        show_title: bool = True,
+        outputs: SoundOutputs | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("audio-player")
         self._show_title = show_title
@@ -66,6 +108,8 @@ class AudioPlayer(QFrame):
         self.setAccessibleName(_("Audio player"))
         self._path: Path | None = None
         self._seeking = False
+        self._outputs = outputs  # None: the app's own, asked for when first shown
+        self._outputs_known = False
 
         # Made on first load: opening the multimedia backend costs time at startup and logs
         # warnings on machines without a sound server, so a window that plays nothing skips it.
@@ -123,10 +167,22 @@ class AudioPlayer(QFrame):
         speed_caption = QLabel(_("Speed"), self)
         speed_caption.setBuddy(self._speed)
 
+        self._no_device = QLabel(
+            _(
+                "No sound device: this computer has no speaker or headset to play to. "
+                "You can still save a copy with Download…"
+            ),
+            self,
+        )
+        self._no_device.setObjectName("player-no-device")
+        self._no_device.setWordWrap(True)
+        set_tone(self._no_device, "warning")
+        self._no_device.hide()
+
         self._error = QLabel(self)
         self._error.setObjectName("player-error")
         self._error.setWordWrap(True)
-        self._error.setStyleSheet("color: #c0392b;")
+        set_tone(self._error, "error")
         self._retry = QPushButton(_("Try again"), self)
         self._retry.setObjectName("player-retry")
         self._retry.clicked.connect(self.retry_requested)
@@ -153,6 +209,7 @@ class AudioPlayer(QFrame):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(8)
         layout.addLayout(head)
+        layout.addWidget(self._no_device)
         layout.addLayout(seek)
         layout.addLayout(controls)
         problem = QHBoxLayout()
@@ -236,6 +293,7 @@ class AudioPlayer(QFrame):
         self._error.setText(text)
         self._error.show()
         self._retry.setVisible(retry)
+        self._keep_room()
         self._enable(False)
 
     # --- state, for tabs and tests -------------------------------------------------------------
@@ -255,6 +313,15 @@ class AudioPlayer(QFrame):
     @property
     def busy(self) -> bool:
         return not self._busy.isHidden()
+
+    @property
+    def no_sound_device(self) -> bool:
+        """The player says there is no sound device to play to."""
+        return not self._no_device.isHidden()
+
+    @property
+    def no_sound_device_text(self) -> str:
+        return self._no_device.text() if self.no_sound_device else ""
 
     def position(self) -> int:
         return 0 if self._player is None else int(self._player.position())
@@ -294,6 +361,42 @@ class AudioPlayer(QFrame):
             self._player = player
         return self._player
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Never shorter than its wrapped lines need at this width: a short window takes room from
+        the list beside, not from the note or the error (Qt's minimum ignores wrapped lines)."""
+        super().resizeEvent(event)
+        self._keep_room()
+
+    def _keep_room(self) -> None:
+        layout = self.layout()
+        if layout is not None and layout.hasHeightForWidth():
+            needed = self.heightForWidth(self.width())  # the layout's, plus the frame's
+            if needed > 0 and needed != self.minimumHeight():
+                self.setMinimumHeight(needed)
+
+    # --- sound device --------------------------------------------------------------------------
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._outputs_known:  # asked once: then told of changes
+            self._outputs_known = True
+            outputs = self._outputs or sound_outputs()
+            self._outputs = outputs
+            outputs.changed.connect(self._outputs_changed)
+            self._outputs_changed()
+
+    def _outputs_changed(self) -> None:
+        """Say whether anything can be heard; a device that appears is played to at once."""
+        if self._outputs is None:
+            return
+        available = self._outputs.available()
+        self._no_device.setVisible(not available)
+        self._keep_room()
+        if available and self._output is not None:
+            default = QMediaDevices.defaultAudioOutput()
+            if not default.isNull() and self._output.device() != default:
+                self._output.setDevice(default)
+
     # --- keyboard ------------------------------------------------------------------------------
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
@@ -319,6 +422,7 @@ class AudioPlayer(QFrame):
     def _hide_error(self) -> None:
         self._error.hide()
         self._retry.hide()
+        self._keep_room()
 
     def _enable(self, on: bool) -> None:
         for widget in (self._play, self._slider):
@@ -360,6 +464,10 @@ class AudioPlayer(QFrame):
     def _failed(self, error: QMediaPlayer.Error, detail: str) -> None:
         if error == QMediaPlayer.Error.NoError or self._path is None:
             return
+        if error == QMediaPlayer.Error.ResourceError and self._outputs is not None:
+            self._outputs_changed()
+            if self.no_sound_device:  # the sound device is missing, not the file at fault
+                return
         if detail:
             # Translators: detail is the media framework's own reason, in English.
             text = _("This audio file cannot be played ({detail}). Try downloading it instead.")

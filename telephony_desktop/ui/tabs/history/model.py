@@ -28,7 +28,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QGuiApplication, QPalette
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.i18n import _
@@ -54,6 +54,7 @@ from telephony_desktop.store.calls import (
     has_calls,
 )
 from telephony_desktop.store.db import Database
+from telephony_desktop.ui.theme import tone_colour
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,6 @@ UserRole = Qt.ItemDataRole.UserRole
 ROW_ROLE = UserRole + 1  # the HistoryRow (or None while loading)
 NUMBER_ROLE = UserRole + 2  # the other party's number, for call back
 
-_MISSED = QColor(200, 40, 55)
-_MISSED_BRUSH = QBrush(_MISSED)
 _MISSED_STATUSES = frozenset({"no_answer", "busy", "failed"})
 _MISSED_COLUMNS = frozenset({COL_DIRECTION, COL_STATUS})
 _RIGHT_COLUMNS = frozenset({COL_DURATION, COL_COST})
@@ -179,7 +178,7 @@ class HistoryModel(QAbstractTableModel):
         if role == _FOREGROUND:
             if column in _MISSED_COLUMNS:
                 missed = row.direction == "inbound" and row.status in _MISSED_STATUSES
-                return _MISSED_BRUSH if missed else None
+                return QBrush(tone_colour("error")) if missed else None  # the theme in force
             if column == COL_NAME and row.direction == "outbound":
                 return QGuiApplication.palette().brush(QPalette.ColorRole.PlaceholderText)
             return None

@@ -60,6 +60,7 @@ from telephony_desktop.services.sync import (
 from telephony_desktop.store.calls import CallQuery, call_statuses
 from telephony_desktop.store.state import get_meta
 from telephony_desktop.ui.context import AppContext, UiState
+from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.base import Tab
 from telephony_desktop.ui.tabs.history.model import HistoryModel
 from telephony_desktop.ui.tabs.history.widgets import ActivityStrip, Overlay
@@ -179,6 +180,7 @@ class HistoryTab(Tab):
         )
         self._build_filters()
         self._build_actions()
+        self.banner_below_controls()  # a message never moves the search box or the buttons
         self._build_table()
         self._wire()
 
@@ -348,7 +350,7 @@ class HistoryTab(Tab):
         self.model.modelReset.connect(self._update_actions)
         self.model.reloaded.connect(self._reloaded)
         self.model.loading_changed.connect(lambda _b: self._update_count())
-        self.model.load_failed.connect(self.show_error)
+        self.model.load_failed.connect(self._load_failed)
 
         self._progressive = QTimer(self)
         self._progressive.setSingleShot(True)
@@ -434,6 +436,7 @@ class HistoryTab(Tab):
             return
         query = self.current_query()
         if query != self.model.query:
+            self.input_changed()  # a search's error, an export's: about the previous filters
             self.model.set_query(query)
             self.table.scrollToTop()
 
@@ -451,6 +454,10 @@ class HistoryTab(Tab):
         self.model.reload(anchor_row=max(0, first))
 
     # --- what the model says -------------------------------------------------------------
+
+    def _load_failed(self, exc: BaseException) -> None:
+        """Reading the cache for these filters failed: said until the filters change."""
+        self.input_problem(describe(exc))
 
     def _reloaded(self, count: int, cache_empty: bool) -> None:
         self._update_count()
@@ -643,23 +650,39 @@ class HistoryTab(Tab):
         if not index.isValid():
             return
         self.table.setCurrentIndex(index)
-        found = self._row(index.row())
+        menu = self.row_menu(index.row())
+        if menu is not None:
+            menu.popup(self.table.viewport().mapToGlobal(pos))  # non-blocking, never exec()
+
+    def row_menu(self, row: int) -> QMenu | None:
+        """What a right click (or the menu key) on ``row`` offers; None while it is loading."""
+        found = self._row(row)
         if found is None:
-            return
+            return None
         menu = QMenu(self)
+        menu.setObjectName("history-row-menu")
         menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         shown = number_label(found.other_party, self.ctx.region) if found.other_party else ""
         call = menu.addAction(
             _("Call back {number}").format(number=shown) if shown else _("Call back")
         )
+        call.setObjectName("history-menu-call-back")
         call.setEnabled(bool(found.other_party))
-        call.triggered.connect(lambda: self.call_back_row(index.row()))
+        call.triggered.connect(lambda: self.call_back_row(row))
         copy_number = menu.addAction(_("Copy number"))
+        copy_number.setObjectName("history-menu-copy-number")
         copy_number.setEnabled(bool(found.other_party))
         copy_number.triggered.connect(lambda: self._copy(shown))
         copy_row = menu.addAction(_("Copy row"))
+        copy_row.setObjectName("history-menu-copy-row")
         copy_row.triggered.connect(lambda: self._copy("\t".join(found.cells)))
-        menu.popup(self.table.viewport().mapToGlobal(pos))  # non-blocking, never exec()
+        # The provider's ID of the call (32 hex digits): never shown, but asked for by support.
+        copy_id = menu.addAction(_("Copy call ID"))
+        copy_id.setObjectName("history-menu-copy-call-id")
+        copy_id.setToolTip(_("Copy the provider's ID of this call, for its support"))
+        copy_id.setEnabled(bool(found.unique_id))
+        copy_id.triggered.connect(lambda: self._copy(found.unique_id))
+        return menu
 
     def _copy(self, text: str) -> None:
         clipboard = QGuiApplication.clipboard()
@@ -701,6 +724,7 @@ class HistoryTab(Tab):
         """Export the rows the table shows to ``path`` as a task, with progress and Cancel."""
         if self._export_task is not None or self.ctx.session is None:
             return
+        self.input_changed()  # the last export's error was about another file
         total = self.model.rowCount()
         exporting = ngettext("Exporting {count} call…", "Exporting {count} calls…", total)
         self.export_strip.start(exporting.format(count=formats.number(total)), total)
@@ -711,7 +735,7 @@ class HistoryTab(Tab):
                     "Exported {count} call to {path}.", "Exported {count} calls to {path}.", n
                 ).format(count=formats.number(n), path=path)
             ),
-            on_error=self.show_error,
+            on_error=lambda exc: self.input_problem(describe(exc)),
             on_finally=self._export_finished,
             name=f"{self.key}-export",
         )

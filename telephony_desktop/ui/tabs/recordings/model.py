@@ -36,9 +36,13 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def status_text(status: str) -> str:
-    """The status as shown; one the app does not know is shown as the provider wrote it."""
-    known = STATUS_TEXT.get(status)
-    return _(known) if known else (status.capitalize() or "—")
+    """The status as shown; one the app does not know is made readable (``pending_review`` ->
+    ``Pending review``), in the provider's words."""
+    known = STATUS_TEXT.get(status.strip().lower())
+    if known:
+        return _(known)
+    words = re.sub(r"[\s_-]+", " ", status).strip()
+    return (words[:1].upper() + words[1:].lower()) if words else "—"
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from functools import partial
 from pathlib import Path
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSignalBlocker, Qt, QTimer
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -34,6 +34,7 @@ from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.tabs.audio_items import AudioItemsTab
 from telephony_desktop.ui.tabs.common import (
     ConfirmBar,
+    FoldingTip,
     ask_save_path,
     file_name,
     length_text,
@@ -150,6 +151,7 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         filters.addWidget(self.clear_filters_button)
         filters.addStretch(1)
         self.body.addLayout(filters)
+        self.banner_below_controls()  # a message never moves Refresh or the filters
 
         self.model = RecordingsModel(self.ctx.region, self)
         self.table = record_table(
@@ -236,24 +238,27 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         self.download_button.setObjectName("recordings-download")
         self.download_button.setToolTip(_("Save a copy of this recording as an audio file"))
         self.download_button.clicked.connect(self.ask_download)
+        self.copy_id_button = QPushButton(_("Copy call ID"), pane)
+        self.copy_id_button.setObjectName("recordings-copy-call-id")
+        self.copy_id_button.setAccessibleName(_("Copy the call's ID"))
+        self.copy_id_button.clicked.connect(self.copy_call_id)
         self.delete_button = QPushButton(_("Delete…"), pane)
         self.delete_button.setObjectName("recordings-delete")
         self.delete_button.setToolTip(_("Delete this recording here and at your provider (Del)"))
         self.delete_button.clicked.connect(self.ask_delete)
         actions.addWidget(self.download_button)
+        actions.addWidget(self.copy_id_button)
         actions.addStretch(1)
         actions.addWidget(self.delete_button)
 
         self.action_status = QLabel(pane)
         self.action_status.setObjectName("recordings-action-status")
         self.action_status.setEnabled(False)
-        tip = QLabel(
+        tip = FoldingTip(
             _("Tip: double-click a recording, or press Space, to play it; Space again pauses."),
+            "recordings-tip",
             pane,
         )
-        tip.setObjectName("recordings-tip")
-        tip.setWordWrap(True)
-        tip.setEnabled(False)
 
         layout.addWidget(self.call_label)
         layout.addWidget(self.meta_label)
@@ -262,8 +267,7 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         layout.addLayout(actions)
         layout.addWidget(self.confirm)
         layout.addWidget(self.action_status)
-        layout.addStretch(1)
-        layout.addWidget(tip)
+        layout.addWidget(tip, 1)  # takes what is left under the content
         return pane
 
     # --- loading -------------------------------------------------------------------------------
@@ -427,6 +431,19 @@ class RecordingsTab(AudioItemsTab[CachedRecording]):
         idle = item.recording.recording_id not in self._busy_ids
         self.download_button.setEnabled(idle)
         self.delete_button.setEnabled(idle)
+        self.copy_id_button.setEnabled(bool(item.recording.call_hash))
+        self.copy_id_button.setToolTip(
+            _("Copy the provider's ID of the recorded call, for its support")
+            if item.recording.call_hash
+            else _("Your provider gave no ID for this call.")
+        )
+
+    def copy_call_id(self) -> None:
+        """The provider's ID of the recorded call on the clipboard (it is never shown)."""
+        item = self.current_recording()
+        clipboard = QGuiApplication.clipboard()
+        if item is not None and item.recording.call_hash and clipboard is not None:
+            clipboard.setText(item.recording.call_hash)
 
     # --- audio ---------------------------------------------------------------------------------
 

@@ -1,13 +1,19 @@
 """Find a call's recording in Verba: by extension and status (last, ongoing, next), then play it
-in the shared player at speed, save a copy, or open the call in Verba's web interface."""
+in the shared player at speed, save a copy, or open the call in Verba's web interface.
+
+The call found is named in words (the extension, which call, when it was found); Verba's call ID
+(a UUID) is never shown, only copied by "Copy call ID". Progress and problems go in a status line
+that keeps its room (a hint while there is nothing to say), so the row of the call found and the
+player never move."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QUrl, Signal
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -21,18 +27,38 @@ from PySide6.QtWidgets import (
 
 from telephony_desktop.domain.errors import TelephonyError
 from telephony_desktop.domain.verba import VerbaRecording
-from telephony_desktop.i18n import _
+from telephony_desktop.i18n import _, formats
 from telephony_desktop.services.verba_recordings import STATUS_CHOICES, VerbaLookup, media_dir
 from telephony_desktop.store.settings import Account
 from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.errors import describe
 from telephony_desktop.ui.tabs.common import ask_save_path
-from telephony_desktop.ui.widgets.banner import Banner
 from telephony_desktop.ui.widgets.player import AudioPlayer
+from telephony_desktop.ui.widgets.status_line import StatusLine
+
+# The label of each one-status choice ("Last finished call"), for a search no choice matches.
+_ONE_STATUS = {statuses[0]: label for label, statuses in STATUS_CHOICES if len(statuses) == 1}
 
 
 def verba_account(ctx: AppContext) -> Account | None:
     return next((a for a in ctx.config.accounts if a.provider == "verba"), None)
+
+
+def which_call(statuses: Sequence[str]) -> str:
+    """The call searched for, in the words of the "Which call" list ("Ongoing, else next")."""
+    for label, choice in STATUS_CHOICES:
+        if tuple(choice) == tuple(statuses):
+            return _(label)
+    return " / ".join(_(_ONE_STATUS[s]) if s in _ONE_STATUS else s for s in statuses)
+
+
+def call_words(found: VerbaRecording) -> str:
+    """``Extension 8856 · Last finished call``: the call found, without its ID."""
+    # Translators: the call found in Verba: the extension searched, then which call it is
+    # ("Last finished call", "Ongoing, else next").
+    return _("Extension {extension} · {call}").format(
+        extension=found.extension, call=which_call(found.status)
+    )
 
 
 class VerbaPanel(QGroupBox):
@@ -56,11 +82,13 @@ class VerbaPanel(QGroupBox):
         self.extension.setClearButtonEnabled(True)
         self.extension.setFixedWidth(240)
         self.extension.returnPressed.connect(self.find_recording)
+        self.extension.textChanged.connect(self._input_changed)
         self.status = QComboBox(self)
         self.status.setObjectName("verba-status")
         self.status.setAccessibleName(_("Which call"))
         for label, statuses in STATUS_CHOICES:  # labels marked with N_() in the service
             self.status.addItem(_(label), statuses)
+        self.status.currentIndexChanged.connect(self._input_changed)
         self.find_button = QPushButton(_("Find recording"), self)
         self.find_button.setObjectName("verba-find")
         self.find_button.clicked.connect(self.find_recording)
@@ -68,7 +96,14 @@ class VerbaPanel(QGroupBox):
         self.result = QLabel("", self)
         self.result.setObjectName("verba-result")
         self.result.setWordWrap(True)
-        self.message = Banner(self)
+        self.result.setTextFormat(Qt.TextFormat.PlainText)
+        self.message = StatusLine(
+            "verba-message",
+            self,
+            lines=2,  # the longest of Verba's refusals, at the width of a small window
+            placeholder=_("Type an extension or a number, then press Enter or Find recording."),
+        )
+        self.found_at: datetime | None = None
         self.player = AudioPlayer(self, show_title=False)  # the line above names the call
         self.player.retry_requested.connect(self.play)
         self.open_button = QPushButton(_("Open in Verba"), self)
@@ -78,6 +113,13 @@ class VerbaPanel(QGroupBox):
         self.save_button = QPushButton(_("Download…"), self)
         self.save_button.setObjectName("verba-download")
         self.save_button.clicked.connect(self.ask_download)
+        self.copy_id_button = QPushButton(_("Copy call ID"), self)
+        self.copy_id_button.setObjectName("verba-copy-call-id")
+        self.copy_id_button.setAccessibleName(_("Copy the Verba call ID"))
+        self.copy_id_button.setToolTip(
+            _("Copy Verba's ID of this call, to find it in Verba or give it to support")
+        )
+        self.copy_id_button.clicked.connect(self.copy_call_id)
         self.opened_url: str | None = None  # what "Open in Verba" last asked the desktop to open
 
         row = QHBoxLayout()
@@ -92,12 +134,13 @@ class VerbaPanel(QGroupBox):
         found = QHBoxLayout()
         found.setSpacing(8)
         found.addWidget(self.result, 1)
+        found.addWidget(self.copy_id_button)
         found.addWidget(self.save_button)
         found.addWidget(self.open_button)
         layout = QVBoxLayout(self)
         layout.setSpacing(6)
         layout.addLayout(row)
-        layout.addWidget(self.message)
+        layout.addWidget(self.message)  # its room kept: a message moves nothing under it
         layout.addLayout(found)
         layout.addWidget(self.player)
         self._show_found(None)
@@ -133,7 +176,7 @@ class VerbaPanel(QGroupBox):
         self.message.error(describe(exc))
 
     def _show_found(self, found: VerbaRecording | None) -> None:
-        for button in (self.open_button, self.save_button):
+        for button in (self.open_button, self.save_button, self.copy_id_button):
             button.setEnabled(found is not None and not self._busy)
         self.player.setVisible(found is not None)
 
@@ -154,18 +197,22 @@ class VerbaPanel(QGroupBox):
 
         self._run(go(), self._found, "find")
 
+    def _input_changed(self) -> None:
+        """What to look for changed: a message about the last search no longer applies."""
+        if not self._busy:
+            self.message.clear()
+
     def _found(self, found: VerbaRecording) -> None:
         self.found = found
-        self.message.hide()
-        self.player.clear(_("Call {call_id}").format(call_id=found.call_id))
-        # Translators: status is Verba's own word(s) for the call: last, ongoing, next (or two
-        # of them, "ongoing / next"); extension the extension searched; call_id Verba's call ID.
-        found_text = _("Found the {status} call on {extension}: call ID {call_id}.")
+        self.found_at = datetime.now().astimezone()
+        self.message.clear()
+        self.player.clear(call_words(found))
+        # Translators: words is "Extension 8856 · Last finished call", time when it was found.
+        found_text = _("{words} · found at {time}")
         self.result.setText(
-            found_text.format(
-                status=" / ".join(found.status), extension=found.extension, call_id=found.call_id
-            )
+            found_text.format(words=call_words(found), time=formats.clock(self.found_at))
         )
+        self.result.setToolTip(_("The recording Verba has for this call"))
         self._show_found(found)
         self.load_audio(play=False)  # ready in the player: Play (or Space) starts it
 
@@ -189,8 +236,7 @@ class VerbaPanel(QGroupBox):
         def ready(path: Path) -> None:
             if self.found is not found:
                 return  # another call was looked up meanwhile
-            title = _("Call {call_id} ({extension})")
-            self.player.load(path, title.format(call_id=found.call_id, extension=found.extension))
+            self.player.load(path, call_words(found))
             if self._play_when_ready:
                 self.player.play()
                 self.playback_started.emit()
@@ -213,6 +259,13 @@ class VerbaPanel(QGroupBox):
         if not QDesktopServices.openUrl(QUrl(self.found.url)):
             message = _("No browser could open the call. Its address: {url}")
             self.message.warning(message.format(url=self.found.url))
+
+    def copy_call_id(self) -> None:
+        """Verba's ID of the call found on the clipboard (it is never shown)."""
+        clipboard = QGuiApplication.clipboard()
+        if self.found is not None and clipboard is not None:
+            clipboard.setText(self.found.call_id)
+            self.message.success(_("Call ID copied."))
 
     def ask_download(self) -> None:
         found = self.found

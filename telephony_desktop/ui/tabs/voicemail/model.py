@@ -2,31 +2,40 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, Final
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
 from telephony_desktop.domain.numbers import display
 from telephony_desktop.i18n import N_, _, pgettext
 from telephony_desktop.store.media import CachedVoicemail
 from telephony_desktop.ui.tabs.common import length_text, long_when_text, when_text
+from telephony_desktop.ui.theme import tone_colour
 
 COL_NEW, COL_CALLER, COL_NUMBER, COL_RECEIVED, COL_LENGTH = range(5)
 # The first column holds the new-message dot and has no heading.
 HEADERS: Final = ("", N_("Caller"), N_("Number"), N_("Received"), N_("Length"))
 ID_ROLE: Final = Qt.ItemDataRole.UserRole + 1
 _NEW_DOT: Final = "●"
-_ACCENT: Final = QColor(52, 120, 246)
 
 Index = QModelIndex | QPersistentModelIndex
 
 
+def callback_number(item: CachedVoicemail) -> str:
+    """The number to call the caller back on; "" when it was withheld or is unknown (the
+    provider then logs nothing, or a word such as "anonymous")."""
+    number = item.voicemail.callerid_number.strip()
+    return number if len(re.sub(r"\D", "", number)) >= 3 else ""
+
+
 def caller_text(item: CachedVoicemail, region: str) -> str:
-    """The caller's name, else the number, else "Unknown caller"."""
-    vm = item.voicemail
-    return vm.callerid_name.strip() or display(vm.callerid_number, region) or _("Unknown caller")
+    """The caller's name, else the number, else "Unknown caller" (never the provider's word for
+    a withheld number, such as "anonymous")."""
+    number = callback_number(item)
+    return item.voicemail.callerid_name.strip() or display(number, region) or _("Unknown caller")
 
 
 class VoicemailModel(QAbstractTableModel):
@@ -111,7 +120,8 @@ class VoicemailModel(QAbstractTableModel):
             if column == COL_CALLER:
                 return caller_text(item, self._region)
             if column == COL_NUMBER:
-                return display(vm.callerid_number, self._region) if vm.callerid_name else ""
+                number = callback_number(item) if vm.callerid_name else ""
+                return display(number, self._region)
             if column == COL_RECEIVED:
                 return when_text(vm.received_at, self._today)
             if column == COL_LENGTH:
@@ -120,7 +130,7 @@ class VoicemailModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.FontRole and item.is_new:
             return self._bold
         if role == Qt.ItemDataRole.ForegroundRole and column == COL_NEW:
-            return QBrush(_ACCENT)
+            return QBrush(tone_colour("accent"))  # read now: the theme in force
         if role == Qt.ItemDataRole.TextAlignmentRole:
             if column in (COL_NEW, COL_LENGTH):
                 return int(Qt.AlignmentFlag.AlignCenter)

@@ -8,16 +8,18 @@ service (once; later plays come from disk) and loads it in the player; playing i
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import SIGNAL, QItemSelectionModel, QModelIndex, QPoint, Qt, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -33,6 +35,7 @@ from telephony_desktop.ui.context import AppContext
 from telephony_desktop.ui.tabs.audio_items import AudioItemsTab
 from telephony_desktop.ui.tabs.common import (
     ConfirmBar,
+    FoldingTip,
     ask_save_path,
     file_name,
     length_text,
@@ -48,13 +51,21 @@ from telephony_desktop.ui.tabs.voicemail.model import (
     COL_RECEIVED,
     HEADERS,
     VoicemailModel,
+    callback_number,
     caller_text,
 )
+from telephony_desktop.ui.theme import set_tone
 from telephony_desktop.ui.widgets.player import AudioPlayer
 from telephony_desktop.ui.widgets.tables import record_table
 
 _LIST, _EMPTY = 0, 1
 _NOTHING, _DETAILS = 0, 1
+
+
+def _copy(text: str) -> None:
+    clipboard = QGuiApplication.clipboard()
+    if clipboard is not None:
+        clipboard.setText(text)
 
 
 def _heading_font_label(parent: QWidget, scale: float = 1.25) -> QLabel:
@@ -72,6 +83,7 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
     key = "voicemail"
 
     unread_count_changed = Signal(int)
+    call_back_requested = Signal(str)  # the caller's number, as the provider logged it
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -117,6 +129,8 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self.table.setColumnWidth(COL_LENGTH, metrics.horizontalAdvance(length_heading) + 28)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self.table.activated.connect(self._activated)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
         delete_key = QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.table)
         delete_key.setContext(Qt.ShortcutContext.WidgetShortcut)
         delete_key.activated.connect(self.ask_delete)
@@ -133,6 +147,7 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self.list_stack.addWidget(self.empty)
         self.empty.setText(_("Loading voicemail…"))
         self.list_stack.setCurrentIndex(_EMPTY)
+        self.banner_below_controls()  # a message never moves Refresh
 
         self.details = QStackedWidget(self)
         self.details.setMinimumWidth(380)
@@ -164,6 +179,11 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self.caller_label = _heading_font_label(pane, 1.35)
         self.caller_label.setObjectName("voicemail-caller")
         self.caller_label.setWordWrap(True)
+        # Made before the player: first in the tab order, as on screen.
+        self.call_back_button = QPushButton(_("Call back"), pane)
+        self.call_back_button.setObjectName("voicemail-call-back")
+        self.call_back_button.setAccessibleName(_("Call back the caller"))
+        self.call_back_button.clicked.connect(self.call_back)
         self.state_label = QLabel(pane)
         self.state_label.setObjectName("voicemail-state")
         self.meta_label = QLabel(pane)
@@ -199,7 +219,11 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         self.action_status.setObjectName("voicemail-action-status")
         self.action_status.setEnabled(False)
 
-        layout.addWidget(self.caller_label)
+        head = QHBoxLayout()  # the caller, and what one does first with a caller: call back
+        head.setSpacing(8)
+        head.addWidget(self.caller_label, 1)
+        head.addWidget(self.call_back_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(head)
         layout.addWidget(self.state_label)
         layout.addWidget(self.meta_label)
         layout.addSpacing(4)
@@ -207,15 +231,12 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         layout.addLayout(actions)
         layout.addWidget(self.confirm)
         layout.addWidget(self.action_status)
-        layout.addStretch(1)
-        tip = QLabel(
+        tip = FoldingTip(
             _("Tip: double-click a message, or press Space, to play it; Space again pauses."),
+            "voicemail-tip",
             pane,
         )
-        tip.setObjectName("voicemail-tip")
-        tip.setWordWrap(True)
-        tip.setEnabled(False)
-        layout.addWidget(tip)
+        layout.addWidget(tip, 1)  # takes what is left under the content
         return pane
 
     # --- loading -------------------------------------------------------------------------------
@@ -335,19 +356,21 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         region = self.ctx.region
         self.details.setCurrentIndex(_DETAILS)
         self.caller_label.setText(caller_text(item, region))
-        number = display(vm.callerid_number, region) if vm.callerid_name.strip() else ""
+        number = display(callback_number(item), region) if vm.callerid_name.strip() else ""
         if item.is_new:
             if number:
                 state = _("● New message from {number}").format(number=number)
             else:
                 state = _("● New message")
             self.state_label.setText(state)
-            self.state_label.setStyleSheet("color: rgb(52, 120, 246); font-weight: bold;")
         else:
             # Translators: a voicemail message that was listened to, and who left it.
             heard_from = _("Heard · from {number}")
             self.state_label.setText(heard_from.format(number=number) if number else _("Heard"))
-            self.state_label.setStyleSheet("")
+        set_tone(self.state_label, "accent" if item.is_new else None)
+        font = self.state_label.font()
+        font.setBold(item.is_new)
+        self.state_label.setFont(font)
         lines = [f"{long_when_text(vm.received_at)} · {length_text(vm.duration_s)}"]
         target = display(vm.destination, region)
         if target and vm.mailbox_id:
@@ -362,6 +385,16 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
     def _update_actions(self, item: CachedVoicemail) -> None:
         vm_id = item.voicemail.voicemail_id
         idle = vm_id not in self._busy_ids
+        number = callback_number(item)
+        self.call_back_button.setEnabled(bool(number))
+        if number:
+            shown = display(number, self.ctx.region)
+            tip = _("Call {number} from the Dialer").format(number=shown)
+            self.call_back_button.setToolTip(tip)
+        else:
+            self.call_back_button.setToolTip(
+                _("The caller's number was withheld: there is no number to call back.")
+            )
         self.download_button.setEnabled(idle)
         self.delete_button.setEnabled(idle)
         if item.is_new:
@@ -405,6 +438,68 @@ class VoicemailTab(AudioItemsTab[CachedVoicemail]):
         item = self.current_voicemail()
         if playing and item is not None and item.is_new:
             self.set_heard(item.voicemail.voicemail_id, True)
+
+    # --- call back -----------------------------------------------------------------------------
+
+    def call_back(self) -> bool:
+        """Dial the selected message's caller the way History's Call back does: the number goes
+        into the Dialer, which comes forward. False when the number was withheld."""
+        item = self.current_voicemail()
+        number = callback_number(item) if item is not None else ""
+        if not number:
+            return False
+        if self.receivers(SIGNAL("call_back_requested(QString)")) > 0:
+            self.call_back_requested.emit(number)
+        else:  # a window that wires only History's: hand it the number as History would
+            handler = getattr(self.window(), "call_back", None)
+            if not callable(handler):
+                return False
+            handler(number)
+        return True
+
+    def _context_menu(self, pos: QPoint) -> None:
+        index = self.table.indexAt(pos)
+        if not index.isValid():
+            return
+        self.table.setCurrentIndex(index)
+        menu = self.row_menu(index.row())
+        if menu is not None:
+            menu.popup(self.table.viewport().mapToGlobal(pos))  # non-blocking, never exec()
+
+    def row_menu(self, row: int) -> QMenu | None:
+        """What a right click (or the menu key) on ``row`` offers."""
+        item = self.model.item(row)
+        if item is None:
+            return None
+        vm_id = item.voicemail.voicemail_id
+        number = callback_number(item)
+        shown = display(number, self.ctx.region) if number else ""
+        menu = QMenu(self)
+        menu.setObjectName("voicemail-row-menu")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        play = menu.addAction(_("Play"))
+        play.setObjectName("voicemail-menu-play")
+        play.triggered.connect(lambda: self.select_voicemail(vm_id, play=True))
+        call = menu.addAction(
+            _("Call back {number}").format(number=shown) if shown else _("Call back")
+        )
+        call.setObjectName("voicemail-menu-call-back")
+        call.setEnabled(bool(number))
+        call.triggered.connect(lambda: self._on_row(vm_id, self.call_back))
+        copy_number = menu.addAction(_("Copy number"))
+        copy_number.setObjectName("voicemail-menu-copy-number")
+        copy_number.setEnabled(bool(number))
+        copy_number.triggered.connect(lambda: _copy(shown))
+        menu.addSeparator()
+        delete = menu.addAction(_("Delete…"))
+        delete.setObjectName("voicemail-menu-delete")
+        delete.setEnabled(vm_id not in self._busy_ids)
+        delete.triggered.connect(lambda: self._on_row(vm_id, self.ask_delete))
+        return menu
+
+    def _on_row(self, voicemail_id: str, action: Callable[[], object]) -> None:
+        if self._select_row_of(voicemail_id):
+            action()
 
     # --- heard / new ---------------------------------------------------------------------------
 
