@@ -1,4 +1,9 @@
-"""``--demo``: the app against an in-process sandbox, with a throw-away config, cache and logs."""
+"""``--demo``: the app against an in-process sandbox, with a throw-away config, cache and logs.
+
+Only the language and theme chosen in the demo's Settings outlive it: they are kept in
+``paths.demo_preferences_path()``, beside the user's real config (``settings.save_config`` writes
+them back while the demo runs), and the next demo starts with them.
+"""
 
 from __future__ import annotations
 
@@ -92,8 +97,10 @@ def demo_environment(*, live_interval_s: float = 20.0) -> Iterator[SandboxServer
     """Start the sandbox on loopback and point config, data, logs and the demo secret at it.
 
     The demo token is the sandbox's own, handed over through the environment override of this
-    process only: nothing is written to the keyring.
+    process only: nothing is written to the keyring. The config starts with the language and
+    theme of the last demo, and keeps a new choice of them for the next one.
     """
+    preferences = paths.demo_preferences_path()  # the real config folder: asked before the switch
     saved: dict[str, str | None] = {
         name: os.environ.get(name)
         for name in (paths.ENV_CONFIG, paths.ENV_DATA_DIR, paths.ENV_LOG_DIR)
@@ -103,11 +110,16 @@ def demo_environment(*, live_interval_s: float = 20.0) -> Iterator[SandboxServer
         SandboxServer() as server,
     ):
         root = Path(tmp)
-        os.environ[paths.ENV_CONFIG] = str(root / "config.toml")
+        demo_config = root / "config.toml"
+        os.environ[paths.ENV_CONFIG] = str(demo_config)
         os.environ[paths.ENV_DATA_DIR] = str(root / "data")
         os.environ[paths.ENV_LOG_DIR] = str(root / "logs")
         try:
-            config = settings.Config()
+            remembered = settings.load_demo_preferences(preferences)
+            config = settings.Config(
+                language=remembered.get("language", "system"),
+                theme=remembered.get("theme", "system"),
+            )
             for account, secrets in demo_accounts(server):
                 for field, secret in secrets.items():
                     var = secret_env_var(account.name, field)
@@ -116,11 +128,13 @@ def demo_environment(*, live_interval_s: float = 20.0) -> Iterator[SandboxServer
                 config = settings.add_account(
                     config, account, make_default=account.name == DEMO_ACCOUNT
                 )
-            settings.save_config(paths.config_path(), config)
+            settings.save_config(demo_config, config)
+            settings.keep_demo_preferences(demo_config, preferences)
             if live_interval_s > 0:
                 server.start_live(interval_s=live_interval_s)
             yield server
         finally:
+            settings.keep_demo_preferences(demo_config, None)
             for name, value in saved.items():
                 if value is None:
                     os.environ.pop(name, None)

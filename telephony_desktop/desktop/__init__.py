@@ -8,6 +8,7 @@ install|uninstall|status`` does on the current platform; each returns lines to p
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from telephony_desktop.desktop import autostart, registration
 from telephony_desktop.i18n import _
@@ -36,8 +37,9 @@ def install(*, with_autostart: bool = False, platform: str = "") -> list[str]:
     return notes
 
 
-def uninstall(*, platform: str = "") -> list[str]:
-    """Undo ``install``: our link registration and the login item."""
+def uninstall(*, platform: str = "", config_path: Path | None = None) -> list[str]:
+    """Undo ``install``: our link registration, icons and the login item, and what they made
+    (caches, empty folders). The user's settings, cache and logs stay: the last line says so."""
     platform = platform or sys.platform
     if platform == "win32":
         notes = registration.windows_uninstall()
@@ -48,7 +50,20 @@ def uninstall(*, platform: str = "") -> list[str]:
     if autostart.disable(platform=platform):
         where = autostart.where(platform=platform)
         notes.append(_("start at login: removed {where}").format(where=where))
+    notes.append(kept_note(config_path))
     return notes
+
+
+def kept_note(config_path: Path | None = None) -> str:
+    """What ``uninstall`` leaves on purpose, and where it is (``config_path``: ``--config``)."""
+    from telephony_desktop.store import paths
+
+    # Translators: {config} is the settings file, {data} the folder of the cached history and
+    # voicemail, {logs} the log folder.
+    return _(
+        "Kept: your settings ({config}), the cache ({data}) and the logs ({logs}). Uninstall "
+        "removes only the desktop integration; delete those yourself to remove them too."
+    ).format(config=paths.config_path(config_path), data=paths.data_dir(), logs=paths.log_dir())
 
 
 def status(*, platform: str = "") -> list[str]:

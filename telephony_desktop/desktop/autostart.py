@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from telephony_desktop.desktop import registration
+from telephony_desktop.desktop import footprint, registration
 from telephony_desktop.desktop.registration import APP_ID, APP_NAME, MACOS_BUNDLE_ID
 from telephony_desktop.domain.errors import ConfigError
 from telephony_desktop.i18n import _
@@ -107,7 +107,13 @@ def enable(
     elif platform == "darwin":
         registration.write_file(launch_agent_path(home), launch_agent_plist(command))
     else:
-        registration.write_file(xdg_autostart_path(config_home), xdg_autostart_entry(command))
+        path = xdg_autostart_path(config_home)
+        record = footprint.load()  # the folders it creates go on uninstall
+        record.watch(path)
+        try:
+            registration.write_file(path, xdg_autostart_entry(command))
+        finally:
+            record.settle()
     return where(config_home=config_home, home=home, platform=platform)
 
 
@@ -127,6 +133,10 @@ def disable(
         raise ConfigError(
             _("Could not remove {path}: {reason}.").format(path=path, reason=exc.strerror)
         ) from exc
+    if platform != "darwin":
+        record = footprint.load()  # the autostart folder goes if enable made it (and it is empty)
+        record.prune()
+        record.save()
     return True
 
 

@@ -2,9 +2,13 @@
 
 Qt-free. Linux: a ``.desktop`` entry in ``$XDG_DATA_HOME/applications`` with the
 ``x-scheme-handler/*`` MIME types, made the default in ``$XDG_CONFIG_HOME/mimeapps.list``
-(directly, and with ``xdg-mime`` when it is installed). Windows: per-user keys under
-``HKCU\\Software\\Classes`` (written with ``winreg``, or as a ``.reg`` text). macOS: the bundle's
-``CFBundleURLTypes`` (Info.plist data; Launch Services reads it from the installed app).
+(directly, and with ``xdg-mime`` when it is installed), and the app's icon in
+``$XDG_DATA_HOME/icons/hicolor``. What that writes (and what the tools it runs write) is recorded
+(``footprint``) so that uninstalling leaves the user's folders as they were.
+
+Windows: per-user keys under ``HKCU\\Software\\Classes`` (written with ``winreg``, or as a
+``.reg`` text). macOS: the bundle's ``CFBundleURLTypes`` (Info.plist data; Launch Services reads
+it from the installed app).
 
 The generators are pure functions, so every platform's artefacts can be checked as data anywhere.
 """
@@ -20,8 +24,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+from telephony_desktop.desktop import footprint
 from telephony_desktop.domain.errors import ConfigError
 from telephony_desktop.i18n import _, ngettext
+from telephony_desktop.resources import APP_ICON_PNG, APP_ICON_SVG, resource_path
 
 APP_ID = "telephony-desktop"
 APP_NAME = "Telephony Desktop"
@@ -105,6 +111,53 @@ def mimeapps_path(config_home: Path | None = None) -> Path:
     return (config_home or xdg_config_home()) / "mimeapps.list"
 
 
+def legacy_mimeapps_path(data_home: Path | None = None) -> Path:
+    """Where older xdg-utils and desktops kept the defaults (still read by some)."""
+    return (data_home or xdg_data_home()) / "applications" / "mimeapps.list"
+
+
+def mime_cache_path(data_home: Path | None = None) -> Path:
+    """``update-desktop-database``'s index of the MIME types the entries in the folder open."""
+    return (data_home or xdg_data_home()) / "applications" / "mimeinfo.cache"
+
+
+def icon_theme_dir(data_home: Path | None = None) -> Path:
+    return (data_home or xdg_data_home()) / "icons" / "hicolor"
+
+
+def _png_size(data: bytes) -> int | None:
+    """The width of a square PNG (from its IHDR header), None when it is not one."""
+    if data[:8] != b"\x89PNG\r\n\x1a\n" or data[12:16] != b"IHDR":
+        return None
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    return width if width == height and width > 0 else None
+
+
+def icon_files(data_home: Path | None = None) -> list[tuple[Path, Path]]:
+    """``(where the icon goes, the app's own file)``: the SVG as ``scalable``, the PNG under its
+    size (``256x256``)."""
+    theme = icon_theme_dir(data_home)
+    svg, png = resource_path(APP_ICON_SVG), resource_path(APP_ICON_PNG)
+    files = [(theme / "scalable" / "apps" / f"{APP_ID}.svg", svg)]
+    try:
+        with png.open("rb") as fh:
+            size = _png_size(fh.read(24))
+    except OSError:
+        size = None
+    files.append((theme / f"{size or 256}x{size or 256}" / "apps" / f"{APP_ID}.png", png))
+    return files
+
+
+def installed_icons(data_home: Path | None = None) -> list[Path]:
+    """The app's icon in every size found in the user's icon theme (this version's and any
+    other's)."""
+    theme = icon_theme_dir(data_home)
+    if not theme.is_dir():
+        return []
+    found = [p for p in theme.glob(f"*/apps/{APP_ID}.*") if p.suffix in (".png", ".svg", ".xpm")]
+    return sorted(found)
+
+
 def install_linux(
     command: Sequence[str] | None = None,
     *,
@@ -113,23 +166,42 @@ def install_linux(
     run: Runner = subprocess.run,
     which: Which = shutil.which,
 ) -> list[str]:
-    """Write the desktop entry and make it the default for the three schemes. Returns notes
-    (one line each) saying what was done."""
+    """Write the desktop entry and the icon, and make the entry the default for the three
+    schemes. Returns notes (one line each) saying what was done."""
     entry = desktop_entry_path(data_home)
-    write_file(entry, linux_desktop_entry(command))
-    notes = [_("wrote {path}").format(path=entry)]
-    xdg_mime = which("xdg-mime")
-    if xdg_mime:
-        for mime in MIME_TYPES:
-            _run(run, [xdg_mime, "default", DESKTOP_FILE, mime], notes)
-        # Translators: {schemes} lists link types: tel, callto, sip.
-        notes.append(_("xdg-mime: default for {schemes}").format(schemes=", ".join(SCHEMES)))
-    else:
-        notes.append(_("xdg-mime not found (xdg-utils): set the defaults in mimeapps.list only"))
+    icons = icon_files(data_home)
     mimeapps = mimeapps_path(config_home)
-    write_file(mimeapps, set_defaults(_read(mimeapps), MIME_TYPES, DESKTOP_FILE))
-    notes.append(_("updated {path}").format(path=mimeapps))
-    _update_database(entry.parent, run, which, notes)
+    record = footprint.load(data_home)
+    record.watch(entry, *(target for target, _source in icons))
+    record.watch_shared(mimeapps, legacy_mimeapps_path(data_home), mime_cache_path(data_home))
+    try:
+        write_file(entry, linux_desktop_entry(command))
+        notes = [_("wrote {path}").format(path=entry)]
+        for target, source in icons:
+            try:
+                data = source.read_bytes()
+            except OSError:
+                # Translators: {path} is the icon file the app ships (missing in this build).
+                notes.append(_("icon not found: {path}").format(path=source))
+                continue
+            write_file(target, data)
+            notes.append(_("wrote {path}").format(path=target))
+        xdg_mime = which("xdg-mime")
+        if xdg_mime:
+            for mime in MIME_TYPES:
+                _run(run, [xdg_mime, "default", DESKTOP_FILE, mime], notes)
+            # Translators: {schemes} lists link types: tel, callto, sip.
+            notes.append(_("xdg-mime: default for {schemes}").format(schemes=", ".join(SCHEMES)))
+        else:
+            notes.append(
+                _("xdg-mime not found (xdg-utils): set the defaults in mimeapps.list only")
+            )
+        write_file(mimeapps, set_defaults(_read(mimeapps), MIME_TYPES, DESKTOP_FILE))
+        notes.append(_("updated {path}").format(path=mimeapps))
+        _update_database(entry.parent, run, which, notes)
+        _refresh_icon_cache(data_home, run, which, notes)
+    finally:
+        record.settle()
     return notes
 
 
@@ -140,21 +212,98 @@ def uninstall_linux(
     run: Runner = subprocess.run,
     which: Which = shutil.which,
 ) -> list[str]:
-    """Remove the desktop entry and our own mimeapps.list defaults (other apps' are kept)."""
+    """Take back what ``install_linux`` wrote: the desktop entry, the icon in every size, our
+    lines in mimeapps.list (other apps' are kept; a file nobody touched since is put back as it
+    was), the desktop database and icon cache files it made, and the folders it created."""
     notes: list[str] = []
+    record = footprint.load(data_home)
     entry = desktop_entry_path(data_home)
-    if entry.exists():
-        entry.unlink()
-        notes.append(_("removed {path}").format(path=entry))
-    mimeapps = mimeapps_path(config_home)
-    if mimeapps.exists():
-        before = _read(mimeapps)
-        after = remove_defaults(before, MIME_TYPES, DESKTOP_FILE)
-        if after != before:
-            write_file(mimeapps, after)
-            notes.append(_("removed our defaults from {path}").format(path=mimeapps))
-    _update_database(entry.parent, run, which, notes)
+    for path in [entry, *installed_icons(data_home)]:
+        if os.path.lexists(path):
+            _remove(path)
+            notes.append(_("removed {path}").format(path=path))
+    folders = record.prune()  # before the caches are refreshed: they index the folders too
+    for mimeapps in (mimeapps_path(config_home), legacy_mimeapps_path(data_home)):
+        _take_back_mimeapps(mimeapps, record.shared.pop(mimeapps, None), notes)
+    cache = mime_cache_path(data_home)
+    _take_back_mime_cache(cache, record.shared.pop(cache, None), run, which, notes)
+    _refresh_icon_cache(data_home, run, which, notes)
+    # the record goes too, unless start at login is still on (its entry is in the record)
+    for folder in [*folders, *record.prune(), *record.save()]:
+        notes.append(_("removed the empty folder {path}").format(path=folder))
     return notes or [_("nothing to remove")]
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise ConfigError(
+            _("Could not remove {path}: {reason}.").format(
+                path=path, reason=exc.strerror or type(exc).__name__
+            )
+        ) from exc
+
+
+def _put_back(path: Path, text: str | None, notes: list[str]) -> None:
+    try:
+        footprint.write_back(path, text)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            _("Could not write {path}: {reason}.").format(path=path, reason=reason)
+        ) from exc
+    if text is None:
+        notes.append(_("removed {path}").format(path=path))
+    else:
+        notes.append(_("put {path} back as it was before install").format(path=path))
+
+
+def _take_back_mimeapps(path: Path, record: footprint.Shared | None, notes: list[str]) -> None:
+    current = footprint.read_text(path)
+    if current is None:
+        return
+    if record is not None and record.exact and current == record.after:
+        _put_back(path, record.before, notes)  # nobody changed it since install
+        return
+    after = remove_defaults(current, MIME_TYPES, DESKTOP_FILE)
+    if record is not None and not record.existed and not _has_entries(after):
+        _put_back(path, None, notes)  # install made it, and only our lines were ever in it
+    elif after != current:
+        _put_back(path, after, [])
+        notes.append(_("removed our defaults from {path}").format(path=path))
+
+
+def _take_back_mime_cache(
+    path: Path, record: footprint.Shared | None, run: Runner, which: Which, notes: list[str]
+) -> None:
+    """mimeinfo.cache: put back, else refreshed (or our lines taken out); removed when install
+    made it and nothing is left in it."""
+    current = footprint.read_text(path)
+    if current is None:
+        return  # never make one that was not there
+    if record is not None and record.exact and current == record.after:
+        _put_back(path, record.before, notes)
+        return
+    tool = which("update-desktop-database")
+    if tool:
+        _run(run, [tool, str(path.parent)], notes)
+        notes.append(_("update-desktop-database: done"))
+    else:
+        after = remove_defaults(current, MIME_TYPES, DESKTOP_FILE, sections=(_MIME_CACHE,))
+        if after != current:
+            _put_back(path, after, [])
+    if record is not None and not record.existed:
+        left = footprint.read_text(path)
+        if left is not None and not _has_entries(left):
+            _put_back(path, None, notes)
+
+
+def _has_entries(text: str) -> bool:
+    """Does a mimeapps.list / mimeinfo.cache text say anything (a key=value line)?"""
+    return any("=" in line and not line.lstrip().startswith("#") for line in text.splitlines())
 
 
 def linux_status(
@@ -189,6 +338,18 @@ def _update_database(applications: Path, run: Runner, which: Which, notes: list[
         notes.append(_("update-desktop-database: done"))
 
 
+def _refresh_icon_cache(
+    data_home: Path | None, run: Runner, which: Which, notes: list[str]
+) -> None:
+    """An icon cache in the user's theme is brought up to date; none is ever made (the theme
+    is read without one)."""
+    theme = icon_theme_dir(data_home)
+    tool = which("gtk-update-icon-cache")
+    if tool and (theme / "icon-theme.cache").is_file():
+        _run(run, [tool, "--quiet", "--ignore-theme-index", "--force", str(theme)], notes)
+        notes.append(_("gtk-update-icon-cache: done"))
+
+
 def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
@@ -204,6 +365,8 @@ def _read(path: Path) -> str:
 def write_file(path: Path, data: str | bytes) -> None:
     """Write ``data`` atomically (a temporary file renamed over ``path``); ``ConfigError``."""
     try:
+        if path.is_symlink():  # e.g. mimeapps.list kept by a dotfiles manager: stays a link
+            path = path.resolve()
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -218,14 +381,16 @@ def write_file(path: Path, data: str | bytes) -> None:
 # --- mimeapps.list, edited line by line (comments, order and other sections kept) -----------
 
 _DEFAULTS = "[Default Applications]"
+_ADDED = "[Added Associations]"  # where gio (GNOME's xdg-mime) also lists the handler
+_MIME_CACHE = "[MIME Cache]"  # mimeinfo.cache's one section
 
 
-def _sections(lines: list[str]) -> tuple[int, int] | None:
-    """(start, end) line indexes of the [Default Applications] body, or None."""
+def _sections(lines: list[str], header: str = _DEFAULTS) -> tuple[int, int] | None:
+    """(start, end) line indexes of the ``header`` section's body, or None."""
     start = None
     for i, line in enumerate(lines):
         stripped = line.strip()
-        if start is None and stripped == _DEFAULTS:
+        if start is None and stripped == header:
             start = i + 1
         elif start is not None and stripped.startswith("["):
             return start, i
@@ -268,25 +433,34 @@ def set_defaults(text: str, mimes: Sequence[str], desktop_file: str) -> str:
     return "\n".join([*lines[:start], *body, *lines[end:]]) + "\n"
 
 
-def remove_defaults(text: str, mimes: Sequence[str], desktop_file: str) -> str:
-    """``text`` without ``desktop_file`` as a default for ``mimes``; other handlers listed for
-    the same type stay, and so does every other line."""
-    lines = text.splitlines()
-    span = _sections(lines)
-    if span is None:
-        return text
-    start, end = span
-    body: list[str] = []
-    for line in lines[start:end]:
-        key, eq, value = line.partition("=")
-        if eq and key.strip() in mimes and not line.lstrip().startswith("#"):
-            handlers = [h for h in value.strip().split(";") if h and h != desktop_file]
-            if not handlers:
-                continue
-            line = f"{key.strip()}={';'.join(handlers)};"
-        body.append(line)
-    result = "\n".join([*lines[:start], *body, *lines[end:]])
-    return result + "\n" if result else ""
+def remove_defaults(
+    text: str,
+    mimes: Sequence[str],
+    desktop_file: str,
+    *,
+    sections: Sequence[str] = (_DEFAULTS, _ADDED),
+) -> str:
+    """``text`` without ``desktop_file`` as a default (or added association) for ``mimes``;
+    other handlers listed for the same type stay, and so does every other line."""
+    result = text
+    for header in sections:
+        lines = result.splitlines()
+        span = _sections(lines, header)
+        if span is None:
+            continue
+        start, end = span
+        body: list[str] = []
+        for line in lines[start:end]:
+            key, eq, value = line.partition("=")
+            if eq and key.strip() in mimes and not line.lstrip().startswith("#"):
+                handlers = [h for h in value.strip().split(";") if h and h != desktop_file]
+                if not handlers:
+                    continue
+                line = f"{key.strip()}={';'.join(handlers)};"
+            body.append(line)
+        joined = "\n".join([*lines[:start], *body, *lines[end:]])
+        result = joined + "\n" if joined else ""
+    return result
 
 
 # --- Windows -------------------------------------------------------------------------------

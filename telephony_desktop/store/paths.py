@@ -14,6 +14,8 @@ import platformdirs
 
 APP_NAME = "telephony-desktop"
 CONFIG_FILENAME = "config.toml"
+# The language and theme chosen in ``--demo`` (whose config is thrown away), beside the config.
+DEMO_PREFERENCES_FILENAME = "demo-preferences.toml"
 
 ENV_CONFIG = "TELEPHONY_DESKTOP_CONFIG"
 ENV_DATA_DIR = "TELEPHONY_DESKTOP_DATA_DIR"
@@ -37,6 +39,13 @@ def config_path(explicit: Path | None = None) -> Path:
     return _from_env(ENV_CONFIG) or (
         platformdirs.user_config_path(APP_NAME, appauthor=False) / CONFIG_FILENAME
     )
+
+
+def demo_preferences_path(explicit_config: Path | None = None) -> Path:
+    """Where ``--demo`` keeps the language and theme chosen in it: beside the user's real config
+    file (``config_path(explicit_config)``). Ask before the demo starts: the demo points
+    ``$TELEPHONY_DESKTOP_CONFIG`` at its throw-away config while it runs."""
+    return config_path(explicit_config).parent / DEMO_PREFERENCES_FILENAME
 
 
 def data_dir(explicit: Path | None = None) -> Path:

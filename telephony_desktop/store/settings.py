@@ -30,9 +30,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import ipaddress
+import logging
 import os
 import re
 import tempfile
+import threading
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -46,8 +48,10 @@ import tomli_w
 from telephony_desktop.domain.errors import ConfigError, InputError
 from telephony_desktop.domain.numbers import normalise
 from telephony_desktop.i18n import N_, _, ngettext
-from telephony_desktop.store.paths import ensure_dir
+from telephony_desktop.store.paths import demo_preferences_path, ensure_dir
 from telephony_desktop.store.storage import storage_error
+
+log = logging.getLogger(__name__)
 
 FORMAT_VERSION: Final = 1
 ADD_ACCOUNT_HINT: Final = (
@@ -982,7 +986,12 @@ def save_config(path: Path, config: Config) -> None:
                     key=".".join(key)
                 )
             )
-    text = _HEADER + tomli_w.dumps(data)
+    _write_atomically(path, _HEADER + tomli_w.dumps(data))
+    _keep_demo_choice(path, config)
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path``: a temp file (mode 0600) renamed over it; parents created."""
     parent = ensure_dir(path.parent)
     tmp: str | None = None
     try:
@@ -1043,3 +1052,81 @@ def _locate(text: str, key: tuple[str, ...]) -> int | None:
         if key[: len(full)] == full and (best is None or len(full) > best[0]):
             best = (len(full), lineno)
     return best[1] if best else None
+
+
+# --- the demo's own preferences --------------------------------------------------------------
+#
+# ``--demo`` runs on a throw-away config; the language and theme chosen in its Settings are kept
+# in ``paths.demo_preferences_path()`` (beside the user's real config), read into the next demo's
+# config (``demo.demo_environment``) and by the CLI to choose its language.
+
+DEMO_PREFERENCES: Final = ("language", "theme")
+_DEMO_HEADER: Final = (
+    "# Telephony Desktop: the language and theme chosen in the demo (--demo), whose own\n"
+    "# configuration is thrown away when it closes.\n\n"
+)
+_demo_configs: dict[str, Path] = {}  # a running demo's config file -> its preferences file
+_demo_lock = threading.Lock()
+
+
+def _key(path: Path) -> str:
+    return os.path.normcase(os.path.abspath(path))
+
+
+def load_demo_preferences(path: Path | None = None) -> dict[str, str]:
+    """The language and theme saved by earlier demos (``path``: default
+    ``paths.demo_preferences_path()``), as ``Config`` fields; values that are not valid choices
+    are left out, and a missing or unreadable file gives ``{}``."""
+    path = path or demo_preferences_path()
+    try:
+        data = tomllib.loads(path.read_bytes().decode("utf-8").removeprefix("\ufeff"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        log.warning("ignoring the demo's preferences in %s: %s", path, exc)
+        return {}
+    choices = {"language": LANGUAGES, "theme": THEMES}
+    return {
+        name: value
+        for name in DEMO_PREFERENCES
+        if isinstance(value := data.get(name), str) and value in choices[name]
+    }
+
+
+def demo_language(path: Path | None = None) -> str | None:
+    """The language chosen in an earlier demo ("en", "fr" or "system"), None when none was:
+    what ``--demo`` runs in unless ``--lang`` says otherwise."""
+    return load_demo_preferences(path).get("language")
+
+
+def save_demo_preferences(path: Path, config: Config) -> bool:
+    """Keep ``config``'s language and theme in ``path`` when they differ from what it holds (no
+    file: the defaults). True if the file was written."""
+    chosen = {name: getattr(config, name) for name in DEMO_PREFERENCES}
+    saved = {name: getattr(Config(), name) for name in DEMO_PREFERENCES}
+    saved.update(load_demo_preferences(path))
+    if chosen == saved:
+        return False
+    _write_atomically(path, _DEMO_HEADER + tomli_w.dumps(chosen))
+    return True
+
+
+def keep_demo_preferences(config_path: Path, preferences: Path | None) -> None:
+    """While a demo runs on ``config_path``, each save of it keeps its language and theme in
+    ``preferences`` (None: stop, the demo is over)."""
+    with _demo_lock:
+        if preferences is None:
+            _demo_configs.pop(_key(config_path), None)
+        else:
+            _demo_configs[_key(config_path)] = preferences
+
+
+def _keep_demo_choice(path: Path, config: Config) -> None:
+    with _demo_lock:
+        preferences = _demo_configs.get(_key(path))
+    if preferences is None:
+        return
+    try:
+        save_demo_preferences(preferences, config)
+    except ConfigError as exc:  # the demo's own config is saved; only the memory of it is lost
+        log.warning("could not keep the demo's language and theme: %s", exc)

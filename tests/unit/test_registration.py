@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from telephony_desktop import desktop
-from telephony_desktop.desktop import autostart, registration
+from telephony_desktop.desktop import autostart, footprint, registration
 from telephony_desktop.desktop.registration import (
     DESKTOP_FILE,
     MIME_TYPES,
@@ -28,6 +28,7 @@ from telephony_desktop.desktop.registration import (
     windows_keys,
     windows_reg,
 )
+from telephony_desktop.resources import APP_ICON_PNG, APP_ICON_SVG, resource_path
 
 CMD = ["/opt/Telephony Desktop/bin/python3", "-m", "telephony_desktop"]
 WIN_CMD = [r"C:\Program Files\Telephony Desktop\telephony-desktop.exe"]
@@ -129,21 +130,23 @@ def test_install_survives_a_failing_tool(xdg: tuple[Path, Path]) -> None:
     assert any("xdg-mime failed" in n for n in notes)
 
 
-def test_uninstall_removes_only_ours(xdg: tuple[Path, Path]) -> None:
+_LIVED_IN = (
+    "# my associations\n"
+    "[Added Associations]\n"
+    "text/plain=gedit.desktop;\n"
+    "\n"
+    "[Default Applications]\n"
+    "text/html=firefox.desktop\n"
+    "x-scheme-handler/sip=linphone.desktop\n"
+    "x-scheme-handler/mailto=thunderbird.desktop\n"
+)
+
+
+def test_uninstall_puts_back_a_file_nobody_touched(xdg: tuple[Path, Path]) -> None:
     data, config = xdg
     mimeapps = config / "mimeapps.list"
     mimeapps.parent.mkdir(parents=True)
-    mimeapps.write_text(
-        "# my associations\n"
-        "[Added Associations]\n"
-        "text/plain=gedit.desktop;\n"
-        "\n"
-        "[Default Applications]\n"
-        "text/html=firefox.desktop\n"
-        "x-scheme-handler/sip=linphone.desktop\n"
-        "x-scheme-handler/mailto=thunderbird.desktop\n"
-    )
-    original = mimeapps.read_text()
+    mimeapps.write_text(_LIVED_IN)
     install_linux(CMD, run=Recorder(), which=_which())
     installed = mimeapps.read_text()
     assert "# my associations" in installed and "text/plain=gedit.desktop;" in installed
@@ -153,16 +156,209 @@ def test_uninstall_removes_only_ours(xdg: tuple[Path, Path]) -> None:
         **dict.fromkeys(MIME_TYPES, DESKTOP_FILE),
     }
     run = Recorder()
-    uninstall_linux(run=run, which=_which("update-desktop-database"))
+    notes = uninstall_linux(run=run, which=_which("update-desktop-database"))
     assert not (data / "applications" / DESKTOP_FILE).exists()
-    after = read_defaults(mimeapps.read_text())
-    assert after == {
-        "text/html": "firefox.desktop",
+    # as it was, byte for byte: linphone is the sip handler again
+    assert mimeapps.read_text() == _LIVED_IN
+    assert f"put {mimeapps} back as it was before install" in notes
+    assert run.calls == []  # there was no desktop database to refresh: none is made
+    assert not (data / "applications").exists()  # install made the folder; it went with it
+    assert not footprint.record_path().exists()
+
+
+def test_uninstall_after_the_user_edited_mimeapps_takes_out_only_our_lines(
+    xdg: tuple[Path, Path],
+) -> None:
+    _data, config = xdg
+    mimeapps = config / "mimeapps.list"
+    mimeapps.parent.mkdir(parents=True)
+    mimeapps.write_text(_LIVED_IN)
+    install_linux(CMD, run=Recorder(), which=_which())
+    edited = mimeapps.read_text().replace("text/html=firefox.desktop", "text/html=chromium.desktop")
+    # what gio (GNOME's xdg-mime) adds beside the default
+    edited = edited.replace(
+        "text/plain=gedit.desktop;",
+        "text/plain=gedit.desktop;\nx-scheme-handler/tel=telephony-desktop.desktop;",
+    )
+    mimeapps.write_text(edited)
+    notes = uninstall_linux(run=Recorder(), which=_which())
+    text = mimeapps.read_text()
+    assert read_defaults(text) == {  # the user's edit stays; our defaults go (sip has none now)
+        "text/html": "chromium.desktop",
         "x-scheme-handler/mailto": "thunderbird.desktop",
     }
-    assert "[Added Associations]" in mimeapps.read_text()
-    assert original.count("\n") - 1 == mimeapps.read_text().count("\n")  # only sip gone
-    assert run.calls == [["/usr/bin/update-desktop-database", str(data / "applications")]]
+    assert DESKTOP_FILE not in text  # from [Added Associations] too
+    assert "text/plain=gedit.desktop;" in text and "# my associations" in text
+    assert f"removed our defaults from {mimeapps}" in notes
+
+
+def test_a_mimeapps_list_install_made_goes_even_after_an_edit(xdg: tuple[Path, Path]) -> None:
+    _data, config = xdg
+    install_linux(CMD, run=Recorder(), which=_which())
+    mimeapps = config / "mimeapps.list"
+    mimeapps.write_text("# touched\n" + mimeapps.read_text())
+    uninstall_linux(run=Recorder(), which=_which())
+    assert not mimeapps.exists() and not config.exists()
+
+
+def test_remove_defaults_covers_added_associations() -> None:
+    text = (
+        "[Added Associations]\nx-scheme-handler/tel=telephony-desktop.desktop;other.desktop;\n"
+        "x-scheme-handler/sip=telephony-desktop.desktop;\n"
+    )
+    assert remove_defaults(text, MIME_TYPES, DESKTOP_FILE) == (
+        "[Added Associations]\nx-scheme-handler/tel=other.desktop;\n"
+    )
+
+
+def test_install_puts_the_icon_in_the_theme_and_uninstall_takes_every_size(
+    xdg: tuple[Path, Path],
+) -> None:
+    data, _config = xdg
+    notes = install_linux(CMD, run=Recorder(), which=_which())
+    theme = data / "icons" / "hicolor"
+    svg = theme / "scalable" / "apps" / "telephony-desktop.svg"
+    png = theme / "256x256" / "apps" / "telephony-desktop.png"
+    assert svg.read_bytes() == resource_path(APP_ICON_SVG).read_bytes()
+    assert png.read_bytes() == resource_path(APP_ICON_PNG).read_bytes()
+    assert f"wrote {png}" in notes
+    older = theme / "48x48" / "apps" / "telephony-desktop.png"  # e.g. from another version
+    older.parent.mkdir(parents=True)
+    older.write_bytes(b"png")
+    notes = uninstall_linux(run=Recorder(), which=_which())
+    assert {f"removed {p}" for p in (svg, png, older)} <= set(notes)
+    assert theme / "48x48" / "apps" in [p for p in theme.rglob("*")]  # not ours: kept
+    assert not (theme / "256x256").exists() and not (theme / "scalable").exists()
+
+
+def test_the_icon_size_comes_from_the_png() -> None:
+    header = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (48).to_bytes(4, "big") * 2
+    assert registration._png_size(header) == 48
+    assert registration._png_size(b"GIF89a" + bytes(20)) is None
+
+
+class FakeDatabase(Recorder):
+    """update-desktop-database and gtk-update-icon-cache as they behave: each (re)writes its
+    index of the folder it is given."""
+
+    def __call__(self, argv: list[str], **kwargs: Any) -> subprocess.CompletedProcess[str]:
+        folder = Path(argv[-1])
+        if argv[0].endswith("update-desktop-database"):
+            (folder / "mimeinfo.cache").write_text(_mime_cache(folder))
+        elif argv[0].endswith("gtk-update-icon-cache"):
+            (folder / "icon-theme.cache").write_text(
+                "".join(
+                    f"{p.relative_to(folder)}\n"
+                    for p in sorted(folder.rglob("*"))
+                    if p.name != "icon-theme.cache"
+                )
+            )
+        return super().__call__(argv, **kwargs)
+
+
+def _mime_cache(folder: Path) -> str:
+    found: dict[str, list[str]] = {}
+    for entry in sorted(folder.glob("*.desktop")):
+        for line in entry.read_text().splitlines():
+            if line.startswith("MimeType="):
+                for mime in filter(None, line.removeprefix("MimeType=").split(";")):
+                    found.setdefault(mime, []).append(entry.name)
+    return "[MIME Cache]\n" + "".join(f"{m}={';'.join(v)};\n" for m, v in sorted(found.items()))
+
+
+def test_a_desktop_database_install_made_goes_with_it(xdg: tuple[Path, Path]) -> None:
+    data, _config = xdg
+    tools = _which("update-desktop-database", "gtk-update-icon-cache")
+    install_linux(CMD, run=FakeDatabase(), which=tools)
+    cache = data / "applications" / "mimeinfo.cache"
+    assert "x-scheme-handler/tel=telephony-desktop.desktop;" in cache.read_text()
+    assert not (data / "icons" / "hicolor" / "icon-theme.cache").exists()  # never made
+    notes = uninstall_linux(run=FakeDatabase(), which=tools)
+    assert f"removed {cache}" in notes
+    assert not data.exists()  # the entry, icons, cache, record and every folder they needed
+
+
+def test_caches_that_were_there_are_refreshed_not_removed(xdg: tuple[Path, Path]) -> None:
+    data, _config = xdg
+    apps, theme = data / "applications", data / "icons" / "hicolor"
+    apps.mkdir(parents=True)
+    (apps / "linphone.desktop").write_text("[Desktop Entry]\nMimeType=x-scheme-handler/sip;\n")
+    (theme / "48x48" / "apps").mkdir(parents=True)
+    (theme / "48x48" / "apps" / "linphone.png").write_bytes(b"png")
+    run = FakeDatabase()
+    tools = _which("update-desktop-database", "gtk-update-icon-cache")
+    run(["update-desktop-database", str(apps)])
+    run(["gtk-update-icon-cache", str(theme)])
+    mime_before = (apps / "mimeinfo.cache").read_text()
+    icons_before = (theme / "icon-theme.cache").read_text()
+    install_linux(CMD, run=run, which=tools)
+    assert "scalable/apps/telephony-desktop.svg" in (theme / "icon-theme.cache").read_text()
+    # another app refreshes the database meanwhile: uninstall refreshes it again
+    (apps / "other.desktop").write_text("[Desktop Entry]\nMimeType=x-scheme-handler/tel;\n")
+    run(["update-desktop-database", str(apps)])
+    run.calls.clear()
+    uninstall_linux(run=run, which=tools)
+    assert run.calls == [
+        ["/usr/bin/update-desktop-database", str(apps)],
+        [
+            "/usr/bin/gtk-update-icon-cache",
+            "--quiet",
+            "--ignore-theme-index",
+            "--force",
+            str(theme),
+        ],
+    ]
+    assert (apps / "mimeinfo.cache").read_text() == (
+        mime_before + "x-scheme-handler/tel=other.desktop;\n"
+    )
+    assert (theme / "icon-theme.cache").read_text() == icons_before
+
+
+def test_without_the_tool_our_lines_leave_the_desktop_database(xdg: tuple[Path, Path]) -> None:
+    data, _config = xdg
+    apps = data / "applications"
+    apps.mkdir(parents=True)
+    (apps / "linphone.desktop").write_text("[Desktop Entry]\nMimeType=x-scheme-handler/sip;\n")
+    cache = apps / "mimeinfo.cache"
+    cache.write_text("[MIME Cache]\nx-scheme-handler/sip=linphone.desktop;\n")
+    install_linux(CMD, run=FakeDatabase(), which=_which("update-desktop-database"))
+    assert "x-scheme-handler/tel=telephony-desktop.desktop;" in cache.read_text()
+    cache.write_text(cache.read_text() + "text/x-other=other.desktop;\n")  # changed since
+    uninstall_linux(run=Recorder(), which=_which())
+    assert cache.read_text() == (
+        "[MIME Cache]\nx-scheme-handler/sip=linphone.desktop;\ntext/x-other=other.desktop;\n"
+    )
+
+
+def test_reinstalling_keeps_what_the_first_install_found(xdg: tuple[Path, Path]) -> None:
+    data, config = xdg
+    install_linux(CMD, run=Recorder(), which=_which())
+    install_linux(CMD, run=Recorder(), which=_which())
+    uninstall_linux(run=Recorder(), which=_which())
+    assert not data.exists() and not config.exists()
+
+
+def test_an_install_without_a_record_is_undone_as_well_as_can_be(xdg: tuple[Path, Path]) -> None:
+    data, config = xdg
+    mimeapps = config / "mimeapps.list"
+    mimeapps.parent.mkdir(parents=True)
+    mimeapps.write_text(_LIVED_IN)
+    install_linux(CMD, run=Recorder(), which=_which())
+    footprint.record_path().unlink()  # as an older version left it
+    uninstall_linux(run=Recorder(), which=_which())
+    assert not (data / "applications" / DESKTOP_FILE).exists()
+    assert not list((data / "icons").rglob("telephony-desktop.*"))
+    assert DESKTOP_FILE not in mimeapps.read_text()
+    assert (data / "applications").is_dir()  # folders stay: nothing says who made them
+
+
+def test_start_at_login_from_settings_leaves_no_folder_behind(xdg: tuple[Path, Path]) -> None:
+    _data, config = xdg
+    autostart.enable(CMD, platform="linux")
+    assert (config / "autostart" / DESKTOP_FILE).is_file()
+    assert autostart.disable(platform="linux")
+    assert not config.exists()
+    assert not footprint.record_path().exists()
 
 
 def test_uninstall_keeps_other_handlers_listed_with_ours() -> None:
@@ -200,7 +396,8 @@ def test_desktop_facade_on_linux(xdg: tuple[Path, Path], monkeypatch: pytest.Mon
     status = "\n".join(desktop.status(platform="linux"))
     assert "x-scheme-handler/tel: telephony-desktop.desktop (this app)" in status
     assert "start at login: on" in status
-    desktop.uninstall(platform="linux")
+    notes = desktop.uninstall(platform="linux")
+    assert notes[-1].startswith("Kept: your settings (")  # config, cache and logs stay
     status = "\n".join(desktop.status(platform="linux"))
     assert "desktop entry: not installed" in status and "start at login: off" in status
     assert "x-scheme-handler/sip: no default" in status
